@@ -1,0 +1,48 @@
+// The synthetic defect generator: grey "steel surface" images with drawn defects and their
+// true boxes, so the demo, the tests and the experiments run on any machine without data.
+//
+// Deterministic: the same options (seed included) give byte-identical files on every run.
+// Classes differ in difficulty on purpose: scratches and patches are easy to see, pits and
+// cracks are small or thin, and stains are faint.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "quarry/progress.h"
+#include "quarry/status.h"
+
+namespace quarry {
+
+struct DemoOptions {
+  int images = 200;          // how many images to generate
+  std::uint64_t seed = 1;    // same seed, same data set
+  int width = 256;           // pixels
+  int height = 256;
+  int maxDefects = 4;        // per image; some images have none
+};
+
+// The class names, in YOLO index order.
+const std::vector<std::string>& demoClassNames();
+
+// Writes a YOLO data set into `dir`: images/img_00000.png ..., labels/img_00000.txt ...
+// (normalised `class cx cy w h`), and classes.txt. Existing files of the same names are
+// overwritten. Progress is reported per image and can cancel (kCancelled).
+Status generateDemoDataset(const std::filesystem::path& dir, const DemoOptions& options,
+                           const ProgressFn& progress = {});
+
+}  // namespace quarry
+
+// Forward declarations keep this header light for callers that only generate images.
+namespace quarry {
+class Project;
+struct ImportReport;
+
+// Creates a project in `dir` (which must not hold one yet) from a freshly generated data set
+// written to `dir`/dataset: with `labeled` the true boxes are imported as manual labels,
+// otherwise the images come in unlabeled and the truth stays in dataset/labels/.
+Status createDemoProject(const std::filesystem::path& dir, const DemoOptions& options, bool labeled,
+                         ImportReport* report, const ProgressFn& progress = {});
+}  // namespace quarry

@@ -1,0 +1,136 @@
+#include "quarry/split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+
+namespace quarry {
+namespace {
+
+std::size_t resolve(const SplitAmount& a, std::size_t pool) {
+  if (a.count >= 0) return static_cast<std::size_t>(a.count);
+  return static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(pool)));
+}
+
+std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
+  // Rejection keeps the draw unbiased for any n.
+  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
+  std::uint64_t r;
+  do r = rng(); while (r >= limit);
+  return r % n;
+}
+
+// Orders the pool for a stratified draw: images grouped by the rarest class they show (the
+// class that is hardest to keep represented), each group shuffled, then interleaved so that
+// any prefix holds every group in proportion.
+Result<std::vector<ImageId>> stratifiedOrder(const Project& project, std::vector<ImageId> pool, std::uint64_t seed) {
+  auto boxes = project.boxesOfImages(pool);
+  if (!boxes.ok()) return boxes.status();
+  std::map<ImageId, std::vector<ClassId>> classesOf;
+  std::map<ClassId, std::size_t> imagesPerClass;
+  for (const Box& b : *boxes) {
+    auto& v = classesOf[b.image];
+    if (std::find(v.begin(), v.end(), b.cls) == v.end()) {
+      v.push_back(b.cls);
+      ++imagesPerClass[b.cls];
+    }
+  }
+  std::map<ClassId, std::vector<ImageId>> groups;  // key -1: images without boxes
+  for (ImageId id : pool) {
+    ClassId key = -1;
+    for (ClassId c : classesOf[id])
+      if (key == -1 || imagesPerClass[c] < imagesPerClass[key] || (imagesPerClass[c] == imagesPerClass[key] && c < key))
+        key = c;
+    groups[key].push_back(id);
+  }
+  // Interleave by each group's fractional position, a stable proportional merge.
+  std::vector<std::pair<double, ImageId>> keyed;
+  std::uint64_t salt = 0;
+  for (auto& [key, ids] : groups) {
+    seededShuffle(ids, seed + 0x9e3779b97f4a7c15ULL * ++salt);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      keyed.push_back({(static_cast<double>(i) + 0.5) / static_cast<double>(ids.size()), ids[i]});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<ImageId> out;
+  for (auto& [k, id] : keyed) out.push_back(id);
+  return out;
+}
+
+}  // namespace
+
+SplitAmount SplitAmount::parse(const std::string& text, bool* ok) {
+  SplitAmount a;
+  *ok = false;
+  try {
+    std::size_t used = 0;
+    if (text.find('.') != std::string::npos) {
+      a.fraction = std::stod(text, &used);
+      *ok = used == text.size() && a.fraction >= 0 && a.fraction <= 1;
+    } else {
+      a.count = std::stoll(text, &used);
+      *ok = used == text.size() && a.count >= 0;
+    }
+  } catch (const std::exception&) {
+  }
+  return a;
+}
+
+void seededShuffle(std::vector<ImageId>& items, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(rng, i)]);
+}
+
+Result<SplitResult> splitImages(Project& project, const SplitOptions& options) {
+  if (options.valTag == options.gtTag) return Status::InvalidArgument("the VAL and GT tags must differ");
+  ImageQuery q = options.pool;
+  q.noTags.push_back(options.valTag);
+  q.noTags.push_back(options.gtTag);
+  auto pool = project.findImages(q);
+  if (!pool.ok()) return pool.status();
+  SplitResult result;
+  result.poolSize = pool->size();
+  const std::size_t nVal = resolve(options.val, pool->size());
+  const std::size_t nGt = options.gt.count >= 0 ? static_cast<std::size_t>(options.gt.count)
+                                                 : resolve(options.gt, pool->size());
+  if (nVal + nGt > pool->size())
+    return Status::InvalidArgument("asked for " + std::to_string(nVal) + " VAL + " + std::to_string(nGt) +
+                                   " GT images but the pool has only " + std::to_string(pool->size()));
+  std::vector<ImageId> order = *pool;
+  if (options.stratify) {
+    auto s = stratifiedOrder(project, order, options.seed);
+    if (!s.ok()) return s.status();
+    order = std::move(s).value();
+    // VAL takes every k-th image of the proportional order so GT stays proportional too.
+    std::vector<ImageId> rest;
+    const double step = nVal ? static_cast<double>(order.size()) / static_cast<double>(nVal) : 0;
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (result.val.size() < nVal && i == static_cast<std::size_t>(std::floor(step * static_cast<double>(next)))) {
+        result.val.push_back(order[i]);
+        ++next;
+      } else {
+        rest.push_back(order[i]);
+      }
+    }
+    result.gt.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(nGt));
+  } else {
+    seededShuffle(order, options.seed);
+    result.val.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(nVal));
+    result.gt.assign(order.begin() + static_cast<std::ptrdiff_t>(nVal),
+                     order.begin() + static_cast<std::ptrdiff_t>(nVal + nGt));
+  }
+  std::sort(result.val.begin(), result.val.end());
+  std::sort(result.gt.begin(), result.gt.end());
+  Project::WriteBatch batch(project);
+  QUARRY_RETURN_IF_ERROR(batch.status());
+  auto a = project.tagImages(options.valTag, result.val);
+  if (!a.ok()) return a.status();
+  auto b = project.tagImages(options.gtTag, result.gt);
+  if (!b.ok()) return b.status();
+  QUARRY_RETURN_IF_ERROR(batch.commit());
+  return result;
+}
+
+}  // namespace quarry

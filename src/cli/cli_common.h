@@ -1,0 +1,37 @@
+// What the CLI's commands share: exit codes, output helpers, opening the project, logging.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "quarry/project.h"
+#include "quarry/status.h"
+
+namespace quarry::cli {
+
+// Exit codes: scripts can tell success, bad usage and failure apart.
+enum ExitCode { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitCancelled = 130 };
+
+struct Context {
+  std::string projectDir = ".";
+  bool json = false;
+  bool quiet = false;
+  int verbosity = 0;
+  int exitCode = kExitOk;
+};
+
+// Prints a failed status to stderr and returns its exit code.
+int fail(const Status& st);
+// Opens the project named by --project and sends the log to its logs/quarry.log too.
+Result<std::unique_ptr<Project>> openProject(const Context& ctx);
+void attachProjectLog(const Project& project);
+void printJson(const nlohmann::json& j);
+
+void addProjectCommands(CLI::App& app, Context& ctx);  // init, stats, demo
+void addFormatCommands(CLI::App& app, Context& ctx);   // import, export
+void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
+
+}  // namespace quarry::cli

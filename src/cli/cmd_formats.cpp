@@ -1,0 +1,137 @@
+// quarry import | export
+#include <cstdio>
+#include <sstream>
+
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "quarry/formats.h"
+
+namespace quarry::cli {
+namespace {
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+struct ImportArgs {
+  std::string source;
+  std::string format = "yolo";
+  std::vector<std::string> tags;
+  bool noDecode = false;
+  ImportOptions options;
+};
+
+void runImport(Context& ctx, ImportArgs& args) {
+  auto format = parseFormat(args.format);
+  if (!format) { ctx.exitCode = fail(Status::InvalidArgument("unknown format '" + args.format + "'")); return; }
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  for (const auto& t : args.tags)
+    for (const auto& tag : splitList(t)) args.options.tags.push_back(tag);
+  args.options.probe.decode = !args.noDecode;
+  ImportReport report;
+  ProgressLine progress(!ctx.quiet);
+  Status st = importDataset(**project, *format, args.source, args.options, &report, progress.callback());
+  progress.finish();
+  if (ctx.json) {
+    nlohmann::json issues = nlohmann::json::array();
+    for (const auto& i : report.issues) issues.push_back({{"file", i.file}, {"line", i.line}, {"message", i.message}});
+    printJson({{"ok", st.ok()},
+               {"images_seen", report.imagesSeen},
+               {"images_added", report.imagesAdded},
+               {"images_already_there", report.imagesAlreadyThere},
+               {"images_skipped", report.imagesSkipped},
+               {"boxes_added", report.boxesAdded},
+               {"boxes_skipped", report.boxesSkipped},
+               {"classes_added", report.classesAdded},
+               {"issues", issues}});
+  } else {
+    for (const auto& i : report.issues) std::fprintf(stderr, "quarry: warning: %s\n", i.toString().c_str());
+    std::printf("imported %zu images (%zu already there, %zu skipped), %zu boxes (%zu skipped)",
+                report.imagesAdded, report.imagesAlreadyThere, report.imagesSkipped, report.boxesAdded,
+                report.boxesSkipped);
+    if (!report.classesAdded.empty()) {
+      std::printf("; new classes:");
+      for (const auto& c : report.classesAdded) std::printf(" %s", c.c_str());
+    }
+    std::printf("\n");
+  }
+  if (!st.ok()) ctx.exitCode = fail(st);
+}
+
+struct ExportArgs {
+  std::string out;
+  std::string format = "coco";
+  std::string where;
+  std::string train, val;
+  std::string images = "copy";
+  bool reviewedOnly = false;
+};
+
+void runExport(Context& ctx, const ExportArgs& args) {
+  auto format = parseFormat(args.format);
+  if (!format || *format == Format::kFolder) {
+    ctx.exitCode = fail(Status::InvalidArgument("unknown export format '" + args.format + "'"));
+    return;
+  }
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  ExportOptions options;
+  ParsedQuery parsed;
+  std::string error;
+  if (!parseImageQuery(args.where, &parsed, &error)) { ctx.exitCode = fail(Status::InvalidArgument(error)); return; }
+  options.images = parsed.query;
+  options.trainTags = splitList(args.train);
+  options.valTags = splitList(args.val);
+  options.onlyReviewed = args.reviewedOnly;
+  options.imageCopy = args.images == "link" ? ImageCopy::kHardLink : args.images == "none" ? ImageCopy::kNone : ImageCopy::kCopy;
+  ExportReport report;
+  ProgressLine progress(!ctx.quiet);
+  Status st = exportDataset(**project, *format, args.out, options, &report, progress.callback());
+  progress.finish();
+  if (!st.ok()) { ctx.exitCode = fail(st); return; }
+  for (const auto& m : report.missingImages) std::fprintf(stderr, "quarry: warning: image missing, not copied: %s\n", m.c_str());
+  if (ctx.json) {
+    printJson({{"images", report.images}, {"boxes", report.boxes}, {"out", args.out}, {"format", args.format},
+               {"missing_images", report.missingImages}});
+  } else {
+    std::printf("exported %zu images and %zu boxes as %s to %s\n", report.images, report.boxes, args.format.c_str(),
+                args.out.c_str());
+  }
+}
+
+}  // namespace
+
+void addFormatCommands(CLI::App& app, Context& ctx) {
+  auto in = std::make_shared<ImportArgs>();
+  auto* imp = app.add_subcommand("import", "import images and labels (folder, yolo, voc, coco)");
+  imp->add_option("source", in->source, "folder (folder, yolo, voc) or .json file / folder (coco)")->required();
+  imp->add_option("-f,--format", in->format, "folder | yolo | voc | coco")->capture_default_str()
+      ->check(CLI::IsMember({"folder", "yolo", "ultralytics", "voc", "coco"}));
+  imp->add_option("-t,--tag", in->tags, "tag every imported image (repeat or comma-separate)");
+  imp->add_flag("--folder-tags", in->options.folderTags, "tag each image with its first sub-folder (train, val...)");
+  imp->add_flag("--strict", in->options.strict, "stop at the first problem instead of skipping it");
+  imp->add_option("--max-pixels", in->options.probe.maxPixels, "refuse images larger than this")->capture_default_str();
+  imp->add_flag("--no-decode", in->noDecode, "check image headers only (faster, misses corrupt pixel data)");
+  imp->add_option("--chunk", in->options.chunkImages, "images per committed transaction")->capture_default_str();
+  imp->callback([&ctx, in] { runImport(ctx, *in); });
+
+  auto out = std::make_shared<ExportArgs>();
+  auto* exp = app.add_subcommand("export", "export labelled images (coco, voc, yolo, ultralytics)");
+  exp->add_option("out", out->out, "output folder")->required();
+  exp->add_option("-f,--format", out->format, "coco | voc | yolo | ultralytics")->capture_default_str()
+      ->check(CLI::IsMember({"yolo", "ultralytics", "voc", "coco"}));
+  exp->add_option("-w,--where", out->where, "image query, e.g. \"tag:GT1 status:reviewed\"");
+  exp->add_option("--train", out->train, "tags forming the train set, comma-separated (e.g. GT1,GT2)");
+  exp->add_option("--val", out->val, "tags forming the val set (e.g. VAL1)");
+  exp->add_flag("--reviewed-only", out->reviewedOnly, "only images whose status is reviewed");
+  exp->add_option("--images", out->images, "copy | link | none")->capture_default_str()
+      ->check(CLI::IsMember({"copy", "link", "none"}));
+  exp->callback([&ctx, out] { runExport(ctx, *out); });
+}
+
+}  // namespace quarry::cli

@@ -1,0 +1,92 @@
+// quarry init | stats | demo
+#include <cstdio>
+
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "quarry/demo.h"
+#include "quarry/formats.h"
+
+namespace quarry::cli {
+namespace {
+
+void runInit(Context& ctx, const std::string& dir) {
+  auto project = Project::create(dir);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  if (ctx.json) printJson({{"project", (*project)->dir().string()}, {"schema_version", (*project)->schemaVersion()}});
+  else std::printf("created project %s\n", (*project)->dir().string().c_str());
+}
+
+nlohmann::json statsJson(const ProjectStats& s) {
+  nlohmann::json classes = nlohmann::json::array(), tags = nlohmann::json::array();
+  for (const auto& c : s.perClass) classes.push_back({{"name", c.name}, {"boxes", c.boxes}, {"images", c.images}});
+  for (const auto& t : s.perTag) tags.push_back({{"name", t.name}, {"images", t.imageCount}});
+  nlohmann::json status, source;
+  for (int i = 0; i < 3; ++i) {
+    status[toString(static_cast<ImageStatus>(i))] = s.perStatus[i];
+    source[toString(static_cast<BoxSource>(i))] = s.perSource[i];
+  }
+  return {{"images", s.images}, {"boxes", s.boxes}, {"classes", classes}, {"tags", tags},
+          {"status", status}, {"box_source", source}};
+}
+
+void runStats(Context& ctx) {
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  auto s = (*project)->stats();
+  if (!s.ok()) { ctx.exitCode = fail(s.status()); return; }
+  if (ctx.json) { printJson(statsJson(*s)); return; }
+  std::printf("%s\n  images: %lld   boxes: %lld\n", (*project)->dir().string().c_str(),
+              static_cast<long long>(s->images), static_cast<long long>(s->boxes));
+  std::printf("  status: %lld unlabeled, %lld labeled, %lld reviewed\n", static_cast<long long>(s->perStatus[0]),
+              static_cast<long long>(s->perStatus[1]), static_cast<long long>(s->perStatus[2]));
+  std::printf("  boxes by source: %lld manual, %lld auto, %lld corrected\n", static_cast<long long>(s->perSource[0]),
+              static_cast<long long>(s->perSource[1]), static_cast<long long>(s->perSource[2]));
+  std::printf("  classes (export order):\n");
+  int i = 0;
+  for (const auto& c : s->perClass)
+    std::printf("    %2d %-20s %7lld boxes in %6lld images\n", i++, c.name.c_str(), static_cast<long long>(c.boxes),
+                static_cast<long long>(c.images));
+  std::printf("  tags:%s\n", s->perTag.empty() ? " none" : "");
+  for (const auto& t : s->perTag)
+    std::printf("    %-20s %7lld images\n", t.name.c_str(), static_cast<long long>(t.imageCount));
+}
+
+void runDemo(Context& ctx, const std::string& dir, const DemoOptions& options, bool unlabeled) {
+  ProgressLine progress(!ctx.quiet);
+  ImportReport report;
+  Status st = createDemoProject(dir, options, !unlabeled, &report, progress.callback());
+  progress.finish();
+  if (!st.ok()) { ctx.exitCode = fail(st); return; }
+  if (ctx.json) {
+    printJson({{"project", dir}, {"images", report.imagesAdded}, {"boxes", report.boxesAdded}});
+    return;
+  }
+  std::printf("demo project %s: %zu images, %zu boxes%s\n", dir.c_str(), report.imagesAdded, report.boxesAdded,
+              unlabeled ? " (truth kept in dataset/labels/)" : "");
+}
+
+}  // namespace
+
+void addProjectCommands(CLI::App& app, Context& ctx) {
+  auto* init = app.add_subcommand("init", "create an empty project in a folder");
+  auto initDir = std::make_shared<std::string>();
+  init->add_option("dir", *initDir, "project folder (created if missing)")->required();
+  init->callback([&ctx, initDir] { runInit(ctx, *initDir); });
+
+  auto* stats = app.add_subcommand("stats", "images, boxes per class, per tag, per status");
+  stats->callback([&ctx] { runStats(ctx); });
+
+  auto* demo = app.add_subcommand("demo", "create a project of generated steel-surface images with defects");
+  auto demoDir = std::make_shared<std::string>();
+  auto options = std::make_shared<DemoOptions>();
+  auto unlabeled = std::make_shared<bool>(false);
+  demo->add_option("dir", *demoDir, "project folder to create")->required();
+  demo->add_option("--images", options->images, "number of images")->capture_default_str()->check(CLI::Range(1, 1000000));
+  demo->add_option("--seed", options->seed, "random seed; the same seed gives the same images")->capture_default_str();
+  demo->add_option("--size", options->width, "image width and height in pixels")->capture_default_str()
+      ->check(CLI::Range(32, 4096))->each([options](const std::string& v) { options->height = std::stoi(v); });
+  demo->add_flag("--unlabeled", *unlabeled, "import the images without their boxes (truth stays in dataset/labels/)");
+  demo->callback([&ctx, demoDir, options, unlabeled] { runDemo(ctx, *demoDir, *options, *unlabeled); });
+}
+
+}  // namespace quarry::cli

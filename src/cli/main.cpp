@@ -1,0 +1,84 @@
+// quarry: the headless command line over quarry_core. Each command is a thin layer: parse
+// options, call one library function, print its result (text or --json).
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "quarry/log.h"
+
+namespace quarry::cli {
+
+int fail(const Status& st) {
+  if (st.cancelled()) {
+    std::fprintf(stderr, "quarry: cancelled; what was committed before is kept\n");
+    return kExitCancelled;
+  }
+  std::fprintf(stderr, "quarry: error: %s\n", st.message().c_str());
+  return st.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
+void attachProjectLog(const Project& project) {
+  try {
+    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>((project.dir() / "logs" / "quarry.log").string());
+    file->set_level(spdlog::level::info);
+    coreLogger()->sinks().push_back(file);
+  } catch (const spdlog::spdlog_ex& e) {
+    std::fprintf(stderr, "quarry: warning: cannot write the project log: %s\n", e.what());
+  }
+}
+
+Result<std::unique_ptr<Project>> openProject(const Context& ctx) {
+  auto project = Project::open(ctx.projectDir);
+  if (project.ok()) attachProjectLog(**project);
+  return project;
+}
+
+void printJson(const nlohmann::json& j) { std::printf("%s\n", j.dump(2).c_str()); }
+
+}  // namespace quarry::cli
+
+int main(int argc, char** argv) {
+  using namespace quarry::cli;
+  Context ctx;
+  CLI::App app{"quarry: annotation and active learning for defect detection (headless)"};
+  app.set_version_flag("--version", "quarry 0.1.0");
+  app.require_subcommand(1);
+  // Global options (--json, -p...) may also follow the command: `quarry stats --json`.
+  app.fallthrough();
+  app.add_option("-p,--project", ctx.projectDir, "project folder")->capture_default_str();
+  app.add_flag("--json", ctx.json, "print results as JSON on stdout");
+  app.add_flag("-q,--quiet", ctx.quiet, "no progress line");
+  app.add_flag("-v,--verbose", ctx.verbosity, "more log output on stderr (-vv: debug)");
+  addProjectCommands(app, ctx);
+  addFormatCommands(app, ctx);
+  addTagCommands(app, ctx);
+
+  // The library logs through "quarry"; the executable decides where it goes.
+  auto stderrSink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("quarry", stderrSink);
+  logger->set_level(spdlog::level::debug);
+  spdlog::register_logger(logger);
+  app.parse_complete_callback([&] {
+    stderrSink->set_level(ctx.verbosity >= 2 ? spdlog::level::debug
+                          : ctx.verbosity == 1 ? spdlog::level::info
+                                               : spdlog::level::err);
+  });
+  installCancelHandler();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return ctx.exitCode;
+}

@@ -1,0 +1,265 @@
+#include "formats/import_common.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/paths.h"
+#include "quarry/log.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry {
+
+std::string ImportIssue::toString() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  return s + ": " + message;
+}
+
+const char* toString(Format f) {
+  switch (f) {
+    case Format::kFolder: return "folder";
+    case Format::kYolo: return "yolo";
+    case Format::kUltralytics: return "ultralytics";
+    case Format::kVoc: return "voc";
+    case Format::kCoco: return "coco";
+  }
+  return "?";
+}
+
+std::optional<Format> parseFormat(const std::string& name) {
+  for (auto f : {Format::kFolder, Format::kYolo, Format::kUltralytics, Format::kVoc, Format::kCoco})
+    if (name == toString(f)) return f;
+  return std::nullopt;
+}
+
+namespace detail {
+
+bool addIssue(ImportReport* report, const ImportOptions& options, const std::string& file, int line,
+              const std::string& message) {
+  report->issues.push_back({file, line, message});
+  coreLogger()->warn("{}", report->issues.back().toString());
+  return !options.strict;
+}
+
+std::vector<fs::path> findImages(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && isImageExtension(it->path())) out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string firstSubfolder(const fs::path& root, const fs::path& image) {
+  auto rel = relativeInside(root, image);
+  if (!rel) return {};
+  auto it = rel->begin();
+  if (std::distance(rel->begin(), rel->end()) < 2) return {};
+  return it->string();
+}
+
+int lineOfOffset(const std::string& text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+Result<std::string> readTextFile(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return Status::NotFound(file.string() + ": no such file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError(file.string() + ": cannot be opened for reading");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status readClassList(const fs::path& file, std::vector<std::string>* names) {
+  auto text = readTextFile(file);
+  if (!text.ok()) return text.status();
+  std::istringstream in(*text);
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    if (!line.empty()) names->push_back(line);
+  }
+  if (names->empty()) return Status::BadInput(file.string() + ": lists no class names");
+  return Status::Ok();
+}
+
+namespace {
+
+// Converts a label box to pixels and checks it against the image. Boxes that stick out by
+// up to a pixel are clipped (rounding in other tools); anything further out is an error.
+std::optional<std::string> toPixels(const LabelBox& in, int width, int height, Box* out) {
+  double x = in.a, y = in.b, w = in.c, h = in.d;
+  if (in.normalized) {
+    w = in.c * width;
+    h = in.d * height;
+    x = in.a * width - w / 2;
+    y = in.b * height - h / 2;
+  }
+  if (!std::isfinite(x) || !std::isfinite(y) || !std::isfinite(w) || !std::isfinite(h))
+    return "box has a non-finite coordinate";
+  if (w <= 0 || h <= 0) return "box has zero or negative size";
+  constexpr double kSlack = 1.0;
+  if (x < -kSlack || y < -kSlack || x + w > width + kSlack || y + h > height + kSlack) {
+    std::ostringstream m;
+    m << "box (" << x << ", " << y << ", " << w << ", " << h << ") lies outside the " << width << " x " << height
+      << " image";
+    return m.str();
+  }
+  const double x0 = std::max(0.0, x), y0 = std::max(0.0, y);
+  const double x1 = std::min<double>(width, x + w), y1 = std::min<double>(height, y + h);
+  if (x1 - x0 <= 0 || y1 - y0 <= 0) return "box has no area inside the image";
+  out->x = x0;
+  out->y = y0;
+  out->w = x1 - x0;
+  out->h = y1 - y0;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status ingest(Project& project, ParsedDataset& data, const ImportOptions& options, ImportReport* report,
+              const ProgressFn& progress) {
+  // Freeze the class order before the first box: existing classes keep their place, new
+  // ones follow in the data set's order.
+  std::map<std::string, ClassId> classIds;
+  auto before = project.classes();
+  if (!before.ok()) return before.status();
+  for (const auto& c : before.value()) classIds[c.name] = c.id;
+  for (const auto& name : data.classNames) {
+    if (classIds.count(name)) continue;
+    auto id = project.addClass(name);
+    if (!id.ok()) return id.status();
+    classIds[name] = *id;
+    report->classesAdded.push_back(name);
+  }
+
+  const std::size_t total = data.items.size();
+  const std::size_t chunk = std::max<std::size_t>(1, options.chunkImages);
+  std::map<std::string, std::vector<ImageId>> pendingTags;
+  Project::WriteBatch batch(project);
+  QUARRY_RETURN_IF_ERROR(batch.status());
+
+  auto flush = [&]() -> Status {
+    for (auto& [tag, ids] : pendingTags) {
+      auto n = project.tagImages(tag, ids);
+      if (!n.ok()) return n.status();
+    }
+    pendingTags.clear();
+    return batch.commit();
+  };
+  auto tagsOf = [&](const ImportItem& item) {
+    std::vector<std::string> tags = options.tags;
+    tags.insert(tags.end(), item.tags.begin(), item.tags.end());
+    return tags;
+  };
+
+  for (std::size_t i = 0; i < total; ++i) {
+    if (!reportProgress(progress, i, total, "import")) {
+      QUARRY_RETURN_IF_ERROR(flush());
+      return Status::Cancelled();
+    }
+    ImportItem& item = data.items[i];
+    ++report->imagesSeen;
+    const std::string stored = project.storedPath(item.image);
+    auto existing = project.findImageByPath(stored);
+    if (!existing.ok()) return existing.status();
+    if (existing.value()) {
+      ++report->imagesAlreadyThere;
+      for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(existing.value()->id);
+      continue;
+    }
+    auto info = probeImage(item.image, options.probe);
+    if (!info.ok()) {
+      ++report->imagesSkipped;
+      report->boxesSkipped += item.boxes.size();
+      // The probe's message already starts with the path; keep only what is wrong.
+      std::string why = info.status().message();
+      const std::string prefix = item.image.string() + ": ";
+      if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+      if (!addIssue(report, options, item.image.string(), 0, why)) {
+        QUARRY_RETURN_IF_ERROR(flush());
+        return Status::BadInput(info.status().message());
+      }
+      continue;
+    }
+    if ((item.declaredWidth && *item.declaredWidth != info->width) ||
+        (item.declaredHeight && *item.declaredHeight != info->height)) {
+      const std::string msg = "declares the image as " + std::to_string(item.declaredWidth.value_or(0)) + " x " +
+                              std::to_string(item.declaredHeight.value_or(0)) + " but it is " +
+                              std::to_string(info->width) + " x " + std::to_string(info->height) +
+                              "; using the image's own size";
+      if (!addIssue(report, options, item.declaredIn, 0, msg)) {
+        QUARRY_RETURN_IF_ERROR(flush());
+        return Status::BadInput(item.declaredIn + ": " + msg);
+      }
+    }
+    std::vector<Box> boxes;
+    for (const LabelBox& lb : item.boxes) {
+      Box box;
+      auto problem = toPixels(lb, info->width, info->height, &box);
+      if (problem) {
+        ++report->boxesSkipped;
+        if (!addIssue(report, options, lb.file, lb.line, *problem)) {
+          QUARRY_RETURN_IF_ERROR(flush());
+          return Status::BadInput(lb.file + ":" + std::to_string(lb.line) + ": " + *problem);
+        }
+        continue;
+      }
+      box.cls = classIds.at(lb.className);
+      box.source = BoxSource::kManual;
+      box.author = options.author;
+      boxes.push_back(box);
+    }
+    ImageRecord rec;
+    rec.path = stored;
+    rec.width = info->width;
+    rec.height = info->height;
+    rec.hash = info->hash;
+    auto id = project.addImage(rec);
+    if (!id.ok()) return id.status().withContext(item.image.string());
+    ++report->imagesAdded;
+    for (Box& box : boxes) {
+      box.image = *id;
+      auto boxId = project.addBox(box);
+      if (!boxId.ok()) return boxId.status().withContext(item.image.string());
+      ++report->boxesAdded;
+    }
+    for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(*id);
+    if ((i + 1) % chunk == 0) QUARRY_RETURN_IF_ERROR(flush());
+  }
+  QUARRY_RETURN_IF_ERROR(flush());
+  reportProgress(progress, total, total, "import");
+  return Status::Ok();
+}
+
+}  // namespace detail
+
+Status importDataset(Project& project, Format format, const fs::path& source, const ImportOptions& options,
+                     ImportReport* report, const ProgressFn& progress) {
+  ImportReport local;
+  if (!report) report = &local;
+  std::error_code ec;
+  if (!fs::exists(source, ec)) return Status::NotFound(source.string() + ": no such file or folder");
+  detail::ParsedDataset data;
+  Status parsed;
+  switch (format) {
+    case Format::kFolder: parsed = detail::parseFolder(source, options, &data, report); break;
+    case Format::kYolo:
+    case Format::kUltralytics: parsed = detail::parseYolo(source, options, &data, report); break;
+    case Format::kVoc: parsed = detail::parseVoc(source, options, &data, report); break;
+    case Format::kCoco: parsed = detail::parseCoco(source, options, &data, report); break;
+  }
+  if (!parsed.ok()) return parsed;
+  return detail::ingest(project, data, options, report, progress);
+}
+
+}  // namespace quarry

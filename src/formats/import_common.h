@@ -1,0 +1,68 @@
+// What every importer shares: a parser turns a data set into a ParsedDataset (class names
+// in the data set's order, one item per image with its label boxes), and ingest() writes it
+// to the project in chunks. Parsers only read files; ingest() is the only writer.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quarry/formats.h"
+
+namespace quarry::detail {
+
+struct LabelBox {
+  std::string className;
+  double a = 0, b = 0, c = 0, d = 0;  // x, y, w, h in pixels, or cx, cy, w, h normalised
+  bool normalized = false;            // YOLO: multiply by the image size
+  std::string file;                   // where it came from, for messages
+  int line = 0;
+};
+
+struct ImportItem {
+  std::filesystem::path image;
+  std::vector<LabelBox> boxes;
+  std::vector<std::string> tags;         // e.g. from folderTags
+  std::optional<int> declaredWidth;      // VOC <size>, COCO width/height
+  std::optional<int> declaredHeight;
+  std::string declaredIn;                // the label file that declared the size
+};
+
+struct ParsedDataset {
+  std::vector<std::string> classNames;  // the data set's own class order
+  std::vector<ImportItem> items;
+};
+
+// Records an issue; returns false when the import must stop (strict mode).
+bool addIssue(ImportReport* report, const ImportOptions& options, const std::string& file, int line,
+              const std::string& message);
+
+// Every image under `dir` (recursive, sorted), by extension.
+std::vector<std::filesystem::path> findImages(const std::filesystem::path& dir);
+
+// The first folder of `image` below `root` ("train" for root/train/a.jpg), or empty.
+std::string firstSubfolder(const std::filesystem::path& root, const std::filesystem::path& image);
+
+// 1-based line of a byte offset in a text buffer (for XML and JSON messages).
+int lineOfOffset(const std::string& text, std::size_t offset);
+
+// Reads a class list, one name per line (classes.txt); blank lines are ignored.
+Status readClassList(const std::filesystem::path& file, std::vector<std::string>* names);
+
+// Reads a whole text file; kNotFound / kIoError name the file.
+Result<std::string> readTextFile(const std::filesystem::path& file);
+
+Status parseFolder(const std::filesystem::path& root, const ImportOptions& options, ParsedDataset* out,
+                   ImportReport* report);
+Status parseYolo(const std::filesystem::path& root, const ImportOptions& options, ParsedDataset* out,
+                 ImportReport* report);
+Status parseVoc(const std::filesystem::path& root, const ImportOptions& options, ParsedDataset* out,
+                ImportReport* report);
+Status parseCoco(const std::filesystem::path& source, const ImportOptions& options, ParsedDataset* out,
+                 ImportReport* report);
+
+Status ingest(Project& project, ParsedDataset& data, const ImportOptions& options, ImportReport* report,
+              const ProgressFn& progress);
+
+}  // namespace quarry::detail

@@ -1,0 +1,127 @@
+// Project: boxes.
+#include <cmath>
+
+#include "store/project_impl.h"
+
+namespace quarry {
+namespace {
+
+constexpr const char* kBoxColumns =
+    "SELECT id, image_id, class_id, x, y, w, h, source, run_id, score, author, created_at, updated_at FROM boxes ";
+
+Box readBox(SQLite::Statement& q) {
+  Box b;
+  b.id = q.getColumn(0).getInt64();
+  b.image = q.getColumn(1).getInt64();
+  b.cls = q.getColumn(2).getInt64();
+  b.x = q.getColumn(3).getDouble();
+  b.y = q.getColumn(4).getDouble();
+  b.w = q.getColumn(5).getDouble();
+  b.h = q.getColumn(6).getDouble();
+  b.source = static_cast<BoxSource>(q.getColumn(7).getInt());
+  if (!q.getColumn(8).isNull()) b.run = q.getColumn(8).getInt64();
+  if (!q.getColumn(9).isNull()) b.score = q.getColumn(9).getDouble();
+  b.author = q.getColumn(10).getString();
+  b.createdAt = q.getColumn(11).getInt64();
+  b.updatedAt = q.getColumn(12).getInt64();
+  return b;
+}
+
+Status checkGeometry(const Box& b) {
+  for (double v : {b.x, b.y, b.w, b.h})
+    if (!std::isfinite(v)) return Status::InvalidArgument("box coordinates must be finite numbers");
+  if (b.w <= 0 || b.h <= 0) return Status::InvalidArgument("box width and height must be positive");
+  return Status::Ok();
+}
+
+void bindOptional(SQLite::Statement& q, int i, const std::optional<RunId>& v) {
+  if (v) q.bind(i, *v); else q.bind(i);
+}
+void bindOptional(SQLite::Statement& q, int i, const std::optional<double>& v) {
+  if (v) q.bind(i, *v); else q.bind(i);
+}
+
+}  // namespace
+
+Result<BoxId> Project::addBox(Box box) {
+  QUARRY_RETURN_IF_ERROR(checkGeometry(box));
+  BoxId id = 0;
+  Status st = inTransaction(*impl_, "adding a box", [&] {
+    SQLite::Statement cls(impl_->db, "SELECT 1 FROM classes WHERE id = ?");
+    cls.bind(1, box.cls);
+    if (!cls.executeStep()) return Status::NotFound("no class with id " + std::to_string(box.cls));
+    const std::int64_t now = nowMillis();
+    SQLite::Statement q(impl_->db,
+                        "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
+                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, box.image);
+    q.bind(2, box.cls);
+    q.bind(3, box.x);
+    q.bind(4, box.y);
+    q.bind(5, box.w);
+    q.bind(6, box.h);
+    q.bind(7, static_cast<int>(box.source));
+    bindOptional(q, 8, box.run);
+    bindOptional(q, 9, box.score);
+    q.bind(10, box.author);
+    q.bind(11, now);
+    q.bind(12, now);
+    q.exec();
+    id = impl_->db.getLastInsertRowid();
+    SQLite::Statement up(impl_->db, "UPDATE images SET status = 1 WHERE id = ? AND status = 0");
+    up.bind(1, box.image);
+    up.exec();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return id;
+}
+
+Status Project::updateBox(const Box& box) {
+  QUARRY_RETURN_IF_ERROR(checkGeometry(box));
+  return inTransaction(*impl_, "updating a box", [&] {
+    SQLite::Statement q(impl_->db,
+                        "UPDATE boxes SET class_id = ?, x = ?, y = ?, w = ?, h = ?, source = ?, run_id = ?, "
+                        "score = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, box.cls);
+    q.bind(2, box.x);
+    q.bind(3, box.y);
+    q.bind(4, box.w);
+    q.bind(5, box.h);
+    q.bind(6, static_cast<int>(box.source));
+    bindOptional(q, 7, box.run);
+    bindOptional(q, 8, box.score);
+    q.bind(9, nowMillis());
+    q.bind(10, box.id);
+    return q.exec() == 1 ? Status::Ok() : Status::NotFound("no box with id " + std::to_string(box.id));
+  });
+}
+
+Status Project::removeBox(BoxId id) {
+  return inTransaction(*impl_, "removing a box", [&] {
+    SQLite::Statement q(impl_->db, "DELETE FROM boxes WHERE id = ?");
+    q.bind(1, id);
+    return q.exec() == 1 ? Status::Ok() : Status::NotFound("no box with id " + std::to_string(id));
+  });
+}
+
+Result<std::vector<Box>> Project::boxes(ImageId image) const {
+  return boxesOfImages({image});
+}
+
+Result<std::vector<Box>> Project::boxesOfImages(const std::vector<ImageId>& ids) const {
+  std::vector<Box> out;
+  Status st = guarded("reading boxes", [&] {
+    SQLite::Statement q(impl_->db, std::string(kBoxColumns) + "WHERE image_id = ? ORDER BY id");
+    for (ImageId id : ids) {
+      q.bind(1, id);
+      while (q.executeStep()) out.push_back(readBox(q));
+      q.reset();
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+}  // namespace quarry

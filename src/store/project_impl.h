@@ -1,0 +1,37 @@
+// Private to the store: the connection behind a Project and the transaction helper every
+// write goes through. Includes SQLiteCpp, so it stays out of include/.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "quarry/project.h"
+
+namespace quarry {
+
+struct Project::Impl {
+  Impl(const std::filesystem::path& dir, int flags);
+  std::filesystem::path dir;
+  SQLite::Database db;
+  int txDepth = 0;  // > 0 while a transaction (batch or single write) is open
+  int version = 0;
+};
+
+// Runs `body` inside a transaction: the outermost scope uses BEGIN IMMEDIATE (so a writer
+// takes the lock up front and waits on the busy timeout instead of failing mid-way), inner
+// scopes use a savepoint so that one failed write inside a batch undoes only itself.
+// SQLite and standard exceptions thrown by `body` become a Status naming `what`.
+Status inTransaction(Project::Impl& impl, const char* what, const std::function<Status()>& body);
+
+// Runs a read; exceptions become a Status naming `what`.
+Status guarded(const char* what, const std::function<Status()>& body);
+
+std::int64_t nowMillis();
+
+// Binds a vector of ids (or names) as ?1..?N starting at index `first`.
+std::string placeholders(std::size_t n);
+
+}  // namespace quarry

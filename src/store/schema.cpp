@@ -1,0 +1,109 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace quarry::schema {
+namespace {
+
+// Each entry moves the schema one version forward. Never edit a released entry: add one.
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> steps = {
+      // 1: the base store.
+      R"sql(
+      CREATE TABLE classes(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        position INTEGER NOT NULL,
+        color TEXT NOT NULL);
+      CREATE TABLE images(
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        status INTEGER NOT NULL DEFAULT 0 CHECK(status IN (0, 1, 2)),
+        added_at INTEGER NOT NULL);
+      CREATE INDEX images_hash ON images(hash);
+      CREATE INDEX images_status ON images(status, id);
+      CREATE TABLE model_runs(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        trained_on TEXT NOT NULL DEFAULT '',
+        params TEXT NOT NULL DEFAULT '{}',
+        metrics TEXT NOT NULL DEFAULT '{}',
+        checkpoint TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL);
+      CREATE TABLE boxes(
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE RESTRICT,
+        x REAL NOT NULL, y REAL NOT NULL,
+        w REAL NOT NULL CHECK(w > 0), h REAL NOT NULL CHECK(h > 0),
+        source INTEGER NOT NULL DEFAULT 0 CHECK(source IN (0, 1, 2)),
+        run_id INTEGER REFERENCES model_runs(id) ON DELETE SET NULL,
+        score REAL,
+        author TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL);
+      CREATE INDEX boxes_image ON boxes(image_id);
+      CREATE INDEX boxes_class_image ON boxes(class_id, image_id);
+      CREATE INDEX boxes_source_image ON boxes(source, image_id);
+      CREATE INDEX boxes_run ON boxes(run_id) WHERE run_id IS NOT NULL;
+      CREATE TABLE tags(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE);
+      CREATE TABLE image_tags(
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        PRIMARY KEY(tag_id, image_id)) WITHOUT ROWID;
+      CREATE INDEX image_tags_image ON image_tags(image_id, tag_id);
+      CREATE TABLE image_scores(
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        difficulty INTEGER NOT NULL CHECK(difficulty IN (0, 1, 2)),
+        detections INTEGER NOT NULL,
+        components TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY(run_id, image_id)) WITHOUT ROWID;
+      CREATE INDEX image_scores_difficulty ON image_scores(run_id, difficulty, image_id);
+      CREATE INDEX image_scores_image ON image_scores(image_id);
+      )sql",
+      // 2: saved views (a named filter of the GUI's image list).
+      R"sql(
+      CREATE TABLE saved_views(
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL);
+      )sql",
+  };
+  return steps;
+}
+
+}  // namespace
+
+int latestVersion() { return static_cast<int>(migrations().size()); }
+
+Status migrate(SQLite::Database& db, int target) {
+  if (target < 0) target = latestVersion();
+  try {
+    const int current = db.execAndGet("PRAGMA user_version").getInt();
+    if (current > latestVersion()) {
+      return Status::Error(StatusCode::kIncompatible,
+                           "the project was written by a newer Quarry (schema version " +
+                               std::to_string(current) + ", this build knows up to " +
+                               std::to_string(latestVersion()) + "); upgrade Quarry to open it");
+    }
+    if (current >= target) return Status::Ok();
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (int v = current; v < target; ++v) db.exec(migrations()[static_cast<std::size_t>(v)]);
+    // PRAGMA takes no bound parameters; `target` is an integer we computed, not user text.
+    db.exec("PRAGMA user_version = " + std::to_string(target));
+    tx.commit();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status::IoError(std::string("schema migration failed: ") + e.what());
+  }
+}
+
+}  // namespace quarry::schema
