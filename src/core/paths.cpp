@@ -11,9 +11,10 @@ std::optional<fs::path> relativeInside(const fs::path& root, const fs::path& pat
   const fs::path r = root.lexically_normal();
   const fs::path p = path.lexically_normal();
   auto ri = r.begin(), pi = p.begin();
-  for (; ri != r.end(); ++ri, ++pi) {
+  for (; ri != r.end(); ++ri) {
     if (ri->empty()) continue;  // a trailing separator gives an empty last element
     if (pi == p.end() || *ri != *pi) return std::nullopt;
+    ++pi;
   }
   fs::path rel;
   for (; pi != p.end(); ++pi) rel /= *pi;

@@ -86,14 +86,13 @@ bool parseLabelFile(const fs::path& file, const std::vector<std::string>& classe
       if (!parseNumber(f[k + 1], &v[k]) || !std::isfinite(v[k])) {
         ok = false;
         why = "'" + f[k + 1] + "' is not a finite number";
+      } else if (k >= 2 && v[k] <= 0) {
+        ok = false;
+        why = "box has zero or negative size";
       } else if (v[k] < -1e-6 || v[k] > 1 + 1e-6) {
         ok = false;
         why = "'" + f[k + 1] + "' is outside 0..1 (YOLO coordinates are normalised)";
       }
-    }
-    if (ok && (v[2] <= 0 || v[3] <= 0)) {
-      ok = false;
-      why = "box has zero or negative size";
     }
     if (!ok) {
       if (!fail(why)) return false;

@@ -11,52 +11,81 @@ namespace {
 
 using Param = std::variant<std::int64_t, std::string>;
 
-struct Sql {
-  std::string where;
+// One condition of the WHERE clause with the parameters its placeholders take, in order.
+struct Clause {
+  std::string sql;
   std::vector<Param> params;
-
-  void add(const std::string& clause) { where += " AND " + clause; }
-  template <typename T>
-  std::string list(const std::vector<T>& values) {
-    for (const auto& v : values) {
-      if constexpr (std::is_same_v<T, std::string>) params.emplace_back(v);
-      else params.emplace_back(static_cast<std::int64_t>(v));
-    }
-    return placeholders(values.size());
-  }
 };
 
-// Each filter becomes an `id IN (subquery)` over a covering index, so SQLite can drive the
-// query from the most selective one instead of scanning every image.
-Sql buildWhere(const ImageQuery& q) {
-  Sql s;
-  if (!q.anyTags.empty())
-    s.add("id IN (SELECT image_id FROM image_tags WHERE tag_id IN (SELECT id FROM tags WHERE name IN (" +
-          s.list(q.anyTags) + ")))");
-  for (const auto& tag : q.allTags)
-    s.add("id IN (SELECT image_id FROM image_tags WHERE tag_id = (SELECT id FROM tags WHERE name = " +
-          s.list(std::vector<std::string>{tag}) + "))");
-  if (!q.noTags.empty())
-    s.add("id NOT IN (SELECT image_id FROM image_tags WHERE tag_id IN (SELECT id FROM tags WHERE name IN (" +
-          s.list(q.noTags) + ")))");
-  if (!q.classes.empty())
-    s.add("id IN (SELECT image_id FROM boxes WHERE class_id IN (SELECT id FROM classes WHERE name IN (" +
-          s.list(q.classes) + ")))");
-  if (!q.statuses.empty()) {
-    std::vector<int> v;
-    for (auto st : q.statuses) v.push_back(static_cast<int>(st));
-    s.add("status IN (" + s.list(v) + ")");
+template <typename T>
+std::string bindList(std::vector<Param>* params, const std::vector<T>& values) {
+  for (const auto& v : values) {
+    if constexpr (std::is_same_v<T, std::string>) params->emplace_back(v);
+    else params->emplace_back(static_cast<std::int64_t>(v));
   }
-  if (!q.sources.empty()) {
-    std::vector<int> v;
-    for (auto src : q.sources) v.push_back(static_cast<int>(src));
-    s.add("id IN (SELECT image_id FROM boxes WHERE source IN (" + s.list(v) + "))");
+  return placeholders(values.size());
+}
+
+struct Sql {
+  std::string text;
+  std::vector<Param> params;
+};
+
+// A filter on a related table ("has tag", "has difficulty", "has class") is either the
+// driver or a probe. The driver is the first such filter, in order of how few images it
+// usually keeps (tags, difficulty, class, source): the query walks that table's index
+// directly, never touching the images table unless a filter needs its columns. Every other
+// related filter is a correlated EXISTS, one index probe per candidate. `{ID}` in a clause
+// stands for the candidate image's id.
+Sql buildSelect(const ImageQuery& q, bool count) {
+  std::vector<Clause> related, plain;
+  auto relatedClause = [&](const std::string& from, const std::string& cond, std::vector<Param> params) {
+    related.push_back({"FROM " + from + " WHERE " + cond, std::move(params)});
+  };
+  for (const auto& tag : q.allTags) {
+    std::vector<Param> p;
+    const std::string ph = bindList(&p, std::vector<std::string>{tag});
+    relatedClause("image_tags", "tag_id = (SELECT id FROM tags WHERE name = " + ph + ")", p);
+  }
+  if (!q.anyTags.empty()) {
+    std::vector<Param> p;
+    const std::string ph = bindList(&p, q.anyTags);
+    relatedClause("image_tags", "tag_id IN (SELECT id FROM tags WHERE name IN (" + ph + "))", p);
   }
   if (q.scoreRun && !q.difficulties.empty()) {
+    std::vector<Param> p;
     std::vector<int> v;
     for (auto d : q.difficulties) v.push_back(static_cast<int>(d));
-    const std::string run = s.list(std::vector<std::int64_t>{*q.scoreRun});
-    s.add("id IN (SELECT image_id FROM image_scores WHERE run_id = " + run + " AND difficulty IN (" + s.list(v) + "))");
+    const std::string run = bindList(&p, std::vector<std::int64_t>{*q.scoreRun});
+    const std::string ds = bindList(&p, v);
+    relatedClause("image_scores", "run_id = " + run + " AND difficulty IN (" + ds + ")", p);
+  }
+  if (!q.classes.empty()) {
+    std::vector<Param> p;
+    const std::string ph = bindList(&p, q.classes);
+    relatedClause("boxes", "class_id IN (SELECT id FROM classes WHERE name IN (" + ph + "))", p);
+  }
+  if (!q.sources.empty()) {
+    std::vector<Param> p;
+    std::vector<int> v;
+    for (auto src : q.sources) v.push_back(static_cast<int>(src));
+    const std::string ph = bindList(&p, v);
+    relatedClause("boxes", "source IN (" + ph + ")", p);
+  }
+  if (!q.noTags.empty()) {
+    Clause c;
+    c.sql = "NOT EXISTS (SELECT 1 FROM image_tags WHERE image_id = {ID} AND tag_id IN "
+            "(SELECT id FROM tags WHERE name IN (" + bindList(&c.params, q.noTags) + ")))";
+    plain.push_back(std::move(c));
+  }
+  bool needsImages = related.empty();
+  if (!q.statuses.empty()) {
+    Clause c;
+    std::vector<int> v;
+    for (auto st : q.statuses) v.push_back(static_cast<int>(st));
+    c.sql = "images.status IN (" + bindList(&c.params, v) + ")";
+    plain.push_back(std::move(c));
+    needsImages = true;
   }
   if (!q.nameContains.empty()) {
     std::string pattern = "%";
@@ -65,9 +94,47 @@ Sql buildWhere(const ImageQuery& q) {
       pattern += c;
     }
     pattern += '%';
-    s.add("path LIKE " + s.list(std::vector<std::string>{pattern}) + " ESCAPE '\\'");
+    Clause c;
+    c.sql = "images.path LIKE " + bindList(&c.params, std::vector<std::string>{pattern}) + " ESCAPE '\\'";
+    plain.push_back(std::move(c));
+    needsImages = true;
   }
-  return s;
+
+  Sql out;
+  std::string id, where;
+  if (related.empty()) {
+    id = "images.id";
+    out.text = "FROM images";
+  } else {
+    // The driver may list an image more than once (several boxes of a class), hence DISTINCT.
+    id = "d.image_id";
+    const Clause& driver = related.front();
+    const std::string body = driver.sql.substr(5);  // "<table> WHERE <cond>"
+    const std::size_t w = body.find(" WHERE ");
+    out.text = "FROM " + body.substr(0, w) + " d";
+    if (needsImages) out.text += " JOIN images ON images.id = d.image_id";
+    where = body.substr(w + 7);
+    out.params = driver.params;
+  }
+  auto append = [&](const std::string& sql, const std::vector<Param>& params) {
+    where += (where.empty() ? "" : " AND ") + sql;
+    out.params.insert(out.params.end(), params.begin(), params.end());
+  };
+  for (std::size_t i = 1; i < related.size(); ++i) {
+    const Clause& c = related[i];
+    const std::size_t w = c.sql.find(" WHERE ");
+    append("EXISTS (SELECT 1 " + c.sql.substr(0, w) + " WHERE image_id = {ID} AND " + c.sql.substr(w + 7) + ")",
+           c.params);
+  }
+  for (const Clause& c : plain) append(c.sql, c.params);
+  for (std::size_t at; (at = where.find("{ID}")) != std::string::npos;) where.replace(at, 4, id);
+  const std::string select = related.size() && !count ? "SELECT DISTINCT " + id + " "
+                             : related.size()         ? "SELECT COUNT(DISTINCT " + id + ") "
+                             : count                  ? "SELECT COUNT(*) "
+                                                      : "SELECT " + id + " ";
+  out.text = select + out.text + (where.empty() ? "" : " WHERE " + where);
+  if (!count) out.text += " ORDER BY " + id + " LIMIT ? OFFSET ?";
+  return out;
 }
 
 void bindAll(SQLite::Statement& st, const std::vector<Param>& params) {
@@ -92,8 +159,8 @@ std::vector<std::string> splitCommas(const std::string& s) {
 Result<std::vector<ImageId>> Project::findImages(const ImageQuery& query) const {
   std::vector<ImageId> ids;
   Status st = guarded("querying images", [&] {
-    Sql s = buildWhere(query);
-    SQLite::Statement q(impl_->db, "SELECT id FROM images WHERE 1" + s.where + " ORDER BY id LIMIT ? OFFSET ?");
+    Sql s = buildSelect(query, false);
+    SQLite::Statement q(impl_->db, s.text);
     bindAll(q, s.params);
     const int n = static_cast<int>(s.params.size());
     q.bind(n + 1, query.limit);
@@ -108,8 +175,8 @@ Result<std::vector<ImageId>> Project::findImages(const ImageQuery& query) const 
 Result<std::int64_t> Project::countImages(const ImageQuery& query) const {
   std::int64_t n = 0;
   Status st = guarded("counting images", [&] {
-    Sql s = buildWhere(query);
-    SQLite::Statement q(impl_->db, "SELECT COUNT(*) FROM images WHERE 1" + s.where);
+    Sql s = buildSelect(query, true);
+    SQLite::Statement q(impl_->db, s.text);
     bindAll(q, s.params);
     q.executeStep();
     n = q.getColumn(0).getInt64();

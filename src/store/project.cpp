@@ -40,6 +40,21 @@ bool validColor(const std::string& c) {
 
 Project::Impl::Impl(const fs::path& d, int flags) : dir(d), db((d / kStoreFile).string(), flags) {}
 
+CachedStatement::CachedStatement(Project::Impl& impl, const std::string& sql) {
+  auto& slot = impl.statements[sql];
+  if (!slot) slot = std::make_unique<SQLite::Statement>(impl.db, sql);
+  st_ = slot.get();
+  st_->clearBindings();
+}
+
+CachedStatement::~CachedStatement() {
+  try {
+    st_->reset();
+  } catch (...) {
+    // reset() reports the last step's error again; the caller has already seen it.
+  }
+}
+
 std::int64_t nowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -108,6 +123,8 @@ static Result<std::unique_ptr<Project::Impl>> openImpl(const fs::path& dir, bool
     impl->db.exec("PRAGMA journal_mode = WAL");
     impl->db.exec("PRAGMA synchronous = NORMAL");
     impl->db.exec("PRAGMA foreign_keys = ON");
+    // A larger page cache keeps the indexes of a 100k-image project in memory (64 MiB).
+    impl->db.exec("PRAGMA cache_size = -65536");
     QUARRY_RETURN_IF_ERROR(schema::migrate(impl->db));
     impl->version = impl->db.execAndGet("PRAGMA user_version").getInt();
     return impl;

@@ -47,30 +47,32 @@ Result<BoxId> Project::addBox(Box box) {
   QUARRY_RETURN_IF_ERROR(checkGeometry(box));
   BoxId id = 0;
   Status st = inTransaction(*impl_, "adding a box", [&] {
-    SQLite::Statement cls(impl_->db, "SELECT 1 FROM classes WHERE id = ?");
-    cls.bind(1, box.cls);
-    if (!cls.executeStep()) return Status::NotFound("no class with id " + std::to_string(box.cls));
+    {
+      CachedStatement cls(*impl_, "SELECT 1 FROM classes WHERE id = ?");
+      cls->bind(1, box.cls);
+      if (!cls->executeStep()) return Status::NotFound("no class with id " + std::to_string(box.cls));
+    }
     const std::int64_t now = nowMillis();
-    SQLite::Statement q(impl_->db,
-                        "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
-                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    q.bind(1, box.image);
-    q.bind(2, box.cls);
-    q.bind(3, box.x);
-    q.bind(4, box.y);
-    q.bind(5, box.w);
-    q.bind(6, box.h);
-    q.bind(7, static_cast<int>(box.source));
-    bindOptional(q, 8, box.run);
-    bindOptional(q, 9, box.score);
-    q.bind(10, box.author);
-    q.bind(11, now);
-    q.bind(12, now);
-    q.exec();
+    CachedStatement q(*impl_,
+                      "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
+                      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    q->bind(1, box.image);
+    q->bind(2, box.cls);
+    q->bind(3, box.x);
+    q->bind(4, box.y);
+    q->bind(5, box.w);
+    q->bind(6, box.h);
+    q->bind(7, static_cast<int>(box.source));
+    bindOptional(*q, 8, box.run);
+    bindOptional(*q, 9, box.score);
+    q->bind(10, box.author);
+    q->bind(11, now);
+    q->bind(12, now);
+    q->exec();
     id = impl_->db.getLastInsertRowid();
-    SQLite::Statement up(impl_->db, "UPDATE images SET status = 1 WHERE id = ? AND status = 0");
-    up.bind(1, box.image);
-    up.exec();
+    CachedStatement up(*impl_, "UPDATE images SET status = 1 WHERE id = ? AND status = 0");
+    up->bind(1, box.image);
+    up->exec();
     return Status::Ok();
   });
   if (!st.ok()) return st;

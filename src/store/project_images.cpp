@@ -20,9 +20,9 @@ constexpr const char* kImageColumns = "SELECT id, path, width, height, hash, sta
 Result<std::optional<ImageRecord>> findOne(Project::Impl& impl, const char* where, const std::string& key) {
   std::optional<ImageRecord> out;
   Status st = guarded("finding an image", [&] {
-    SQLite::Statement q(impl.db, std::string(kImageColumns) + where);
-    q.bind(1, key);
-    if (q.executeStep()) out = readImage(q);
+    CachedStatement q(impl, std::string(kImageColumns) + where);
+    q->bind(1, key);
+    if (q->executeStep()) out = readImage(*q);
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -37,19 +37,20 @@ Result<ImageId> Project::addImage(const ImageRecord& image) {
     return Status::InvalidArgument(image.path + ": image size must be positive");
   ImageId id = 0;
   Status st = inTransaction(*impl_, "adding an image", [&] {
-    SQLite::Statement dup(impl_->db, "SELECT id FROM images WHERE path = ?");
-    dup.bind(1, image.path);
-    if (dup.executeStep())
-      return Status::Error(StatusCode::kAlreadyExists, image.path + ": already in the project");
-    SQLite::Statement q(impl_->db,
-                        "INSERT INTO images(path, width, height, hash, status, added_at) VALUES (?,?,?,?,?,?)");
-    q.bind(1, image.path);
-    q.bind(2, image.width);
-    q.bind(3, image.height);
-    q.bind(4, image.hash);
-    q.bind(5, static_cast<int>(image.status));
-    q.bind(6, nowMillis());
-    q.exec();
+    {
+      CachedStatement dup(*impl_, "SELECT id FROM images WHERE path = ?");
+      dup->bind(1, image.path);
+      if (dup->executeStep())
+        return Status::Error(StatusCode::kAlreadyExists, image.path + ": already in the project");
+    }
+    CachedStatement q(*impl_, "INSERT INTO images(path, width, height, hash, status, added_at) VALUES (?,?,?,?,?,?)");
+    q->bind(1, image.path);
+    q->bind(2, image.width);
+    q->bind(3, image.height);
+    q->bind(4, image.hash);
+    q->bind(5, static_cast<int>(image.status));
+    q->bind(6, nowMillis());
+    q->exec();
     id = impl_->db.getLastInsertRowid();
     return Status::Ok();
   });

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "quarry/project.h"
 
@@ -18,6 +20,23 @@ struct Project::Impl {
   SQLite::Database db;
   int txDepth = 0;  // > 0 while a transaction (batch or single write) is open
   int version = 0;
+  // Prepared statements of the hot paths (import, auto-label), prepared once per connection.
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
+};
+
+// A cached prepared statement for the duration of one use; reset on scope exit, so no
+// statement keeps a read snapshot open between calls.
+class CachedStatement {
+ public:
+  CachedStatement(Project::Impl& impl, const std::string& sql);
+  ~CachedStatement();
+  CachedStatement(const CachedStatement&) = delete;
+  CachedStatement& operator=(const CachedStatement&) = delete;
+  SQLite::Statement& operator*() { return *st_; }
+  SQLite::Statement* operator->() { return st_; }
+
+ private:
+  SQLite::Statement* st_;
 };
 
 // Runs `body` inside a transaction: the outermost scope uses BEGIN IMMEDIATE (so a writer

@@ -46,7 +46,7 @@ const std::vector<const char*>& migrations() {
         author TEXT NOT NULL DEFAULT '',
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL);
-      CREATE INDEX boxes_image ON boxes(image_id);
+      CREATE INDEX boxes_image ON boxes(image_id, class_id);
       CREATE INDEX boxes_class_image ON boxes(class_id, image_id);
       CREATE INDEX boxes_source_image ON boxes(source, image_id);
       CREATE INDEX boxes_run ON boxes(run_id) WHERE run_id IS NOT NULL;

@@ -1,5 +1,7 @@
 #include "quarry/demo.h"
 
+#include "core/test_support.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -18,27 +20,7 @@ namespace fs = std::filesystem;
 namespace quarry {
 namespace {
 
-// A fresh folder per test, removed afterwards even when an assertion fails.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-    path_ = fs::temp_directory_path() /
-            ("quarry_demo_test_" + std::to_string(now) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string readFile(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);

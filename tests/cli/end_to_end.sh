@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `quarry` executable: the commands a user types, their exit codes
+# (0 success, 1 failure, 2 bad usage) and their --json output.
+set -u
+Q=${QUARRY:?set QUARRY to the quarry executable}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [[ $got == "$want" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name: exit $got, expected $want"
+    sed 's/^/  | /' "$tmp/err" | head -5
+  fi
+}
+
+expect_out() {  # expect_out NAME PATTERN: the last command's stdout matches PATTERN
+  if grep -Eq -- "$2" "$tmp/out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1: stdout does not match /$2/"
+    sed 's/^/  | /' "$tmp/out" | head -10
+  fi
+}
+
+expect_err() {
+  if grep -Eq -- "$2" "$tmp/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1: stderr does not match /$2/"
+    sed 's/^/  | /' "$tmp/err" | head -10
+  fi
+}
+
+# --help works on every command.
+for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo; do
+  check "help $cmd" 0 $Q $cmd --help
+done
+check "no command is bad usage" 2 $Q
+check "unknown option is bad usage" 2 $Q stats --bogus
+
+# A demo project, with its labels.
+check "demo" 0 $Q -q demo "$tmp/demo" --images 30 --seed 4
+check "demo twice refuses" 1 $Q -q demo "$tmp/demo" --images 30
+expect_err "demo twice says why" "already exists"
+check "stats --json" 0 $Q -p "$tmp/demo" stats --json
+expect_out "stats counts the images" '"images": 30'
+expect_out "stats lists the classes" '"name": "scratch"'
+
+# Progress goes to stderr for long work.
+check "demo with progress" 0 $Q demo "$tmp/demo2" --images 5
+expect_err "progress line on stderr" '\[import\] 5/5'
+
+# Split, tag, export.
+check "split" 0 $Q -p "$tmp/demo" split --val 8 --gt 6 --seed 2 --json
+expect_out "split sizes" '"VAL1": 8'
+check "split too large" 2 $Q -p "$tmp/demo" split --val 100 --gt 1
+check "split bad amount" 2 $Q -p "$tmp/demo" split --val lots
+check "tag add" 0 $Q -p "$tmp/demo" tag add review --where "tag:GT1 class:scratch" --json
+expect_out "tag add counts" '"changed": [1-9]'
+check "tag with bad query" 2 $Q -p "$tmp/demo" tag add x --where "colour:red"
+expect_err "bad query names the key" "colour"
+check "difficulty needs a run" 2 $Q -p "$tmp/demo" tag add x --where "difficulty:hard"
+check "tag list" 0 $Q -p "$tmp/demo" tag list --json
+expect_out "tag list shows GT1" '"name": "GT1"'
+check "tag remove" 0 $Q -p "$tmp/demo" tag remove review --where "tag:review"
+check "export ultralytics" 0 $Q -q -p "$tmp/demo" export "$tmp/ul" --format ultralytics --train GT1 --val VAL1 --json
+expect_out "export counts" '"images": 14'
+[[ -f $tmp/ul/data.yaml ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: no data.yaml"; }
+check "export overlap refused" 2 $Q -q -p "$tmp/demo" export "$tmp/bad" --format ultralytics --train GT1,VAL1 --val VAL1
+expect_err "overlap names the problem" "both the train and the val set"
+check "export coco" 0 $Q -q -p "$tmp/demo" export "$tmp/coco" --format coco --where "tag:GT1"
+
+# Import into a new project, then re-import: no duplicates.
+check "init" 0 $Q init "$tmp/copy"
+check "import coco" 0 $Q -q -p "$tmp/copy" import "$tmp/coco/annotations.json" --format coco --json
+expect_out "import counts" '"images_added": 6'
+check "re-import" 0 $Q -q -p "$tmp/copy" import "$tmp/coco" --format coco --json
+expect_out "re-import adds none" '"images_added": 0'
+
+# Bad input: reported with file and line; --strict fails; the project is intact afterwards.
+mkdir -p "$tmp/bad/images" "$tmp/bad/labels"
+cp "$tmp/demo/dataset/images/img_00000.png" "$tmp/bad/images/a.png"
+printf 'scratch\n' >"$tmp/bad/classes.txt"
+printf '0 0.5 0.5 0.2 0.2\n0 nan 0.5 0.1 0.1\n' >"$tmp/bad/labels/a.txt"
+check "import with a bad line" 0 $Q -q -p "$tmp/copy" import "$tmp/bad" --format yolo
+expect_err "bad line named" "labels/a.txt:2: 'nan' is not a finite number"
+expect_out "summary counts the skipped box" "1 boxes \(1 skipped\)"
+check "strict import fails" 1 $Q -q -p "$tmp/copy" import "$tmp/bad" --format yolo --strict
+check "project still opens" 0 $Q -p "$tmp/copy" stats --json
+expect_out "nothing lost" '"images": 7'
+check "missing project" 1 $Q -p "$tmp/nowhere" stats
+expect_err "missing project says so" "no Quarry project here"
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]

@@ -1,0 +1,55 @@
+// Schema versions: older files are migrated forward with their content; newer files are
+// refused and left untouched.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "core/test_support.h"
+#include "store/schema.h"
+
+namespace quarry {
+namespace {
+
+using test::TempDir;
+
+TEST(Migration, AVersionOneFileIsMigratedForwardWithItsContent) {
+  TempDir tmp;
+  {
+    SQLite::Database db((tmp / "project.quarry").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(schema::migrate(db, 1).ok());
+    db.exec("INSERT INTO classes(name, position, color) VALUES ('scratch', 0, '#ff0000')");
+    ASSERT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 1);
+  }
+  auto p = Project::open(tmp.path());
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ((*p)->schemaVersion(), Project::currentSchemaVersion());
+  ASSERT_EQ((*p)->classes()->size(), 1u);
+  EXPECT_EQ((*p)->classes()->at(0).name, "scratch");
+  SQLite::Database db((tmp / "project.quarry").string());
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'saved_views'").getInt(), 1);
+}
+
+TEST(Migration, AFileFromANewerQuarryIsRefusedAndLeftAsItWas) {
+  TempDir tmp;
+  test::newProject(tmp.path()).reset();
+  {
+    SQLite::Database db((tmp / "project.quarry").string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  auto p = Project::open(tmp.path());
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kIncompatible);
+  EXPECT_NE(p.status().message().find("newer Quarry"), std::string::npos);
+  SQLite::Database db((tmp / "project.quarry").string());
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 99);
+}
+
+TEST(Migration, OpeningACurrentFileChangesNothing) {
+  TempDir tmp;
+  test::newProject(tmp.path()).reset();
+  auto p = Project::open(tmp.path());
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->schemaVersion(), schema::latestVersion());
+}
+
+}  // namespace
+}  // namespace quarry

@@ -1,0 +1,181 @@
+// Round trips: import -> export -> import keeps every box to 1e-3 pixel and every class name
+// and its order, in every format; re-importing never duplicates images.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+
+#include "core/test_support.h"
+#include "quarry/demo.h"
+#include "quarry/formats.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry {
+namespace {
+
+using test::TempDir;
+
+struct FlatBox {
+  std::string cls;
+  double x, y, w, h;
+};
+
+// Every box of a project keyed by the image's file name, sorted so projects compare.
+std::map<std::string, std::vector<FlatBox>> boxesByName(const Project& p) {
+  std::map<ClassId, std::string> names;
+  for (const auto& c : *p.classes()) names[c.id] = c.name;
+  std::map<std::string, std::vector<FlatBox>> out;
+  auto ids = *p.findImages({});
+  for (const auto& im : *p.images(ids)) {
+    auto& v = out[fs::path(im.path).filename().string()];
+    for (const auto& b : *p.boxes(im.id)) v.push_back({names[b.cls], b.x, b.y, b.w, b.h});
+    std::sort(v.begin(), v.end(), [](const FlatBox& a, const FlatBox& b) {
+      return std::tie(a.cls, a.x, a.y) < std::tie(b.cls, b.x, b.y);
+    });
+  }
+  return out;
+}
+
+std::vector<std::string> classOrder(const Project& p) {
+  std::vector<std::string> out;
+  for (const auto& c : *p.classes()) out.push_back(c.name);
+  return out;
+}
+
+void expectSameBoxes(const Project& a, const Project& b) {
+  auto ba = boxesByName(a), bb = boxesByName(b);
+  ASSERT_EQ(ba.size(), bb.size());
+  for (const auto& [name, boxes] : ba) {
+    ASSERT_TRUE(bb.count(name)) << name;
+    const auto& other = bb.at(name);
+    ASSERT_EQ(boxes.size(), other.size()) << name;
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+      EXPECT_EQ(boxes[i].cls, other[i].cls) << name;
+      EXPECT_NEAR(boxes[i].x, other[i].x, 1e-3) << name;
+      EXPECT_NEAR(boxes[i].y, other[i].y, 1e-3) << name;
+      EXPECT_NEAR(boxes[i].w, other[i].w, 1e-3) << name;
+      EXPECT_NEAR(boxes[i].h, other[i].h, 1e-3) << name;
+    }
+  }
+}
+
+class RoundTrip : public ::testing::TestWithParam<Format> {
+ protected:
+  void SetUp() override {
+    DemoOptions demo;
+    demo.images = 16;
+    demo.seed = 11;
+    demo.width = 96;
+    demo.height = 80;
+    ASSERT_TRUE(generateDemoDataset(tmp / "data", demo).ok());
+    source = test::newProject(tmp / "a");
+    ImportReport report;
+    ASSERT_TRUE(importDataset(*source, Format::kYolo, tmp / "data", {}, &report).ok());
+    ASSERT_GT(report.boxesAdded, 10u);
+    // Move a class so the project's order differs from the data set's: exports must follow
+    // the project, not the order the classes were first seen in.
+    ASSERT_TRUE(source->moveClass(source->classes()->back().id, 0).ok());
+    auto ids = *source->findImages({});
+    source->tagImages("GT1", std::vector<ImageId>(ids.begin(), ids.begin() + 10));
+    source->tagImages("VAL1", std::vector<ImageId>(ids.begin() + 10, ids.end()));
+  }
+  TempDir tmp;
+  std::unique_ptr<Project> source;
+};
+
+TEST_P(RoundTrip, KeepsEveryBoxAndTheClassOrder) {
+  const Format format = GetParam();
+  ExportOptions options;
+  if (format == Format::kUltralytics) {
+    options.trainTags = {"GT1"};
+    options.valTags = {"VAL1"};
+  }
+  ExportReport exported;
+  ASSERT_TRUE(exportDataset(*source, format, tmp / "out", options, &exported).ok());
+  EXPECT_EQ(exported.images, 16u);
+  EXPECT_EQ(static_cast<std::int64_t>(exported.boxes), source->stats()->boxes);
+
+  auto copy = test::newProject(tmp / "b");
+  ImportReport report;
+  const fs::path in = format == Format::kCoco ? tmp / "out" / "annotations.json" : tmp / "out";
+  Status st = importDataset(*copy, format == Format::kUltralytics ? Format::kYolo : format, in, {}, &report);
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_TRUE(report.issues.empty()) << report.issues.front().toString();
+  EXPECT_EQ(report.imagesAdded, 16u);
+  EXPECT_EQ(classOrder(*copy), classOrder(*source));
+  expectSameBoxes(*source, *copy);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, RoundTrip,
+                         ::testing::Values(Format::kCoco, Format::kVoc, Format::kYolo, Format::kUltralytics),
+                         [](const auto& info) { return std::string(toString(info.param)); });
+
+TEST(Reimport, TheSameFilesAreNotAddedTwiceButGainNewTags) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 6;
+  ASSERT_TRUE(generateDemoDataset(tmp / "data", demo).ok());
+  auto p = test::newProject(tmp / "p");
+  ImportReport first, second;
+  ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", {}, &first).ok());
+  ImportOptions again;
+  again.tags = {"batch2"};
+  ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", again, &second).ok());
+  EXPECT_EQ(second.imagesAdded, 0u);
+  EXPECT_EQ(second.imagesAlreadyThere, 6u);
+  EXPECT_EQ(p->stats()->images, 6);
+  EXPECT_EQ(p->stats()->boxes, static_cast<std::int64_t>(first.boxesAdded));
+  EXPECT_EQ(p->tags()->at(0).imageCount, 6);
+}
+
+TEST(UltralyticsExport, WritesDataYamlThatNamesTheClassesAndBothSets) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 4;
+  ASSERT_TRUE(generateDemoDataset(tmp / "data", demo).ok());
+  auto p = test::newProject(tmp / "p");
+  ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", {}, nullptr).ok());
+  auto ids = *p->findImages({});
+  p->tagImages("GT1", {ids[0], ids[1]});
+  p->tagImages("VAL1", {ids[2]});
+  ExportOptions options;
+  options.trainTags = {"GT1"};
+  options.valTags = {"VAL1"};
+  ExportReport report;
+  ASSERT_TRUE(exportDataset(*p, Format::kUltralytics, tmp / "u", options, &report).ok());
+  const std::string yaml = test::readText(tmp / "u" / "data.yaml");
+  EXPECT_NE(yaml.find("train: images/train"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("val: images/val"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("0: scratch"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("5: stain"), std::string::npos) << yaml;
+  EXPECT_EQ(report.images, 3u);
+  EXPECT_TRUE(fs::exists(tmp / "u" / "labels" / "train"));
+  EXPECT_TRUE(fs::exists(tmp / "u" / "images" / "val"));
+}
+
+TEST(Export, RefusesAnImageInBothTrainAndValAndNamesIt) {
+  TempDir tmp;
+  test::writeImage(tmp / "imgs" / "shared.png", 32, 32);
+  auto p = test::newProject(tmp / "p");
+  ASSERT_TRUE(importDataset(*p, Format::kFolder, tmp / "imgs", {}, nullptr).ok());
+  auto ids = *p->findImages({});
+  p->tagImages("GT1", ids);
+  p->tagImages("VAL1", ids);
+  ExportOptions options;
+  options.trainTags = {"GT1"};
+  options.valTags = {"VAL1"};
+  Status st = exportDataset(*p, Format::kUltralytics, tmp / "u", options, nullptr);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("shared.png"), std::string::npos) << st.message();
+  EXPECT_FALSE(fs::exists(tmp / "u" / "data.yaml"));
+}
+
+TEST(Export, UltralyticsNeedsBothSets) {
+  TempDir tmp;
+  auto p = test::newProject(tmp / "p");
+  EXPECT_EQ(exportDataset(*p, Format::kUltralytics, tmp / "u", {}, nullptr).code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace quarry
