@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "quarry/image_list.h"
 #include "quarry/image_query.h"
 #include "quarry/status.h"
 #include "quarry/types.h"
@@ -119,6 +120,15 @@ class Project {
   Result<std::vector<ImageId>> findImages(const ImageQuery& query) const;
   Result<std::int64_t> countImages(const ImageQuery& query) const;
   Result<ProjectStats> stats() const;
+  // One page of the image list: rows matching request.filter, sorted, from offset.
+  Result<std::vector<ImageListRow>> listImages(const ImageListRequest& request) const;
+  // The position of an image in the sorted, filtered list, or -1 when it is not in it.
+  Result<std::int64_t> listPosition(const ImageListRequest& request, ImageId id) const;
+
+  // --- saved views: a named filter in the CLI's query syntax (see image_query.h) ---------
+  Status saveView(const std::string& name, const std::string& query);
+  Result<std::vector<std::pair<std::string, std::string>>> views() const;  // (name, query)
+  Status removeView(const std::string& name);
 
   // Groups writes into transactions. Writes made through the Project while a batch is open
   // join it; commit() makes them durable and opens the next chunk. Destroying a batch rolls

@@ -5,11 +5,10 @@
 #include <variant>
 
 #include "store/project_impl.h"
+#include "store/query_sql.h"
 
 namespace quarry {
 namespace {
-
-using Param = std::variant<std::int64_t, std::string>;
 
 // One condition of the WHERE clause with the parameters its placeholders take, in order.
 struct Clause {
@@ -26,18 +25,16 @@ std::string bindList(std::vector<Param>* params, const std::vector<T>& values) {
   return placeholders(values.size());
 }
 
-struct Sql {
-  std::string text;
-  std::vector<Param> params;
-};
-
 // A filter on a related table ("has tag", "has difficulty", "has class") is either the
 // driver or a probe. The driver is the first such filter, in order of how few images it
 // usually keeps (tags, difficulty, class, source): the query walks that table's index
 // directly, never touching the images table unless a filter needs its columns. Every other
 // related filter is a correlated EXISTS, one index probe per candidate. `{ID}` in a clause
 // stands for the candidate image's id.
-Sql buildSelect(const ImageQuery& q, bool count) {
+}  // namespace
+
+Sql buildSelect(const ImageQuery& q, SelectMode mode) {
+  const bool count = mode == SelectMode::kCount;
   std::vector<Clause> related, plain;
   auto relatedClause = [&](const std::string& from, const std::string& cond, std::vector<Param> params) {
     related.push_back({"FROM " + from + " WHERE " + cond, std::move(params)});
@@ -133,17 +130,19 @@ Sql buildSelect(const ImageQuery& q, bool count) {
                              : count                  ? "SELECT COUNT(*) "
                                                       : "SELECT " + id + " ";
   out.text = select + out.text + (where.empty() ? "" : " WHERE " + where);
-  if (!count) out.text += " ORDER BY " + id + " LIMIT ? OFFSET ?";
+  if (mode == SelectMode::kIds) out.text += " ORDER BY " + id + " LIMIT ? OFFSET ?";
   return out;
 }
 
-void bindAll(SQLite::Statement& st, const std::vector<Param>& params) {
-  int i = 1;
+void bindAll(SQLite::Statement& st, const std::vector<Param>& params, int first) {
+  int i = first;
   for (const auto& p : params) {
     if (std::holds_alternative<std::int64_t>(p)) st.bind(i++, std::get<std::int64_t>(p));
     else st.bind(i++, std::get<std::string>(p));
   }
 }
+
+namespace {
 
 std::vector<std::string> splitCommas(const std::string& s) {
   std::vector<std::string> out;
@@ -159,7 +158,7 @@ std::vector<std::string> splitCommas(const std::string& s) {
 Result<std::vector<ImageId>> Project::findImages(const ImageQuery& query) const {
   std::vector<ImageId> ids;
   Status st = guarded("querying images", [&] {
-    Sql s = buildSelect(query, false);
+    Sql s = buildSelect(query, SelectMode::kIds);
     SQLite::Statement q(impl_->db, s.text);
     bindAll(q, s.params);
     const int n = static_cast<int>(s.params.size());
@@ -175,7 +174,7 @@ Result<std::vector<ImageId>> Project::findImages(const ImageQuery& query) const 
 Result<std::int64_t> Project::countImages(const ImageQuery& query) const {
   std::int64_t n = 0;
   Status st = guarded("counting images", [&] {
-    Sql s = buildSelect(query, true);
+    Sql s = buildSelect(query, SelectMode::kCount);
     SQLite::Statement q(impl_->db, s.text);
     bindAll(q, s.params);
     q.executeStep();

@@ -69,10 +69,7 @@ Result<BoxId> Project::addBox(Box box) {
     q->bind(11, now);
     q->bind(12, now);
     q->exec();
-    id = impl_->db.getLastInsertRowid();
-    CachedStatement up(*impl_, "UPDATE images SET status = 1 WHERE id = ? AND status = 0");
-    up->bind(1, box.image);
-    up->exec();
+    id = impl_->db.getLastInsertRowid();  // a trigger counts the box and marks the image labeled
     return Status::Ok();
   });
   if (!st.ok()) return st;

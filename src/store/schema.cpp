@@ -76,6 +76,23 @@ const std::vector<const char*>& migrations() {
         name TEXT NOT NULL UNIQUE,
         query TEXT NOT NULL);
       )sql",
+      // 3: a box count per image, kept by triggers, so the list sorts by it from an index.
+      R"sql(
+      ALTER TABLE images ADD COLUMN box_count INTEGER NOT NULL DEFAULT 0;
+      UPDATE images SET box_count = (SELECT COUNT(*) FROM boxes WHERE boxes.image_id = images.id);
+      CREATE INDEX images_box_count ON images(box_count, id);
+      -- The first box also makes an unlabeled image labeled.
+      CREATE TRIGGER boxes_count_insert AFTER INSERT ON boxes BEGIN
+        UPDATE images SET box_count = box_count + 1, status = MAX(status, 1) WHERE id = NEW.image_id;
+      END;
+      CREATE TRIGGER boxes_count_delete AFTER DELETE ON boxes BEGIN
+        UPDATE images SET box_count = box_count - 1 WHERE id = OLD.image_id;
+      END;
+      CREATE TRIGGER boxes_count_move AFTER UPDATE OF image_id ON boxes BEGIN
+        UPDATE images SET box_count = box_count - 1 WHERE id = OLD.image_id;
+        UPDATE images SET box_count = box_count + 1 WHERE id = NEW.image_id;
+      END;
+      )sql",
   };
   return steps;
 }
