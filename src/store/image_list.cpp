@@ -5,13 +5,18 @@
 namespace quarry {
 namespace {
 
+// An image's tags, sorted and comma-separated.
+constexpr const char* kTagsExpr =
+    "(SELECT group_concat(name, ',') FROM (SELECT t.name FROM image_tags l JOIN tags t ON t.id = l.tag_id "
+    "WHERE l.image_id = i.id ORDER BY t.name))";
+
 std::string orderBy(const ImageListRequest& r) {
   const char* dir = r.descending ? " DESC" : "";
   switch (r.sort) {
     case ImageSort::kName: return std::string("i.path") + dir;
     case ImageSort::kStatus: return std::string("i.status") + dir + ", i.path";
     case ImageSort::kBoxCount: return std::string("i.box_count") + dir + ", i.id";
-    case ImageSort::kTags: return std::string("tags") + dir + ", i.path";
+    case ImageSort::kTags: return std::string(kTagsExpr) + dir + ", i.path";
     case ImageSort::kDifficulty: return std::string("s.difficulty") + dir + ", s.score" + dir + ", i.path";
   }
   return "i.path";
@@ -37,10 +42,8 @@ Sql listSelect(const ImageListRequest& r, const std::string& columns) {
   return out;
 }
 
-constexpr const char* kColumns =
-    "i.id, i.path, i.status, i.box_count, "
-    "(SELECT group_concat(name, ',') FROM (SELECT t.name FROM image_tags l JOIN tags t ON t.id = l.tag_id "
-    "WHERE l.image_id = i.id ORDER BY t.name)) AS tags, s.difficulty, s.score";
+const std::string kColumns =
+    std::string("i.id, i.path, i.status, i.box_count, ") + kTagsExpr + " AS tags, s.difficulty, s.score";
 
 }  // namespace
 
@@ -76,8 +79,7 @@ Result<std::vector<ImageListRow>> Project::listImages(const ImageListRequest& re
 Result<std::int64_t> Project::listPosition(const ImageListRequest& request, ImageId id) const {
   std::int64_t pos = -1;
   Status st = guarded("finding an image in the list", [&] {
-    const std::string columns = "i.id AS id, ROW_NUMBER() OVER (ORDER BY " + orderBy(request) + ", i.id) - 1 AS pos" +
-                                (request.sort == ImageSort::kTags ? std::string(", ") + kColumns : std::string());
+    const std::string columns = "i.id AS id, ROW_NUMBER() OVER (ORDER BY " + orderBy(request) + ", i.id) - 1 AS pos";
     Sql sql = listSelect(request, columns);
     SQLite::Statement q(impl_->db, "SELECT pos FROM (" + sql.text + ") WHERE id = ?");
     bindAll(q, sql.params);
