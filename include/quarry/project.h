@@ -95,6 +95,8 @@ class Project {
   // Rewrites geometry, class, source, run and score of an existing box.
   Status updateBox(const Box& box);
   Status removeBox(BoxId id);
+  // Puts back a removed box with its id and timestamps (undo of a delete).
+  Status restoreBox(const Box& box);
   Result<std::vector<Box>> boxes(ImageId image) const;
   // Boxes of many images, grouped by image in the order of `ids`.
   Result<std::vector<Box>> boxesOfImages(const std::vector<ImageId>& ids) const;

@@ -96,6 +96,31 @@ Status Project::updateBox(const Box& box) {
   });
 }
 
+Status Project::restoreBox(const Box& box) {
+  QUARRY_RETURN_IF_ERROR(checkGeometry(box));
+  if (box.id <= 0) return Status::InvalidArgument("restoring a box needs its id");
+  return inTransaction(*impl_, "restoring a box", [&] {
+    SQLite::Statement q(impl_->db,
+                        "INSERT INTO boxes(id, image_id, class_id, x, y, w, h, source, run_id, score, author, "
+                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, box.id);
+    q.bind(2, box.image);
+    q.bind(3, box.cls);
+    q.bind(4, box.x);
+    q.bind(5, box.y);
+    q.bind(6, box.w);
+    q.bind(7, box.h);
+    q.bind(8, static_cast<int>(box.source));
+    bindOptional(q, 9, box.run);
+    bindOptional(q, 10, box.score);
+    q.bind(11, box.author);
+    q.bind(12, box.createdAt ? box.createdAt : nowMillis());
+    q.bind(13, nowMillis());
+    q.exec();
+    return Status::Ok();
+  });
+}
+
 Status Project::removeBox(BoxId id) {
   return inTransaction(*impl_, "removing a box", [&] {
     SQLite::Statement q(impl_->db, "DELETE FROM boxes WHERE id = ?");
