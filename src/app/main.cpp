@@ -1,0 +1,55 @@
+// quarry-gui: the annotation workbench. `quarry-gui [PROJECT_DIR]` opens a project;
+// `--screenshot FILE.png [--select IMAGE]` renders the window to a PNG and exits (it works
+// offscreen: QT_QPA_PLATFORM=offscreen).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+#include <cstdio>
+
+#include "gui/main_window.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("quarry-gui");
+  QApplication::setOrganizationName("Quarry");
+  QApplication::setApplicationVersion("0.1.0");
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("Quarry: bounding-box annotation and active learning");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument("project", "project folder to open");
+  QCommandLineOption screenshot("screenshot", "render the window to FILE.png and exit", "FILE");
+  QCommandLineOption select("select", "image to show (stored path, file name or id)", "IMAGE");
+  QCommandLineOption size("size", "window size for --screenshot, WIDTHxHEIGHT", "SIZE", "1400x860");
+  parser.addOptions({screenshot, select, size});
+  parser.process(app);
+
+  quarry::gui::MainWindow window;
+  const bool shooting = parser.isSet(screenshot);
+  window.setErrorDialogs(!shooting);
+  if (!parser.positionalArguments().isEmpty() && !window.openProject(parser.positionalArguments().first())) {
+    if (shooting) {
+      std::fprintf(stderr, "quarry-gui: %s\n", qPrintable(window.lastError()));
+      return 1;
+    }
+  }
+  if (parser.isSet(select) && !window.selectImageByName(parser.value(select))) {
+    std::fprintf(stderr, "quarry-gui: no image '%s' in the project\n", qPrintable(parser.value(select)));
+    if (shooting) return 1;
+  }
+  if (!shooting) {
+    window.show();
+    return app.exec();
+  }
+  const QStringList wh = parser.value(size).split('x');
+  window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1400, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 860);
+  window.show();
+  // Let layouts, the list's first page and the thumbnails settle before the picture.
+  QTimer::singleShot(600, [&] {
+    const bool saved = window.grab().save(parser.value(screenshot));
+    if (!saved) std::fprintf(stderr, "quarry-gui: cannot write %s\n", qPrintable(parser.value(screenshot)));
+    app.exit(saved ? 0 : 1);
+  });
+  return app.exec();
+}

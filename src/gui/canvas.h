@@ -1,0 +1,103 @@
+// Canvas: the image being annotated and its boxes, in image pixel coordinates (scene
+// coordinates are pixels: (0,0) is the image's top-left corner).
+//
+// The canvas is a view: it never writes to the store. It shows what setBoxes() gives it and
+// reports what the annotator did through signals; the main window turns those into undoable
+// edits and calls setBoxes() again. GUI thread only.
+//
+// Interaction: a drag on empty canvas draws a box (as does any drag in draw mode, `W`, which
+// also shows a crosshair); a drag on a box moves it, on a handle resizes it; arrow keys nudge
+// the selection by 1 px (Shift: 10 px); the wheel zooms around the cursor; space+drag or the
+// middle button pans; a tap of Space (no pan) is reported as spaceTapped().
+#pragma once
+
+#include <QGraphicsView>
+#include <QImage>
+#include <QRectF>
+#include <vector>
+
+#include "quarry/types.h"
+
+namespace quarry::gui {
+
+class BoxItem;
+
+class Canvas : public QGraphicsView {
+  Q_OBJECT
+
+ public:
+  explicit Canvas(QWidget* parent = nullptr);
+  ~Canvas() override;
+
+  // Shows an image and fits it to the window. A null image clears the canvas.
+  void setImage(const QImage& image);
+  QSize imageSize() const;
+  // Class names and colours for drawing; boxes of unknown classes are drawn grey.
+  void setClasses(const std::vector<ClassInfo>& classes);
+  // Replaces the boxes shown; the selection is kept for boxes whose ids remain.
+  void setBoxes(const std::vector<quarry::Box>& boxes);
+  const std::vector<quarry::Box>& boxes() const { return boxes_; }
+
+  void setDrawMode(bool on);
+  bool drawMode() const { return drawMode_; }
+
+  std::vector<BoxId> selectedBoxes() const;
+  void selectBoxes(const std::vector<BoxId>& ids);
+
+  void fitToWindow();
+  void zoomActualSize();  // 1 image pixel = 1 screen pixel
+  double zoom() const;    // screen pixels per image pixel
+
+ signals:
+  // The annotator finished drawing a box (already clipped to the image, at least 2x2 px).
+  void boxDrawn(const QRectF& rect);
+  // The annotator finished moving, resizing or nudging a box; `rect` is clipped to the image.
+  void boxGeometryEdited(quarry::BoxId id, const QRectF& rect);
+  void deleteRequested(const std::vector<quarry::BoxId>& ids);
+  void selectionChanged();
+  void drawModeChanged(bool on);
+  void cursorMoved(const QPointF& imagePos);
+  // Space pressed and released without panning (the window marks the image reviewed).
+  void spaceTapped();
+
+ protected:
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void keyReleaseEvent(QKeyEvent* event) override;
+  void drawForeground(QPainter* painter, const QRectF& rect) override;
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  // Implementation state is the helper's to choose; these are the ones the header needs.
+  std::vector<quarry::Box> boxes_;
+  bool drawMode_ = false;
+  struct State;
+  State* state_;
+
+  bool hasImage() const;
+  QRectF imageRect() const;
+  QPointF toScene(const QPointF& viewPos) const;
+  // The smallest box under a viewport point (a few screen pixels of slack), or null.
+  BoxItem* boxAt(const QPoint& viewPos) const;
+  // The selected box whose handle is under a viewport point, or null; sets `*handle`.
+  BoxItem* handleAt(const QPoint& viewPos, int* handle) const;
+  // `ids` sorted and unique; emits selectionChanged() when it differs from the current one.
+  void applySelection(std::vector<BoxId> ids);
+  void clickSelect(const QPoint& viewPos, Qt::KeyboardModifiers modifiers);
+  void dragTo(const QPointF& scenePos);
+  void finishDrag(const QPoint& viewPos, const QPointF& scenePos);
+  void cancelDrag();
+  // Writes the dragged items' rects into boxes_ and emits boxGeometryEdited() per change.
+  void commitGeometry();
+  void nudgeSelection(const QPointF& delta);
+  void zoomAround(double zoom, const QPointF& viewPos);
+  void zoomChanged();
+  void updateCursor(const QPoint& viewPos);
+  void moveCrosshair(const QPointF& scenePos, bool inside);
+  void updateCrosshairArea();
+};
+
+}  // namespace quarry::gui

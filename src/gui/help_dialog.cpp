@@ -1,0 +1,50 @@
+#include "gui/help_dialog.h"
+
+#include <QDialogButtonBox>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace quarry::gui {
+
+const std::vector<ShortcutHelp>& shortcutTable() {
+  static const std::vector<ShortcutHelp> table = {
+      {"W", "draw mode: every drag draws a box (Esc leaves it)"},
+      {"drag on empty canvas", "draw a box"},
+      {"drag a box / a handle", "move / resize it"},
+      {"click, Ctrl+click", "select a box, add to the selection"},
+      {"Arrow keys (Shift)", "nudge the selected boxes by 1 px (10 px)"},
+      {"Delete", "remove the selected boxes"},
+      {"1 - 9", "pick a class; with boxes selected, give them that class"},
+      {"Ctrl+C / Ctrl+V", "copy the selected boxes / paste them (also onto another image)"},
+      {"Ctrl+Z", "undo (per image, no limit)"},
+      {"Ctrl+Shift+Z, Ctrl+Y", "redo"},
+      {"D / A", "next / previous image"},
+      {"Shift+D", "next image to review: hard first, then medium, then any unreviewed"},
+      {"Space", "mark the image reviewed (again: unmark)"},
+      {"Enter", "accept the image's auto boxes and mark it reviewed"},
+      {"Space + drag, middle drag", "pan"},
+      {"wheel", "zoom around the cursor"},
+      {"F / Ctrl+1", "fit the image / 100 %"},
+      {"Ctrl+O / Ctrl+N", "open / create a project"},
+      {"F1", "this list"},
+  };
+  return table;
+}
+
+HelpDialog::HelpDialog(QWidget* parent) : QDialog(parent) {
+  setWindowTitle(tr("Quarry keyboard and mouse"));
+  auto* text = new QTextBrowser(this);
+  QString html = "<table cellpadding='4'>";
+  for (const auto& s : shortcutTable())
+    html += QString("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(QString(s.keys).toHtmlEscaped(), tr(s.action));
+  html += "</table><p>Every change is saved to the project at once; there is nothing to save.</p>";
+  text->setHtml(html);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(text);
+  layout->addWidget(buttons);
+  resize(560, 560);
+}
+
+}  // namespace quarry::gui

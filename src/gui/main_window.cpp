@@ -1,0 +1,325 @@
+// MainWindow: construction, projects, the image list and showing an image.
+// The editing actions are in main_window_edit.cpp.
+#include "gui/main_window.h"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QShortcut>
+#include <QTableView>
+#include <QUndoGroup>
+#include <QUndoStack>
+
+#include "gui/canvas.h"
+#include "gui/class_panel.h"
+#include "gui/difficulty_delegate.h"
+#include "gui/filter_bar.h"
+#include "gui/help_dialog.h"
+#include "gui/image_cache.h"
+#include "gui/image_list_model.h"
+#include "gui/qt_convert.h"
+#include "gui/tag_panel.h"
+#include "ui_main_window.h"
+
+namespace quarry::gui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent),
+      ui_(std::make_unique<Ui::MainWindow>()),
+      canvas_(new Canvas),
+      filterBar_(new FilterBar),
+      classPanel_(new ClassPanel),
+      tagPanel_(new TagPanel),
+      cache_(new ImageCache(6, this)),
+      undoGroup_(new QUndoGroup(this)),
+      statusImage_(new QLabel),
+      statusCursor_(new QLabel) {
+  ui_->setupUi(this);
+  setWindowIcon(QIcon(":/quarry/quarry.svg"));
+  ui_->listLayout->insertWidget(0, filterBar_);
+  ui_->canvasLayout->addWidget(canvas_);
+  ui_->classLayout->addWidget(classPanel_);
+  ui_->tagLayout->addWidget(tagPanel_);
+  ui_->mainSplitter->setStretchFactor(0, 0);
+  ui_->mainSplitter->setStretchFactor(1, 1);
+  ui_->mainSplitter->setStretchFactor(2, 0);
+  ui_->mainSplitter->setSizes({480, 740, 180});
+  ui_->imageTable->setItemDelegateForColumn(ImageListModel::kDifficulty, new DifficultyDelegate(this));
+  // Small thumbnails keep many rows on screen; the name tooltip gives the full path.
+  ui_->imageTable->setIconSize(QSize(32, 32));
+  ui_->imageTable->verticalHeader()->setDefaultSectionSize(34);
+  ui_->imageTable->verticalHeader()->hide();
+  statusBar()->addWidget(statusImage_, 1);
+  statusBar()->addPermanentWidget(statusCursor_);
+
+  connect(canvas_, &Canvas::boxDrawn, this, &MainWindow::onBoxDrawn);
+  connect(canvas_, &Canvas::boxGeometryEdited, this, &MainWindow::onBoxEdited);
+  connect(canvas_, &Canvas::deleteRequested, this, &MainWindow::deleteBoxes);
+  connect(canvas_, &Canvas::spaceTapped, this, &MainWindow::toggleReviewed);
+  connect(canvas_, &Canvas::cursorMoved, this, [this](const QPointF& p) {
+    statusCursor_->setText(QString("%1, %2  %3%").arg(p.x(), 0, 'f', 0).arg(p.y(), 0, 'f', 0).arg(canvas_->zoom() * 100, 0, 'f', 0));
+  });
+  connect(filterBar_, &FilterBar::filterChanged, this, &MainWindow::onFilterChanged);
+  connect(classPanel_, &ClassPanel::classPicked, this, &MainWindow::reclassSelected);
+  connect(classPanel_, &ClassPanel::classesChanged, this, [this] {
+    canvas_->setClasses(classPanel_->classes());
+    filterBar_->reload();
+    model_->refresh();
+  });
+  connect(classPanel_, &ClassPanel::failed, this, &MainWindow::fail);
+  connect(tagPanel_, &TagPanel::tagsChanged, this, [this] {
+    filterBar_->reload();
+    model_->refresh();
+  });
+  connect(tagPanel_, &TagPanel::failed, this, &MainWindow::fail);
+  buildActions();
+  updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+QTableView* MainWindow::imageTable() const { return ui_->imageTable; }
+
+QUndoStack* MainWindow::undoStack() const { return undoGroup_->activeStack(); }
+
+void MainWindow::fail(const QString& message) {
+  lastError_ = message;
+  statusBar()->showMessage(message, 10000);
+}
+
+bool MainWindow::openProject(const QString& dir) {
+  auto opened = Project::open(ss(dir));
+  if (!opened.ok()) {
+    fail(describe(opened.status()));
+    if (errorDialogs_) QMessageBox::warning(this, tr("Cannot open project"), lastError_);
+    return false;
+  }
+  // Views hold pointers into the old project: detach them before it goes.
+  for (auto* stack : stacks_) delete stack;
+  stacks_.clear();
+  cache_->clear();
+  current_ = 0;
+  canvas_->setImage({});
+  canvas_->setBoxes({});
+  auto* oldModel = model_;
+  project_ = std::move(opened).value();
+  model_ = new ImageListModel(project_.get(), this);
+  connect(model_, &ImageListModel::queryFailed, this, &MainWindow::fail);
+  ui_->imageTable->setModel(model_);
+  delete oldModel;
+  connect(ui_->imageTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& index) {
+            if (!syncingSelection_ && index.isValid()) showImage(model_->imageAt(index.row()));
+          });
+  connect(ui_->imageTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &MainWindow::onListSelection);
+  classPanel_->setProject(project_.get());
+  tagPanel_->setProject(project_.get());
+  filterBar_->setProject(project_.get());
+  canvas_->setClasses(classPanel_->classes());
+  onFilterChanged();
+  ui_->imageTable->horizontalHeader()->setSectionResizeMode(ImageListModel::kName, QHeaderView::Stretch);
+  ui_->imageTable->setColumnWidth(ImageListModel::kStatus, 72);
+  ui_->imageTable->setColumnWidth(ImageListModel::kBoxes, 48);
+  ui_->imageTable->setColumnWidth(ImageListModel::kDifficulty, 70);
+  setWindowTitle(QString("Quarry — %1").arg(qs(project_->dir().string())));
+  addRecent(qs(project_->dir().string()));
+  if (model_->rowCount() > 0) selectRow(0);
+  updateStatus();
+  return true;
+}
+
+void MainWindow::onFilterChanged() {
+  if (!model_) return;
+  ImageListRequest request = model_->request();
+  request.filter = filterBar_->query();
+  request.difficultyRun = filterBar_->run();
+  if (!request.difficultyRun) {
+    // Without a chosen run the difficulty column shows the newest run's scores.
+    auto runs = project_->runs();
+    if (runs.ok() && !runs->empty()) request.difficultyRun = runs->back().id;
+  }
+  model_->setRequest(request);
+  const int row = current_ ? model_->rowOf(current_) : -1;
+  if (row >= 0) selectRow(row);
+  updateStatus();
+}
+
+void MainWindow::selectRow(int row) {
+  if (!model_ || row < 0 || row >= model_->rowCount()) return;
+  const QModelIndex index = model_->index(row, 0);
+  ui_->imageTable->selectionModel()->setCurrentIndex(
+      index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  ui_->imageTable->scrollTo(index);
+}
+
+bool MainWindow::selectImage(ImageId id) {
+  if (!project_ || !project_->image(id).ok()) return false;
+  const int row = model_->rowOf(id);
+  if (row >= 0) {
+    selectRow(row);
+    if (current_ != id) showImage(id);
+  } else {
+    showImage(id);  // filtered out of the list: still show it
+  }
+  return current_ == id;
+}
+
+bool MainWindow::selectImageByName(const QString& name) {
+  if (!project_) return false;
+  bool isNumber = false;
+  const qint64 id = name.toLongLong(&isNumber);
+  if (isNumber) return selectImage(id);
+  auto exact = project_->findImageByPath(ss(name));
+  if (exact.ok() && *exact) return selectImage((*exact)->id);
+  ImageQuery q;
+  q.nameContains = ss(name);
+  q.limit = 1;
+  auto ids = project_->findImages(q);
+  return ids.ok() && !ids->empty() && selectImage(ids->front());
+}
+
+void MainWindow::showImage(ImageId id) {
+  if (!project_ || id == 0) return;
+  auto rec = project_->image(id);
+  if (!rec.ok()) {
+    fail(describe(rec.status()));
+    return;
+  }
+  current_ = id;
+  QString error;
+  const QImage image = cache_->get(qs(project_->resolve(rec->path).string()), &error);
+  canvas_->setImage(image);
+  if (image.isNull()) fail(tr("Image missing or unreadable: %1").arg(error));
+  reloadBoxes();
+  if (!stacks_.contains(id)) {
+    auto* stack = new QUndoStack(undoGroup_);
+    stacks_.insert(id, stack);
+  }
+  undoGroup_->setActiveStack(stacks_.value(id));
+  prefetchNeighbours();
+  updateStatus();
+}
+
+void MainWindow::reloadBoxes() {
+  auto boxes = project_->boxes(current_);
+  if (!boxes.ok()) {
+    fail(describe(boxes.status()));
+    return;
+  }
+  canvas_->setBoxes(*boxes);
+}
+
+void MainWindow::prefetchNeighbours() {
+  const int row = model_->rowOf(current_);
+  if (row < 0) return;
+  QStringList files;
+  for (int r : {row + 1, row - 1, row + 2}) {
+    const ImageId id = model_->imageAt(r);
+    if (!id) continue;
+    auto rec = project_->image(id);
+    if (rec.ok()) files << qs(project_->resolve(rec->path).string());
+  }
+  cache_->prefetch(files);
+}
+
+void MainWindow::onListSelection() {
+  std::vector<ImageId> ids;
+  for (const QModelIndex& index : ui_->imageTable->selectionModel()->selectedRows())
+    ids.push_back(model_->imageAt(index.row()));
+  tagPanel_->setSelectedImages(ids);
+}
+
+void MainWindow::updateStatus() {
+  if (!project_) {
+    statusImage_->setText(tr("Open a project (Ctrl+O) or create one (Ctrl+N). F1 lists the shortcuts."));
+    return;
+  }
+  QString text = tr("%n image(s) in the list", nullptr, model_ ? model_->rowCount() : 0);
+  if (current_) {
+    auto rec = project_->image(current_);
+    if (rec.ok())
+      text = QString("%1   %2 x %3   %4   %5")
+                 .arg(qs(rec->path))
+                 .arg(rec->width)
+                 .arg(rec->height)
+                 .arg(qs(toString(rec->status)))
+                 .arg(text);
+  }
+  statusImage_->setText(text);
+}
+
+void MainWindow::nextImage() {
+  const int row = model_ ? model_->rowOf(current_) : -1;
+  selectRow(row + 1);
+}
+
+void MainWindow::previousImage() {
+  const int row = model_ ? model_->rowOf(current_) : -1;
+  if (row > 0) selectRow(row - 1);
+}
+
+void MainWindow::nextToReview() {
+  if (!model_) return;
+  // Hard images first, then medium, then any image not yet reviewed, in list order.
+  ImageListRequest base = model_->request();
+  base.limit = 2;
+  base.offset = 0;
+  base.filter.statuses = {ImageStatus::kUnlabeled, ImageStatus::kLabeled};
+  std::vector<std::vector<Difficulty>> tiers;
+  if (base.difficultyRun) tiers = {{Difficulty::kHard}, {Difficulty::kMedium}};
+  tiers.push_back({});
+  for (const auto& tier : tiers) {
+    ImageListRequest r = base;
+    r.filter.scoreRun = tier.empty() ? std::nullopt : base.difficultyRun;
+    r.filter.difficulties = tier;
+    auto rows = project_->listImages(r);
+    if (!rows.ok()) return fail(describe(rows.status()));
+    for (const auto& row : *rows)
+      if (row.id != current_) {
+        selectImage(row.id);
+        return;
+      }
+  }
+  statusBar()->showMessage(tr("Every image in the list is reviewed."), 5000);
+}
+
+void MainWindow::addRecent(const QString& dir) {
+  QSettings settings("Quarry", "quarry-gui");
+  QStringList recent = settings.value("recentProjects").toStringList();
+  recent.removeAll(dir);
+  recent.prepend(dir);
+  while (recent.size() > 8) recent.removeLast();
+  settings.setValue("recentProjects", recent);
+  fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu() {
+  if (!recentMenu_) return;
+  recentMenu_->clear();
+  QSettings settings("Quarry", "quarry-gui");
+  for (const QString& dir : settings.value("recentProjects").toStringList())
+    recentMenu_->addAction(dir, this, [this, dir] { openProject(dir); });
+  recentMenu_->setEnabled(!recentMenu_->isEmpty());
+}
+
+void MainWindow::chooseProject(bool create) {
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, create ? tr("Folder for the new project") : tr("Open a project folder"));
+  if (dir.isEmpty()) return;
+  if (create) {
+    auto made = Project::create(ss(dir));
+    if (!made.ok()) {
+      fail(describe(made.status()));
+      QMessageBox::warning(this, tr("Cannot create project"), lastError_);
+      return;
+    }
+  }
+  openProject(dir);
+}
+
+}  // namespace quarry::gui

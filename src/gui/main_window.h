@@ -1,0 +1,116 @@
+// MainWindow: the annotation workbench. It wires the image list, the canvas and the panels
+// to one Project opened on the GUI thread, and turns what the annotator does into undoable
+// box edits that reach the store at once (there is no Save). It holds no logic the core
+// lacks: edits, queries and sorting are quarry_core's.
+//
+// GUI thread only. Errors are shown in the status bar (and in a message box for a project
+// that cannot be opened); lastError() keeps the latest for tests.
+#pragma once
+
+#include <QHash>
+#include <QMainWindow>
+#include <memory>
+#include <vector>
+
+#include "quarry/box_edit.h"
+#include "quarry/project.h"
+
+class QTableView;
+class QUndoGroup;
+class QUndoStack;
+class QLabel;
+class QMenu;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace quarry::gui {
+
+class Canvas;
+class ClassPanel;
+class FilterBar;
+class ImageCache;
+class ImageListModel;
+class TagPanel;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens the project in `dir`; on failure keeps the current one and reports why.
+  bool openProject(const QString& dir);
+  Project* project() const { return project_.get(); }
+
+  // Shows an image and selects its row in the list; false when it is not in the project.
+  bool selectImage(ImageId id);
+  // By stored path, file name, or numeric id.
+  bool selectImageByName(const QString& name);
+  ImageId currentImage() const { return current_; }
+  QString lastError() const { return lastError_; }
+  // When false, errors go to the status bar only (tests, screenshots); default true.
+  void setErrorDialogs(bool on) { errorDialogs_ = on; }
+
+  // What the shortcuts do; public so tests can call them as a user's key would.
+  void nextImage();
+  void previousImage();
+  void nextToReview();
+  void toggleReviewed();
+  void acceptImage();
+  void copyBoxes();
+  void pasteBoxes();
+  void deleteBoxes(const std::vector<BoxId>& ids);
+  void reclassSelected(ClassId cls);
+  void undo();
+  void redo();
+
+  Canvas* canvas() const { return canvas_; }
+  ImageListModel* listModel() const { return model_; }
+  QTableView* imageTable() const;
+  FilterBar* filterBar() const { return filterBar_; }
+  ClassPanel* classPanel() const { return classPanel_; }
+  TagPanel* tagPanel() const { return tagPanel_; }
+  QUndoStack* undoStack() const;
+
+ private:
+  void buildActions();
+  void showImage(ImageId id);
+  void reloadBoxes();
+  void afterEdit(const Status& st);
+  void pushEdits(std::vector<BoxEdit> edits, const QString& text);
+  void onBoxDrawn(const QRectF& rect);
+  void onBoxEdited(BoxId id, const QRectF& rect);
+  void onFilterChanged();
+  void onListSelection();
+  void prefetchNeighbours();
+  void updateStatus();
+  void fail(const QString& message);
+  void addRecent(const QString& dir);
+  void fillRecentMenu();
+  void chooseProject(bool create);
+  void selectRow(int row);
+
+  std::unique_ptr<Ui::MainWindow> ui_;
+  std::unique_ptr<Project> project_;
+  Canvas* canvas_;
+  ImageListModel* model_ = nullptr;
+  FilterBar* filterBar_;
+  ClassPanel* classPanel_;
+  TagPanel* tagPanel_;
+  ImageCache* cache_;
+  QUndoGroup* undoGroup_;
+  QHash<ImageId, QUndoStack*> stacks_;  // one undo history per image, for the session
+  QLabel* statusImage_;
+  QLabel* statusCursor_;
+  QMenu* recentMenu_ = nullptr;
+  ImageId current_ = 0;
+  std::vector<Box> clipboard_;
+  QString lastError_;
+  bool errorDialogs_ = true;
+  bool syncingSelection_ = false;
+};
+
+}  // namespace quarry::gui

@@ -1,0 +1,205 @@
+// MainWindow: actions and shortcuts, and turning what the annotator does into box edits.
+#include <QAction>
+#include <QApplication>
+#include <QKeySequence>
+#include <QMenu>
+#include <QMessageBox>
+#include <QShortcut>
+#include <QStatusBar>
+#include <QTableView>
+#include <QToolBar>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <algorithm>
+
+#include "gui/box_commands.h"
+#include "gui/canvas.h"
+#include "gui/class_panel.h"
+#include "gui/help_dialog.h"
+#include "gui/image_list_model.h"
+#include "gui/main_window.h"
+#include "gui/qt_convert.h"
+#include "ui_main_window.h"
+
+namespace quarry::gui {
+
+void MainWindow::buildActions() {
+  auto action = [this](QMenu* menu, const QString& text, const QList<QKeySequence>& keys, auto slot) {
+    auto* a = new QAction(text, this);
+    a->setShortcuts(keys);
+    // Window-wide, so the keys work whether the list or the canvas has focus.
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, this, slot);
+    menu->addAction(a);
+    addAction(a);
+    return a;
+  };
+  QMenu* project = ui_->menuProject;
+  action(project, tr("&Open project..."), {QKeySequence::Open}, [this] { chooseProject(false); });
+  action(project, tr("&New project..."), {QKeySequence::New}, [this] { chooseProject(true); });
+  recentMenu_ = project->addMenu(tr("Open &recent"));
+  fillRecentMenu();
+  project->addSeparator();
+  action(project, tr("&Quit"), {QKeySequence::Quit}, [this] { close(); });
+
+  QMenu* edit = ui_->menuEdit;
+  auto* undoAction = action(edit, tr("&Undo"), {QKeySequence::Undo}, [this] { undo(); });
+  auto* redoAction = action(edit, tr("&Redo"), {QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")}, [this] { redo(); });
+  connect(undoGroup_, &QUndoGroup::canUndoChanged, undoAction, &QAction::setEnabled);
+  connect(undoGroup_, &QUndoGroup::canRedoChanged, redoAction, &QAction::setEnabled);
+  edit->addSeparator();
+  auto* draw = action(edit, tr("&Draw boxes"), {QKeySequence("W")}, [this] { canvas_->setDrawMode(!canvas_->drawMode()); });
+  draw->setCheckable(true);
+  connect(canvas_, &Canvas::drawModeChanged, draw, &QAction::setChecked);
+  action(edit, tr("&Copy boxes"), {QKeySequence::Copy}, [this] { copyBoxes(); });
+  action(edit, tr("&Paste boxes"), {QKeySequence::Paste}, [this] { pasteBoxes(); });
+  for (int digit = 1; digit <= 9; ++digit) {
+    auto* shortcut = new QShortcut(QKeySequence(QString::number(digit)), this);
+    connect(shortcut, &QShortcut::activated, this, [this, digit] { classPanel_->pick(digit - 1); });
+  }
+
+  QMenu* image = ui_->menuImage;
+  action(image, tr("&Next image"), {QKeySequence("D")}, [this] { nextImage(); });
+  action(image, tr("&Previous image"), {QKeySequence("A")}, [this] { previousImage(); });
+  action(image, tr("Next to &review (hard first)"), {QKeySequence("Shift+D")}, [this] { nextToReview(); });
+  action(image, tr("Mark &reviewed"), {QKeySequence(Qt::Key_Space)}, [this] { toggleReviewed(); });
+  action(image, tr("&Accept auto boxes"), {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
+         [this] { acceptImage(); });
+
+  QMenu* view = ui_->menuView;
+  action(view, tr("&Fit image"), {QKeySequence("F")}, [this] { canvas_->fitToWindow(); });
+  action(view, tr("&Actual size"), {QKeySequence("Ctrl+1")}, [this] { canvas_->zoomActualSize(); });
+
+  action(ui_->menuHelp, tr("&Keyboard and mouse"), {QKeySequence::HelpContents}, [this] {
+    HelpDialog(this).exec();
+  });
+
+  for (QAction* a : ui_->menuEdit->actions())
+    if (a == undoAction || a == redoAction || a == draw) ui_->toolBar->addAction(a);
+  ui_->toolBar->addSeparator();
+  for (QAction* a : ui_->menuImage->actions()) ui_->toolBar->addAction(a);
+}
+
+void MainWindow::pushEdits(std::vector<BoxEdit> edits, const QString& text) {
+  if (!project_ || edits.empty() || !undoStack()) return;
+  undoStack()->push(new BoxEditCommand(project_.get(), std::move(edits), text,
+                                       [this](const Status& st) { afterEdit(st); }));
+}
+
+void MainWindow::afterEdit(const Status& st) {
+  if (!st.ok()) fail(tr("Not saved: %1").arg(describe(st)));
+  reloadBoxes();
+  model_->refresh();
+  updateStatus();
+}
+
+void MainWindow::undo() {
+  if (undoStack()) undoStack()->undo();
+}
+
+void MainWindow::redo() {
+  if (undoStack()) undoStack()->redo();
+}
+
+void MainWindow::onBoxDrawn(const QRectF& rect) {
+  if (!project_ || !current_) return;
+  const ClassId cls = classPanel_->currentClass();
+  if (!cls) return fail(tr("Add a class first (the + in the Classes panel)."));
+  Box b;
+  b.image = current_;
+  b.cls = cls;
+  b.x = rect.x();
+  b.y = rect.y();
+  b.w = rect.width();
+  b.h = rect.height();
+  b.source = BoxSource::kManual;
+  b.author = ss(qEnvironmentVariable("USER", "annotator"));
+  pushEdits({addEdit(b)}, tr("Draw box"));
+}
+
+void MainWindow::onBoxEdited(BoxId id, const QRectF& rect) {
+  // The box as stored, not as the canvas shows it: the canvas already moved its copy.
+  auto stored = project_->boxes(current_);
+  if (!stored.ok()) return fail(describe(stored.status()));
+  auto it = std::find_if(stored->begin(), stored->end(), [id](const Box& b) { return b.id == id; });
+  if (it == stored->end()) return;
+  const Box after = editedBox(*it, rect.x(), rect.y(), rect.width(), rect.height(), it->cls);
+  pushEdits({changeEdit(*it, after)}, tr("Move box"));
+}
+
+void MainWindow::deleteBoxes(const std::vector<BoxId>& ids) {
+  std::vector<BoxEdit> edits;
+  for (const Box& b : canvas_->boxes())
+    if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) edits.push_back(removeEdit(b));
+  pushEdits(std::move(edits), tr("Delete boxes"));
+}
+
+void MainWindow::reclassSelected(ClassId cls) {
+  const std::vector<BoxId> selected = canvas_->selectedBoxes();
+  std::vector<BoxEdit> edits;
+  for (const Box& b : canvas_->boxes())
+    if (b.cls != cls && std::find(selected.begin(), selected.end(), b.id) != selected.end())
+      edits.push_back(changeEdit(b, editedBox(b, b.x, b.y, b.w, b.h, cls)));
+  pushEdits(std::move(edits), tr("Change class"));
+  canvas_->selectBoxes(selected);
+}
+
+void MainWindow::copyBoxes() {
+  const std::vector<BoxId> selected = canvas_->selectedBoxes();
+  clipboard_.clear();
+  for (const Box& b : canvas_->boxes())
+    if (selected.empty() || std::find(selected.begin(), selected.end(), b.id) != selected.end())
+      clipboard_.push_back(b);
+  statusBar()->showMessage(tr("%n box(es) copied", nullptr, static_cast<int>(clipboard_.size())), 3000);
+}
+
+void MainWindow::pasteBoxes() {
+  if (!current_ || clipboard_.empty()) return;
+  const QSize size = canvas_->imageSize();
+  std::vector<BoxEdit> edits;
+  for (const Box& source : clipboard_) {
+    // A pasted box is the annotator's own, clipped to this image's bounds.
+    const QRectF r = rectOf(source).intersected(QRectF(0, 0, size.width(), size.height()));
+    if (r.width() < 1 || r.height() < 1) continue;
+    Box b;
+    b.image = current_;
+    b.cls = source.cls;
+    b.x = r.x();
+    b.y = r.y();
+    b.w = r.width();
+    b.h = r.height();
+    b.author = ss(qEnvironmentVariable("USER", "annotator"));
+    edits.push_back(addEdit(b));
+  }
+  pushEdits(std::move(edits), tr("Paste boxes"));
+  if (auto* cmd = dynamic_cast<const BoxEditCommand*>(undoStack()->command(undoStack()->index() - 1))) {
+    std::vector<BoxId> ids;
+    for (const BoxEdit& e : cmd->edits()) ids.push_back(e.after.id);
+    canvas_->selectBoxes(ids);
+  }
+}
+
+void MainWindow::toggleReviewed() {
+  if (!project_ || !current_) return;
+  auto rec = project_->image(current_);
+  if (!rec.ok()) return fail(describe(rec.status()));
+  const ImageStatus next = rec->status != ImageStatus::kReviewed ? ImageStatus::kReviewed
+                           : canvas_->boxes().empty()          ? ImageStatus::kUnlabeled
+                                                               : ImageStatus::kLabeled;
+  Status st = project_->setImageStatus(current_, next);
+  if (!st.ok()) return fail(describe(st));
+  model_->refresh();
+  updateStatus();
+}
+
+void MainWindow::acceptImage() {
+  if (!project_ || !current_) return;
+  // The auto boxes stay as the model drew them (source `auto`); the image's review is what
+  // records that a person checked them.
+  Status st = project_->setImageStatus(current_, ImageStatus::kReviewed);
+  if (!st.ok()) return fail(describe(st));
+  model_->refresh();
+  updateStatus();
+}
+
+}  // namespace quarry::gui

@@ -1,0 +1,230 @@
+// The annotation window driven like a user would: mouse drags on the canvas, keys, the
+// list, the panels; then the store is read back. Runs under QT_QPA_PLATFORM=offscreen.
+#include <QApplication>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include "gui/canvas.h"
+#include "gui/class_panel.h"
+#include "gui/filter_bar.h"
+#include "gui/image_list_model.h"
+#include "gui/main_window.h"
+#include "gui/tag_panel.h"
+#include "quarry/demo.h"
+#include "quarry/formats.h"
+
+using namespace quarry;
+using namespace quarry::gui;
+
+namespace {
+
+void sendMouse(QWidget* target, QEvent::Type type, const QPoint& pos, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
+  QMouseEvent event(type, QPointF(pos), target->mapToGlobal(QPointF(pos)), button, buttons, modifiers);
+  QApplication::sendEvent(target, &event);
+}
+
+// A left drag on the canvas between two points in image pixels.
+void drag(Canvas* canvas, const QPointF& from, const QPointF& to) {
+  QWidget* vp = canvas->viewport();
+  const QPoint a = canvas->mapFromScene(from), b = canvas->mapFromScene(to);
+  sendMouse(vp, QEvent::MouseButtonPress, a, Qt::LeftButton);
+  for (int i = 1; i <= 5; ++i) sendMouse(vp, QEvent::MouseMove, a + (b - a) * i / 5, Qt::LeftButton);
+  sendMouse(vp, QEvent::MouseButtonRelease, b, Qt::NoButton);
+}
+
+void press(QWidget* w, Qt::Key key, Qt::KeyboardModifiers mods = Qt::NoModifier) { QTest::keyClick(w, key, mods); }
+
+}  // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void init();
+  void cleanup();
+  void drawingABoxSavesItAtOnce();
+  void movingAndUndoRedoReachTheStore();
+  void digitKeysPickAClassAndReclassTheSelection();
+  void deleteAndUndoBringTheBoxBack();
+  void copyPasteOntoTheNextImage();
+  void navigationWithDAndA();
+  void spaceMarksReviewedAndShiftDSkipsReviewed();
+  void filterAndTagPanelWorkOnTheStore();
+  void editsSurviveClosingAndReopening();
+  void movingAnAutoBoxMakesItCorrected();
+
+ private:
+  std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
+
+  std::unique_ptr<QTemporaryDir> tmp;
+  std::unique_ptr<MainWindow> window;
+  QString dir;
+};
+
+void MainWindowTest::init() {
+  tmp = std::make_unique<QTemporaryDir>();
+  dir = tmp->path() + "/demo";
+  DemoOptions options;
+  options.images = 6;
+  options.width = 200;
+  options.height = 160;
+  options.seed = 3;
+  // Unlabeled: the annotator starts from empty images with the six demo classes.
+  QVERIFY(createDemoProject(dir.toStdString(), options, false, nullptr).ok());
+  window = std::make_unique<MainWindow>();
+  window->setErrorDialogs(false);
+  window->resize(1200, 800);
+  window->show();
+  QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+  QVERIFY(window->openProject(dir));
+  QVERIFY(window->currentImage() != 0);
+  window->canvas()->setFocus();
+}
+
+void MainWindowTest::cleanup() { window.reset(); }
+
+void MainWindowTest::drawingABoxSavesItAtOnce() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  const auto boxes = storedBoxes();
+  QCOMPARE(boxes.size(), size_t(1));
+  QVERIFY(qAbs(boxes[0].x - 20) <= 2 && qAbs(boxes[0].y - 30) <= 2);
+  QVERIFY(qAbs(boxes[0].w - 60) <= 2 && qAbs(boxes[0].h - 60) <= 2);
+  QCOMPARE(boxes[0].source, BoxSource::kManual);
+  QCOMPARE(boxes[0].cls, window->classPanel()->currentClass());
+  QCOMPARE(window->project()->image(window->currentImage())->status, ImageStatus::kLabeled);
+}
+
+void MainWindowTest::movingAndUndoRedoReachTheStore() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  const Box drawn = storedBoxes().at(0);
+  drag(window->canvas(), {50, 60}, {70, 70});  // drag the box by its middle
+  Box moved = storedBoxes().at(0);
+  QCOMPARE(moved.id, drawn.id);
+  QVERIFY(qAbs(moved.x - drawn.x - 20) <= 2 && qAbs(moved.y - drawn.y - 10) <= 2);
+  press(window.get(), Qt::Key_Z, Qt::ControlModifier);
+  QVERIFY(qAbs(storedBoxes().at(0).x - drawn.x) < 1e-9);
+  press(window.get(), Qt::Key_Z, Qt::ControlModifier);
+  QVERIFY(storedBoxes().empty());
+  press(window.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+  QCOMPARE(storedBoxes().size(), size_t(1));
+  press(window.get(), Qt::Key_Y, Qt::ControlModifier);
+  QVERIFY(qAbs(storedBoxes().at(0).x - moved.x) < 1e-9);
+}
+
+void MainWindowTest::digitKeysPickAClassAndReclassTheSelection() {
+  const auto& classes = window->classPanel()->classes();
+  press(window.get(), Qt::Key_3);
+  QCOMPARE(window->classPanel()->currentClass(), classes[2].id);
+  drag(window->canvas(), {20, 30}, {80, 90});
+  QCOMPARE(storedBoxes().at(0).cls, classes[2].id);
+  window->canvas()->selectBoxes({storedBoxes().at(0).id});
+  press(window.get(), Qt::Key_5);
+  QCOMPARE(storedBoxes().at(0).cls, classes[4].id);
+}
+
+void MainWindowTest::deleteAndUndoBringTheBoxBack() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  const BoxId id = storedBoxes().at(0).id;
+  window->canvas()->selectBoxes({id});
+  press(window->canvas(), Qt::Key_Delete);
+  QVERIFY(storedBoxes().empty());
+  window->undo();
+  QCOMPARE(storedBoxes().at(0).id, id);
+}
+
+void MainWindowTest::copyPasteOntoTheNextImage() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  window->canvas()->selectBoxes({storedBoxes().at(0).id});
+  press(window.get(), Qt::Key_C, Qt::ControlModifier);
+  const ImageId first = window->currentImage();
+  press(window.get(), Qt::Key_D);
+  QVERIFY(window->currentImage() != first);
+  press(window.get(), Qt::Key_V, Qt::ControlModifier);
+  const auto pasted = storedBoxes();
+  QCOMPARE(pasted.size(), size_t(1));
+  QVERIFY(qAbs(pasted[0].x - 20) <= 2);
+  QCOMPARE(pasted[0].image, window->currentImage());
+}
+
+void MainWindowTest::navigationWithDAndA() {
+  ImageListModel* model = window->listModel();
+  QCOMPARE(window->currentImage(), model->imageAt(0));
+  press(window.get(), Qt::Key_D);
+  QCOMPARE(window->currentImage(), model->imageAt(1));
+  press(window.get(), Qt::Key_D);
+  press(window.get(), Qt::Key_A);
+  QCOMPARE(window->currentImage(), model->imageAt(1));
+  QCOMPARE(window->imageTable()->currentIndex().row(), 1);
+}
+
+void MainWindowTest::spaceMarksReviewedAndShiftDSkipsReviewed() {
+  ImageListModel* model = window->listModel();
+  press(window->canvas(), Qt::Key_Space);  // a tap on the canvas, not a pan
+  QCOMPARE(window->project()->image(model->imageAt(0))->status, ImageStatus::kReviewed);
+  window->selectImage(model->imageAt(1));
+  window->toggleReviewed();
+  press(window.get(), Qt::Key_D, Qt::ShiftModifier);
+  QCOMPARE(window->currentImage(), model->imageAt(2));
+  window->selectImage(model->imageAt(0));
+  window->toggleReviewed();  // again: no longer reviewed
+  QCOMPARE(window->project()->image(model->imageAt(0))->status, ImageStatus::kUnlabeled);
+}
+
+void MainWindowTest::filterAndTagPanelWorkOnTheStore() {
+  QTableView* table = window->imageTable();
+  // Selected through the selection model: selectRow() reads the keyboard modifiers, which
+  // earlier key clicks may have left behind.
+  auto* selection = table->selectionModel();
+  selection->select(window->listModel()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  selection->select(window->listModel()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  QVERIFY(window->tagPanel()->addTagToSelection("GT2"));
+  ImageQuery q;
+  q.anyTags = {"GT2"};
+  QCOMPARE(*window->project()->countImages(q), std::int64_t(2));
+  auto* search = window->filterBar()->findChild<QLineEdit*>("searchEdit");
+  QVERIFY(search);
+  search->setText("img_00003");
+  QTRY_COMPARE(window->listModel()->rowCount(), 1);
+}
+
+void MainWindowTest::editsSurviveClosingAndReopening() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  press(window.get(), Qt::Key_D);
+  drag(window->canvas(), {100, 40}, {150, 120});
+  window.reset();  // closing: nothing to save
+  MainWindow again;
+  again.setErrorDialogs(false);
+  QVERIFY(again.openProject(dir));
+  QCOMPARE(again.project()->stats()->boxes, std::int64_t(2));
+}
+
+void MainWindowTest::movingAnAutoBoxMakesItCorrected() {
+  Box b;
+  b.image = window->currentImage();
+  b.cls = window->classPanel()->currentClass();
+  b.x = 20;
+  b.y = 30;
+  b.w = 60;
+  b.h = 60;
+  b.source = BoxSource::kAuto;
+  b.score = 0.7;
+  QVERIFY(window->project()->addBox(b).ok());
+  window->selectImage(window->currentImage());
+  window->listModel()->refresh();
+  press(window.get(), Qt::Key_D);
+  press(window.get(), Qt::Key_A);
+  drag(window->canvas(), {50, 60}, {60, 60});
+  QCOMPARE(storedBoxes().at(0).source, BoxSource::kCorrected);
+  window->undo();
+  QCOMPARE(storedBoxes().at(0).source, BoxSource::kAuto);
+}
+
+QTEST_MAIN(MainWindowTest)
+#include "main_window_test.moc"
