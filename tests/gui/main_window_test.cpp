@@ -51,6 +51,7 @@ class MainWindowTest : public QObject {
   void cleanup();
   void drawingABoxSavesItAtOnce();
   void movingAndUndoRedoReachTheStore();
+  void resizingByAHandleReachesTheStore();
   void digitKeysPickAClassAndReclassTheSelection();
   void deleteAndUndoBringTheBoxBack();
   void copyPasteOntoTheNextImage();
@@ -116,6 +117,17 @@ void MainWindowTest::movingAndUndoRedoReachTheStore() {
   QCOMPARE(storedBoxes().size(), size_t(1));
   press(window.get(), Qt::Key_Y, Qt::ControlModifier);
   QVERIFY(qAbs(storedBoxes().at(0).x - moved.x) < 1e-9);
+}
+
+void MainWindowTest::resizingByAHandleReachesTheStore() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  const Box drawn = storedBoxes().at(0);
+  window->canvas()->selectBoxes({drawn.id});
+  // The bottom-right handle sits on the box's corner.
+  drag(window->canvas(), {drawn.x + drawn.w, drawn.y + drawn.h}, {drawn.x + drawn.w + 30, drawn.y + drawn.h + 20});
+  const Box resized = storedBoxes().at(0);
+  QVERIFY(qAbs(resized.x - drawn.x) < 1e-9 && qAbs(resized.y - drawn.y) < 1e-9);
+  QVERIFY(qAbs(resized.w - drawn.w - 30) <= 2 && qAbs(resized.h - drawn.h - 20) <= 2);
 }
 
 void MainWindowTest::digitKeysPickAClassAndReclassTheSelection() {
