@@ -100,6 +100,15 @@ class Project {
   Result<std::vector<Box>> boxes(ImageId image) const;
   // Boxes of many images, grouped by image in the order of `ids`.
   Result<std::vector<Box>> boxesOfImages(const std::vector<ImageId>& ids) const;
+  // Replaces what model run `run` proposed for `image`, in one transaction: removes the image's
+  // boxes with source auto of this run and adds `boxes` as source auto of `run` (their id,
+  // source and run are ignored; image must be 0 or `image`; score and author are kept). Manual
+  // and corrected boxes, and other runs' auto boxes, are never touched; re-running is
+  // idempotent. Fails with nothing changed: kInvalidArgument for bad geometry or a box of
+  // another image, kNotFound for an unknown image, run or class.
+  Status replaceAutoBoxes(ImageId image, RunId run, const std::vector<Box>& boxes);
+  // Removes the auto boxes of `run` from every image; returns how many went.
+  Result<std::int64_t> removeAutoBoxes(RunId run);
 
   // --- tags ----------------------------------------------------------------------------
   Result<TagId> ensureTag(const std::string& name);

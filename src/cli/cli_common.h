@@ -33,5 +33,6 @@ void printJson(const nlohmann::json& j);
 void addProjectCommands(CLI::App& app, Context& ctx);  // init, stats, demo
 void addFormatCommands(CLI::App& app, Context& ctx);   // import, export
 void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
+void addDetectCommands(CLI::App& app, Context& ctx);   // train, autolabel, eval (with LibTorch)
 
 }  // namespace quarry::cli

@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
   addProjectCommands(app, ctx);
   addFormatCommands(app, ctx);
   addTagCommands(app, ctx);
+#ifdef QUARRY_HAVE_DETECT
+  addDetectCommands(app, ctx);
+#endif
 
   // The library logs through "quarry"; the executable decides where it goes.
   auto stderrSink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();

@@ -129,6 +129,74 @@ Status Project::removeBox(BoxId id) {
   });
 }
 
+Status Project::replaceAutoBoxes(ImageId image, RunId run, const std::vector<Box>& boxes) {
+  for (const Box& b : boxes) {
+    QUARRY_RETURN_IF_ERROR(checkGeometry(b));
+    if (b.image != 0 && b.image != image)
+      return Status::InvalidArgument("a box of image " + std::to_string(b.image) + " given for image " +
+                                     std::to_string(image));
+  }
+  // Auto-labeling calls this once per image inside a WriteBatch, so its statements are cached.
+  return inTransaction(*impl_, "replacing auto boxes", [&] {
+    {
+      CachedStatement q(*impl_, "SELECT 1 FROM images WHERE id = ?");
+      q->bind(1, image);
+      if (!q->executeStep()) return Status::NotFound("no image with id " + std::to_string(image));
+    }
+    {
+      CachedStatement q(*impl_, "SELECT 1 FROM model_runs WHERE id = ?");
+      q->bind(1, run);
+      if (!q->executeStep()) return Status::NotFound("no model run with id " + std::to_string(run));
+    }
+    {
+      CachedStatement del(*impl_, "DELETE FROM boxes WHERE image_id = ? AND source = ? AND run_id = ?");
+      del->bind(1, image);
+      del->bind(2, static_cast<int>(BoxSource::kAuto));
+      del->bind(3, run);
+      del->exec();
+    }
+    CachedStatement cls(*impl_, "SELECT 1 FROM classes WHERE id = ?");
+    CachedStatement ins(*impl_,
+                        "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
+                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    const std::int64_t now = nowMillis();
+    for (const Box& b : boxes) {
+      cls->bind(1, b.cls);
+      const bool known = cls->executeStep();
+      cls->reset();
+      if (!known) return Status::NotFound("no class with id " + std::to_string(b.cls));
+      ins->bind(1, image);
+      ins->bind(2, b.cls);
+      ins->bind(3, b.x);
+      ins->bind(4, b.y);
+      ins->bind(5, b.w);
+      ins->bind(6, b.h);
+      ins->bind(7, static_cast<int>(BoxSource::kAuto));
+      ins->bind(8, run);
+      bindOptional(*ins, 9, b.score);
+      ins->bind(10, b.author);
+      ins->bind(11, now);
+      ins->bind(12, now);
+      ins->exec();
+      ins->reset();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::int64_t> Project::removeAutoBoxes(RunId run) {
+  std::int64_t removed = 0;
+  Status st = inTransaction(*impl_, "removing auto boxes", [&] {
+    SQLite::Statement q(impl_->db, "DELETE FROM boxes WHERE source = ? AND run_id = ?");
+    q.bind(1, static_cast<int>(BoxSource::kAuto));
+    q.bind(2, run);
+    removed = q.exec();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return removed;
+}
+
 Result<std::vector<Box>> Project::boxes(ImageId image) const {
   return boxesOfImages({image});
 }

@@ -1,0 +1,60 @@
+// Detector throughput on this machine: one training step (forward, loss, backward, AdamW) and
+// batched inference, per preset, in images per second. LibTorch uses every core.
+#include <benchmark/benchmark.h>
+
+#include "detect/internal.h"
+
+using namespace quarry::detect;
+
+namespace {
+
+std::vector<Sample> randomBatch(const Preset& p, int n) {
+  std::vector<Sample> batch(static_cast<std::size_t>(n));
+  cv::RNG rng(1);
+  for (auto& s : batch) {
+    s.input = cv::Mat(p.inputSize, p.inputSize, p.channels == 1 ? CV_8UC1 : CV_8UC3);
+    rng.fill(s.input, cv::RNG::UNIFORM, 0, 255);
+    const float q = static_cast<float>(p.inputSize) / 4;
+    s.boxes = {{0, q, q, 2 * q, 2 * q}, {1, 2 * q, q, 3 * q, 3 * q}};
+  }
+  return batch;
+}
+
+void BM_TrainStep(benchmark::State& state, const std::string& presetName, int batch) {
+  useThreads(0);
+  const Preset p = *findPreset(presetName);
+  Net net(p, 6);
+  net->train();
+  torch::optim::AdamW opt(net->parameters(), torch::optim::AdamWOptions(1e-3));
+  const auto samples = randomBatch(p, batch);
+  const auto input = toInput(samples, p.channels);
+  const Targets targets = makeTargets(samples, 6, p.inputSize);
+  for (auto _ : state) {
+    opt.zero_grad();
+    auto loss = detectionLoss(net->forward(input), targets, true);
+    loss.total.backward();
+    opt.step();
+  }
+  state.counters["images_per_s"] = benchmark::Counter(static_cast<double>(batch) * state.iterations(),
+                                                      benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_TrainStep, tiny, std::string("tiny"), 16)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(BM_TrainStep, small, std::string("small"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
+
+void BM_Inference(benchmark::State& state, const std::string& presetName, int batch) {
+  useThreads(0);
+  const Preset p = *findPreset(presetName);
+  Net net(p, 6);
+  net->eval();
+  torch::NoGradGuard noGrad;
+  const auto input = toInput(randomBatch(p, batch), p.channels);
+  for (auto _ : state) benchmark::DoNotOptimize(decode(net->forward(input), 0.1f));
+  state.counters["images_per_s"] = benchmark::Counter(static_cast<double>(batch) * state.iterations(),
+                                                      benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_Inference, tiny, std::string("tiny"), 16)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(BM_Inference, small, std::string("small"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
+
+}  // namespace
+
+BENCHMARK_MAIN();

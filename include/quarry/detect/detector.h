@@ -1,0 +1,155 @@
+// quarry_detect: the project's own detector, trained from scratch on its ground truth, used to
+// auto-label the pool and measured on VAL. The only library that includes LibTorch; this header
+// is torch-free (the model lives behind a pimpl), so the CLI and the GUI build without torch.
+//
+//   TrainOptions o;  o.runName = "CAL1";  o.preset = "small";          // trains on every GT* tag
+//   auto trained = train(project, o, progress);                        // refuses images tagged VAL
+//   AutoLabelOptions a;  a.runName = "CAL1";
+//   autoLabel(project, a, progressFn);                                 // writes `auto` boxes
+//
+// Threads: every call runs on the caller's thread with the caller's Project (a GUI worker opens
+// its own). LibTorch's intra-op threads are set to the core count (TrainOptions::threads).
+// Errors are values; exceptions from LibTorch and OpenCV are caught here and named.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quarry/image_query.h"
+#include "quarry/metrics.h"
+#include "quarry/progress.h"
+#include "quarry/project.h"
+
+namespace quarry::detect {
+
+// A model size: input resolution and channel widths. Presets are JSON files in models/
+// (tiny for tests, small the default, medium larger); see models/README.md.
+struct Preset {
+  std::string name;
+  int inputSize = 256;            // square input, pixels; images are letterboxed to it
+  int channels = 1;               // 1: grey, 3: colour; images are converted to this
+  std::vector<int> widths;        // backbone stage widths, strides 4, 8, 16, 32
+  int neckWidth = 64;             // feature width at stride 4 after the upsampling path
+  int headWidth = 64;
+  double dropout = 0.1;           // in the head only, so MC passes can share one backbone pass
+};
+// Reads models/<name>.json next to the executable's source tree or the given path; the three
+// built-in presets (tiny, small, medium) work without the files.
+Result<Preset> findPreset(const std::string& nameOrPath);
+
+struct TrainOptions {
+  std::string runName;                     // required, unique in the project (e.g. "CAL1")
+  std::string preset = "small";
+  std::vector<std::string> trainTags;      // empty: every tag whose name starts with "GT"
+  std::string valTag = "VAL1";             // for early stopping and final metrics; may be absent
+  int epochs = 40;
+  int batchSize = 16;
+  double learningRate = 2e-3;              // AdamW, peak after warm-up, cosine decay to 5%
+  double weightDecay = 1e-4;
+  int warmupSteps = 100;
+  int patience = 8;                        // early stop after this many epochs without a better VAL mAP@0.5
+  long maxSteps = -1;                      // stop after this many optimiser steps (tests); -1: no limit
+  double maxMinutes = 0;                   // stop training after this wall time; 0: no limit
+  std::uint64_t seed = 1;                  // sampling, augmentation and initial weights
+  bool aleatoric = true;                   // also learn a log-variance per box coordinate (Gaussian NLL)
+  int threads = 0;                         // LibTorch intra-op threads; 0: every core
+  std::string device = "cpu";              // "cpu" or "cuda" (when LibTorch has it)
+  double scoreThreshold = 0.25;            // for the run's precision/recall and auto-labels
+};
+
+struct TrainProgress {
+  int epoch = 0, epochs = 0;
+  long step = 0, steps = 0;                // optimiser steps done / planned
+  double loss = 0;                         // running mean of the last steps
+  double etaSeconds = 0;
+  double valMap50 = std::numeric_limits<double>::quiet_NaN();  // latest VAL mAP@0.5
+  std::string stage;                       // "load", "train", "validate"
+};
+using TrainProgressFn = std::function<bool(const TrainProgress&)>;  // false cancels
+
+struct EpochRecord {
+  int epoch = 0;
+  double loss = 0;
+  double valMap50 = std::numeric_limits<double>::quiet_NaN();
+  double seconds = 0;                      // wall time since training started
+};
+
+struct TrainResult {
+  RunId run = 0;
+  std::string checkpoint;                  // relative to the project folder
+  int bestEpoch = 0;
+  double bestMap50 = std::numeric_limits<double>::quiet_NaN();
+  std::vector<EpochRecord> curve;
+  double trainSeconds = 0;
+  double imagesPerSecond = 0;              // training throughput
+};
+
+// Trains a model on the images of the train tags, refusing (kInvalidArgument, listing them) any
+// image that also carries the validation tag. Saves the best checkpoint (by VAL mAP@0.5, or the
+// last without VAL) under models/<run>/ with its classes, preset and preprocessing, and adds a
+// model run whose metrics hold the training curve and the VAL evaluation. A cancel keeps nothing.
+Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress = {});
+
+struct Prediction {
+  ClassId cls = 0;
+  double x = 0, y = 0, w = 0, h = 0;       // pixels of the original image, (x, y) top-left
+  double score = 0;
+  double logVar[4] = {0, 0, 0, 0};         // predicted log-variance of x0, y0, x1, y1 (input pixels)
+};
+
+// A trained model loaded for inference.
+class Detector {
+ public:
+  // Loads the checkpoint of `runName`; fails when it is missing or corrupt, or when its classes
+  // are not the project's classes (same names in the same order).
+  static Result<std::unique_ptr<Detector>> load(const Project& project, const std::string& runName,
+                                                const std::string& device = "cpu");
+  ~Detector();
+  // Detections per image for a batch of image files, above `scoreThreshold`.
+  Result<std::vector<std::vector<Prediction>>> detect(const std::vector<std::string>& files, double scoreThreshold);
+  const Preset& preset() const;
+  RunId run() const;
+
+ private:
+  struct Impl;
+  explicit Detector(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+struct AutoLabelOptions {
+  std::string runName;
+  ImageQuery images;                       // default (empty): images without manual or corrected boxes
+  bool useDefaultQuery = true;             // false: exactly `images`
+  double scoreThreshold = 0.25;
+  int batchSize = 16;
+};
+
+struct AutoLabelReport {
+  std::size_t images = 0;
+  std::size_t boxes = 0;
+  std::size_t imagesWithoutDetections = 0;
+  std::size_t missingImages = 0;           // files not found; skipped with a warning
+  double imagesPerSecond = 0;
+};
+
+// Writes `auto` boxes of the run to the chosen images, replacing that run's earlier auto boxes on
+// them and never touching manual or corrected boxes. Commits per batch.
+Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelReport* report,
+                 const ProgressFn& progress = {});
+
+struct EvaluateRunOptions {
+  std::string runName;
+  std::string valTag = "VAL1";
+  EvalOptions eval;
+  int batchSize = 16;
+};
+
+// Runs the model on the VAL images and evaluates it against their boxes (manual and corrected
+// ones are the truth). Also stores the result in the run's metrics under "val".
+Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options, const ProgressFn& progress = {});
+
+}  // namespace quarry::detect

@@ -1,0 +1,17 @@
+// An EvalResult as JSON, the one shape the CLI prints (--json), model runs store in their
+// metrics, and reports read. NaN and infinity become null, as JSON has neither.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "quarry/metrics.h"
+
+namespace quarry {
+
+// `classNames` in the order of the classes evaluated; per-image rows are left out unless asked.
+nlohmann::json evalResultJson(const EvalResult& result, const std::vector<std::string>& classNames,
+                              bool perImage = false);
+
+}  // namespace quarry

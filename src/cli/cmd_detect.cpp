@@ -1,0 +1,297 @@
+// quarry train | autolabel | eval: thin layers over quarry_detect (quarry/detect/detector.h).
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "cli/cli_common.h"
+#include "cli/eval_report.h"
+#include "cli/progress_line.h"
+#include "quarry/detect/detector.h"
+
+namespace quarry::cli {
+namespace {
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+std::string formatSeconds(double s) {
+  char buf[32];
+  if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  else std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
+  return buf;
+}
+
+// Resolves a CLI query (with `run:NAME`) against the project, as `tag` and `split` do.
+Status resolveQuery(const Project& project, const std::string& text, ImageQuery* query) {
+  ParsedQuery parsed;
+  std::string error;
+  if (!parseImageQuery(text, &parsed, &error)) return Status::InvalidArgument(error);
+  *query = parsed.query;
+  if (!parsed.runName.empty()) {
+    auto run = project.findRun(parsed.runName);
+    if (!run.ok()) return run.status();
+    if (!*run) return Status::InvalidArgument("no model run named '" + parsed.runName + "'");
+    query->scoreRun = (*run)->id;
+  } else if (!query->difficulties.empty()) {
+    return Status::InvalidArgument("difficulty: needs run:NAME, the model run whose scores to use");
+  }
+  return Status::Ok();
+}
+
+// Training progress in ProgressLine's style: a live line on a terminal, and in a log one line
+// per epoch (or every 30 s), so a long run stays readable. Ctrl+C cancels.
+class TrainProgressLine {
+ public:
+  explicit TrainProgressLine(bool enabled)
+      : enabled_(enabled), tty_(isatty(STDERR_FILENO) != 0), start_(std::chrono::steady_clock::now()) {}
+  ~TrainProgressLine() { finish(); }
+  TrainProgressLine(const TrainProgressLine&) = delete;
+  TrainProgressLine& operator=(const TrainProgressLine&) = delete;
+
+  detect::TrainProgressFn callback() {
+    return [this](const detect::TrainProgress& p) { return update(p); };
+  }
+  void finish() {
+    if (open_) std::fprintf(stderr, "\n");
+    open_ = false;
+  }
+
+ private:
+  bool update(const detect::TrainProgress& p) {
+    if (cancelRequested()) return false;
+    if (!enabled_) return true;
+    const auto now = std::chrono::steady_clock::now();
+    const double sinceLast = std::chrono::duration<double>(now - lastPrint_).count();
+    const bool newEpoch = p.epoch != epoch_;
+    const bool due = tty_ ? (sinceLast > 0.1 || newEpoch || p.stage != stage_) : (newEpoch || sinceLast > 30);
+    if (!due) return true;
+    lastPrint_ = now;
+    stage_ = p.stage;
+    epoch_ = p.epoch;
+    std::string line = "[" + (p.stage.empty() ? std::string("train") : p.stage) + "]";
+    char buf[160];
+    if (p.epochs > 0) {
+      std::snprintf(buf, sizeof buf, " epoch %d/%d", p.epoch, p.epochs);
+      line += buf;
+    }
+    if (p.steps > 0) {
+      std::snprintf(buf, sizeof buf, " step %ld/%ld (%d%%)", p.step, p.steps,
+                    static_cast<int>(100.0 * static_cast<double>(p.step) / static_cast<double>(p.steps)));
+      line += buf;
+    }
+    if (p.step > 0) {
+      std::snprintf(buf, sizeof buf, " loss %.4f", p.loss);
+      line += buf;
+    }
+    if (!std::isnan(p.valMap50)) {
+      std::snprintf(buf, sizeof buf, " VAL mAP50 %.3f", p.valMap50);
+      line += buf;
+    }
+    if (p.etaSeconds > 0) line += " ETA " + formatSeconds(p.etaSeconds);
+    line += " " + formatSeconds(std::chrono::duration<double>(now - start_).count()) + " elapsed";
+    if (tty_) {
+      std::fprintf(stderr, "\r%-96s", line.c_str());
+      open_ = true;
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+    std::fflush(stderr);
+    return true;
+  }
+
+  bool enabled_;
+  bool tty_;
+  bool open_ = false;
+  std::chrono::steady_clock::time_point start_, lastPrint_;
+  std::string stage_;
+  int epoch_ = -1;
+};
+
+// --- train -----------------------------------------------------------------------------
+
+struct TrainArgs {
+  detect::TrainOptions options;
+  std::string trainTags;
+  bool noAleatoric = false;
+};
+
+nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResult& r) {
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& e : r.curve)
+    curve.push_back({{"epoch", e.epoch}, {"loss", numberOrNull(e.loss)}, {"val_map50", numberOrNull(e.valMap50)},
+                     {"seconds", e.seconds}});
+  return {{"run", o.runName},
+          {"run_id", r.run},
+          {"preset", o.preset},
+          {"best_epoch", r.bestEpoch},
+          {"best_map50", numberOrNull(r.bestMap50)},
+          {"checkpoint", r.checkpoint},
+          {"train_seconds", r.trainSeconds},
+          {"minutes", r.trainSeconds / 60.0},
+          {"images_per_second", r.imagesPerSecond},
+          {"curve", curve}};
+}
+
+void runTrain(Context& ctx, TrainArgs& args) {
+  args.options.trainTags = splitList(args.trainTags);
+  args.options.aleatoric = !args.noAleatoric;
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  TrainProgressLine progress(!ctx.quiet);
+  auto result = detect::train(**project, args.options, progress.callback());
+  progress.finish();
+  if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
+  if (ctx.json) { printJson(trainJson(args.options, *result)); return; }
+  char map50[32] = "- (no VAL images)";
+  if (!std::isnan(result->bestMap50)) std::snprintf(map50, sizeof map50, "%.3f", result->bestMap50);
+  std::printf("trained run %s (preset %s): best epoch %d, VAL mAP@0.5 %s\n", args.options.runName.c_str(),
+              args.options.preset.c_str(), result->bestEpoch, map50);
+  std::printf("  checkpoint %s, %.1f minutes, %.1f images/s\n", result->checkpoint.c_str(),
+              result->trainSeconds / 60.0, result->imagesPerSecond);
+}
+
+// --- autolabel -------------------------------------------------------------------------
+
+struct AutoLabelArgs {
+  detect::AutoLabelOptions options;
+  std::string where;
+  CLI::Option* whereOption = nullptr;
+};
+
+void runAutoLabel(Context& ctx, AutoLabelArgs& args) {
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  // An explicit --where (even an empty one, meaning every image) replaces the default choice.
+  if (args.whereOption->count() > 0) {
+    if (Status st = resolveQuery(**project, args.where, &args.options.images); !st.ok()) {
+      ctx.exitCode = fail(st);
+      return;
+    }
+    args.options.useDefaultQuery = false;
+  }
+  detect::AutoLabelReport report;
+  ProgressLine progress(!ctx.quiet);
+  Status st = detect::autoLabel(**project, args.options, &report, progress.callback());
+  progress.finish();
+  if (!st.ok()) { ctx.exitCode = fail(st); return; }
+  if (ctx.json) {
+    printJson({{"run", args.options.runName},
+               {"images", report.images},
+               {"boxes", report.boxes},
+               {"images_without_detections", report.imagesWithoutDetections},
+               {"missing_images", report.missingImages},
+               {"images_per_second", report.imagesPerSecond}});
+    return;
+  }
+  std::printf("auto-labeled %zu images with run %s: %zu boxes, %zu images without detections, %zu files missing "
+              "(%.1f images/s)\n",
+              report.images, args.options.runName.c_str(), report.boxes, report.imagesWithoutDetections,
+              report.missingImages, report.imagesPerSecond);
+}
+
+// --- eval ------------------------------------------------------------------------------
+
+struct EvalArgs {
+  std::string run, predictions;
+  std::string valTag = "VAL1";
+  EvalOptions eval;
+};
+
+Result<EvalResult> evaluateModelRun(const Context& ctx, Project& project, const EvalArgs& args) {
+  detect::EvaluateRunOptions options;
+  options.runName = args.run;
+  options.valTag = args.valTag;
+  options.eval = args.eval;
+  ProgressLine progress(!ctx.quiet);
+  auto result = detect::evaluateRun(project, options, progress.callback());
+  progress.finish();
+  return result;
+}
+
+void runEval(Context& ctx, const EvalArgs& args) {
+  if (args.run.empty() == args.predictions.empty()) {
+    ctx.exitCode = fail(Status::InvalidArgument("eval needs one of --run NAME or --predictions FILE.json"));
+    return;
+  }
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  auto classes = (*project)->classes();
+  if (!classes.ok()) { ctx.exitCode = fail(classes.status()); return; }
+  auto result = args.run.empty() ? evaluateCocoResults(**project, args.predictions, args.valTag, args.eval)
+                                 : evaluateModelRun(ctx, **project, args);
+  if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
+  if (ctx.json) {
+    nlohmann::json j = evalJson(*result, *classes, args.eval);
+    j["val_tag"] = args.valTag;
+    if (!args.run.empty()) j["run"] = args.run;
+    else j["predictions"] = args.predictions;
+    printJson(j);
+    return;
+  }
+  const std::string what = args.run.empty() ? args.predictions : "run " + args.run;
+  std::printf("evaluation of %s on %s\n", what.c_str(), args.valTag.c_str());
+  printEvalReport(*result, *classes, args.eval);
+}
+
+}  // namespace
+
+void addDetectCommands(CLI::App& app, Context& ctx) {
+  auto t = std::make_shared<TrainArgs>();
+  auto* train = app.add_subcommand("train", "train a detector on the GT tags and measure it on VAL");
+  auto& o = t->options;
+  train->add_option("--run", o.runName, "name of the new model run, e.g. CAL1")->required();
+  train->add_option("--preset", o.preset, "model size: tiny | small | medium | FILE.json")->capture_default_str();
+  train->add_option("--train-tags", t->trainTags, "tags to train on, comma-separated (default: every GT* tag)");
+  train->add_option("--val-tag", o.valTag, "validation tag (never trained on)")->capture_default_str();
+  train->add_option("--epochs", o.epochs, "most epochs")->capture_default_str()->check(CLI::Range(1, 100000));
+  train->add_option("--batch", o.batchSize, "images per step")->capture_default_str()->check(CLI::Range(2, 4096));
+  train->add_option("--lr", o.learningRate, "peak learning rate (AdamW)")->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  train->add_option("--max-steps", o.maxSteps, "stop after this many steps (-1: no limit)")->capture_default_str();
+  train->add_option("--patience", o.patience, "stop after this many epochs without a better VAL mAP@0.5")
+      ->capture_default_str();
+  train->add_option("--max-minutes", o.maxMinutes, "stop after this wall time (0: no limit)")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  train->add_option("--seed", o.seed, "random seed (sampling, augmentation, weights)")->capture_default_str();
+  train->add_flag("--no-aleatoric", t->noAleatoric, "do not learn a variance per box coordinate");
+  train->add_option("--threads", o.threads, "CPU threads (0: every core)")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  train->add_option("--device", o.device, "cpu | cuda")->capture_default_str()->check(CLI::IsMember({"cpu", "cuda"}));
+  train->add_option("--score-threshold", o.scoreThreshold, "score a detection needs for precision/recall")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  train->callback([&ctx, t] { runTrain(ctx, *t); });
+
+  auto a = std::make_shared<AutoLabelArgs>();
+  auto* autolabel = app.add_subcommand("autolabel", "write a model run's boxes (source auto) to images");
+  autolabel->add_option("--run", a->options.runName, "the trained model run")->required();
+  a->whereOption = autolabel->add_option("-w,--where", a->where,
+                                         "exactly these images (default: images without manual or corrected boxes)");
+  autolabel->add_option("--score-threshold", a->options.scoreThreshold, "lowest score kept")->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  autolabel->add_option("--batch", a->options.batchSize, "images per inference batch")->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  autolabel->callback([&ctx, a] { runAutoLabel(ctx, *a); });
+
+  auto e = std::make_shared<EvalArgs>();
+  auto* eval = app.add_subcommand("eval", "measure a model run or a COCO results file on the VAL images");
+  auto* run = eval->add_option("--run", e->run, "evaluate this model run on VAL");
+  eval->add_option("--predictions", e->predictions, "evaluate this COCO results file (JSON) instead")->excludes(run);
+  eval->add_option("--val-tag", e->valTag, "the images to evaluate on")->capture_default_str();
+  eval->add_option("--iou", e->eval.iou, "IoU a match needs")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  eval->add_option("--score-threshold", e->eval.scoreThreshold, "score a detection needs to count (AP uses all)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  eval->callback([&ctx, e] { runEval(ctx, *e); });
+}
+
+}  // namespace quarry::cli

@@ -1,0 +1,128 @@
+// Checkpoints (models/<run>/model.pt + model.json), threads and devices, and batched
+// prediction over labelled images.
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <thread>
+
+#include "detect/internal.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry::detect {
+
+Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IoError(dir.string() + ": cannot create folder: " + ec.message());
+  nlohmann::json j = {{"format", "quarry-detector"},
+                      {"version", 1},
+                      {"run", meta.run},
+                      {"best_epoch", meta.bestEpoch},
+                      {"classes", meta.classes},
+                      {"aleatoric", meta.aleatoric},
+                      {"preset",
+                       {{"name", meta.preset.name},
+                        {"input_size", meta.preset.inputSize},
+                        {"channels", meta.preset.channels},
+                        {"widths", meta.preset.widths},
+                        {"neck_width", meta.preset.neckWidth},
+                        {"head_width", meta.preset.headWidth},
+                        {"dropout", meta.preset.dropout}}},
+                      {"preprocessing",
+                       {{"letterbox_pad", 114}, {"pixel_mean", kPixelMean}, {"pixel_std", kPixelStd}, {"stride", kStride}}}};
+  try {
+    // Written to temporary names and renamed, so a crash never leaves half a checkpoint.
+    torch::save(net, (dir / "model.pt.part").string());
+    std::ofstream out(dir / "model.json.part");
+    out << j.dump(2) << "\n";
+    if (!out) return Status::IoError((dir / "model.json").string() + ": write failed");
+    out.close();
+    fs::rename(dir / "model.pt.part", dir / "model.pt");
+    fs::rename(dir / "model.json.part", dir / "model.json");
+  } catch (const std::exception& e) {
+    return Status::IoError(dir.string() + ": cannot save the checkpoint: " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status loadCheckpointMeta(const fs::path& dir, CheckpointMeta* meta) {
+  const fs::path file = dir / "model.json";
+  std::ifstream in(file);
+  if (!in) return Status::NotFound(file.string() + ": no checkpoint here");
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    if (j.value("format", "") != "quarry-detector")
+      return Status::BadInput(file.string() + ": not a Quarry detector checkpoint");
+    const auto& p = j.at("preset");
+    meta->preset = {p.at("name").get<std::string>(), p.at("input_size").get<int>(), p.at("channels").get<int>(),
+                    p.at("widths").get<std::vector<int>>(), p.at("neck_width").get<int>(),
+                    p.at("head_width").get<int>(), p.at("dropout").get<double>()};
+    meta->classes = j.at("classes").get<std::vector<std::string>>();
+    meta->aleatoric = j.value("aleatoric", true);
+    meta->run = j.value("run", "");
+    meta->bestEpoch = j.value("best_epoch", 0);
+    if (meta->preset.widths.size() != 4) return Status::BadInput(file.string() + ": the preset needs 4 widths");
+  } catch (const std::exception& e) {
+    return Status::BadInput(file.string() + ": corrupt checkpoint description: " + e.what());
+  }
+  return Status::Ok();
+}
+
+Status loadCheckpointWeights(Net& net, const fs::path& dir) {
+  const fs::path file = dir / "model.pt";
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return Status::NotFound(file.string() + ": no weights here");
+  try {
+    torch::load(net, file.string());
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    what = what.substr(0, what.find('\n'));
+    return Status::BadInput(file.string() + ": corrupt or incompatible weights: " + what);
+  }
+  return Status::Ok();
+}
+
+OpenCvSingleThreaded::OpenCvSingleThreaded() : previous_(cv::getNumThreads()) { cv::setNumThreads(1); }
+OpenCvSingleThreaded::~OpenCvSingleThreaded() { cv::setNumThreads(previous_); }
+
+void useThreads(int threads) {
+  const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(n);
+}
+
+Result<torch::Device> pickDevice(const std::string& name) {
+  if (name == "cpu") return torch::Device(torch::kCPU);
+  if (name == "cuda") {
+    if (!torch::cuda::is_available()) return Status::InvalidArgument("--device cuda: this LibTorch has no CUDA device");
+    return torch::Device(torch::kCUDA);
+  }
+  return Status::InvalidArgument("unknown device '" + name + "' (cpu or cuda)");
+}
+
+std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,
+                                     const std::vector<ClassId>& classIds, float scoreThreshold, int batchSize,
+                                     const torch::Device& device) {
+  torch::NoGradGuard noGrad;
+  net->eval();
+  std::vector<Detection> out;
+  for (std::size_t start = 0; start < images.size(); start += static_cast<std::size_t>(batchSize)) {
+    const std::size_t end = std::min(images.size(), start + static_cast<std::size_t>(batchSize));
+    std::vector<Sample> samples;
+    std::vector<Letterbox> maps(end - start);
+    for (std::size_t i = start; i < end; ++i) samples.push_back(makeEvalSample(images[i], preset.inputSize, &maps[i - start]));
+    auto raw = decode(net->forward(toInput(samples, preset.channels).to(device)), scoreThreshold);
+    for (std::size_t i = start; i < end; ++i) {
+      const LabeledImage& im = images[i];
+      for (const RawDetection& d : raw[i - start]) {
+        Prediction p = toOriginal(d, maps[i - start], im.pixels.cols, im.pixels.rows,
+                                  classIds[static_cast<std::size_t>(d.cls)]);
+        if (p.w <= 0 || p.h <= 0) continue;
+        out.push_back({im.id, p.cls, p.x, p.y, p.w, p.h, p.score});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace quarry::detect

@@ -1,0 +1,79 @@
+// Private to quarry_detect: the pieces between the network and the public API, each in its own
+// file (targets.cpp, loss.cpp, decode.cpp, checkpoint.cpp).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "detect/dataset.h"
+#include "detect/net.h"
+
+namespace quarry::detect {
+
+// Samples to a normalised [B, C, S, S] float tensor.
+torch::Tensor toInput(const std::vector<Sample>& samples, int channels);
+
+// Training targets on the stride-4 grid.
+struct Targets {
+  torch::Tensor heatmap;  // [B, C, H, W] in 0..1, exactly 1 at box centres
+  torch::Tensor boxes;    // [B, 4, H, W] x0, y0, x1, y1 (input pixels) of the box a cell regresses
+  torch::Tensor weight;   // [B, 1, H, W] regression weight (0 where a cell regresses nothing)
+};
+Targets makeTargets(const std::vector<Sample>& samples, int numClasses, int size);
+
+struct LossParts {
+  torch::Tensor total, heatmap, box, nll;
+};
+LossParts detectionLoss(const HeadOutput& out, const Targets& targets, bool aleatoric);
+
+// Peaks of the heatmap as boxes in input pixels, best first, at most `topK` per image.
+struct RawDetection {
+  int cls = 0;
+  float score = 0;
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float logVar[4] = {0, 0, 0, 0};
+  int cellY = 0, cellX = 0;  // where it was found, for aligning Monte-Carlo samples
+};
+std::vector<std::vector<RawDetection>> decode(const HeadOutput& out, float scoreThreshold, int topK = 100);
+
+// Back to the original image's pixels, clipped to it.
+Prediction toOriginal(const RawDetection& d, const Letterbox& map, int width, int height, ClassId cls);
+
+// A checkpoint folder: model.pt (the weights) and model.json (what they mean).
+struct CheckpointMeta {
+  Preset preset;
+  std::vector<std::string> classes;  // names in the frozen order
+  bool aleatoric = true;
+  std::string run;
+  int bestEpoch = 0;
+};
+Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesystem::path& dir);
+Status loadCheckpointMeta(const std::filesystem::path& dir, CheckpointMeta* meta);
+Status loadCheckpointWeights(Net& net, const std::filesystem::path& dir);
+
+// Runs the network (eval mode) on labelled images; detections in original pixels with class ids.
+std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,
+                                     const std::vector<ClassId>& classIds, float scoreThreshold, int batchSize,
+                                     const torch::Device& device);
+
+// Sets LibTorch's intra-op threads (0: every core). LibTorch starts with one otherwise.
+void useThreads(int threads);
+
+// While alive, OpenCV runs single-threaded. OpenCV's TBB workers and LibTorch's OpenMP team
+// both spin while waiting; alternating between them on 2 cores made training 20x slower.
+class OpenCvSingleThreaded {
+ public:
+  OpenCvSingleThreaded();
+  ~OpenCvSingleThreaded();
+
+ private:
+  int previous_;
+};
+
+// A torch::Device from "cpu" / "cuda", refusing cuda when LibTorch has none.
+Result<torch::Device> pickDevice(const std::string& name);
+
+}  // namespace quarry::detect

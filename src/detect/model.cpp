@@ -1,0 +1,102 @@
+#include "detect/net.h"
+
+namespace quarry::detect {
+namespace {
+
+namespace nn = torch::nn;
+
+// conv3x3 - BN - ReLU - conv3x3 - BN, plus the input, then ReLU (a ResNet basic block).
+class ResBlockImpl : public nn::Module {
+ public:
+  explicit ResBlockImpl(int width)
+      : conv1_(register_module("conv1", nn::Conv2d(nn::Conv2dOptions(width, width, 3).padding(1).bias(false)))),
+        bn1_(register_module("bn1", nn::BatchNorm2d(width))),
+        conv2_(register_module("conv2", nn::Conv2d(nn::Conv2dOptions(width, width, 3).padding(1).bias(false)))),
+        bn2_(register_module("bn2", nn::BatchNorm2d(width))) {}
+  torch::Tensor forward(const torch::Tensor& x) {
+    auto y = torch::relu(bn1_(conv1_(x)));
+    return torch::relu(x + bn2_(conv2_(y)));
+  }
+
+ private:
+  nn::Conv2d conv1_;
+  nn::BatchNorm2d bn1_;
+  nn::Conv2d conv2_;
+  nn::BatchNorm2d bn2_;
+};
+TORCH_MODULE(ResBlock);
+
+// A stride-2 conv-BN-ReLU followed by `blocks` residual blocks (flat: Sequentials do not nest).
+nn::Sequential stage(int in, int out, int blocks) {
+  nn::Sequential s(nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(2).padding(1).bias(false)), nn::BatchNorm2d(out),
+                   nn::ReLU());
+  for (int i = 0; i < blocks; ++i) s->push_back(ResBlock(out));
+  return s;
+}
+
+nn::Conv2d conv1x1(int in, int out, bool bias = true) { return nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(bias)); }
+
+torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
+  return nn::functional::interpolate(
+      x, nn::functional::InterpolateFuncOptions()
+             .size(std::vector<int64_t>{like.size(2), like.size(3)})
+             .mode(torch::kNearest));
+}
+
+}  // namespace
+
+NetImpl::NetImpl(const Preset& p, int numClasses) : numClasses_(numClasses) {
+  const auto& w = p.widths;
+  stem_ = register_module("stem", nn::Sequential(
+                                      nn::Conv2d(nn::Conv2dOptions(p.channels, w[0], 3).stride(2).padding(1).bias(false)),
+                                      nn::BatchNorm2d(w[0]), nn::ReLU()));
+  stage1_ = register_module("stage1", stage(w[0], w[0], 1));  // stride 4
+  stage2_ = register_module("stage2", stage(w[0], w[1], 1));  // stride 8
+  stage3_ = register_module("stage3", stage(w[1], w[2], 1));  // stride 16
+  stage4_ = register_module("stage4", stage(w[2], w[3], 1));  // stride 32
+  lat1_ = register_module("lat1", conv1x1(w[0], p.neckWidth));
+  lat2_ = register_module("lat2", conv1x1(w[1], p.neckWidth));
+  lat3_ = register_module("lat3", conv1x1(w[2], p.neckWidth));
+  lat4_ = register_module("lat4", conv1x1(w[3], p.neckWidth));
+  smooth_ = register_module("smooth", nn::Sequential(
+                                          nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.neckWidth, 3).padding(1).bias(false)),
+                                          nn::BatchNorm2d(p.neckWidth), nn::ReLU()));
+  headTrunk_ = register_module(
+      "head", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.headWidth, 3).padding(1).bias(false)),
+                             nn::BatchNorm2d(p.headWidth), nn::ReLU(),
+                             nn::Conv2d(nn::Conv2dOptions(p.headWidth, p.headWidth, 3).padding(1).bias(false)),
+                             nn::BatchNorm2d(p.headWidth), nn::ReLU()));
+  dropout_ = register_module("dropout", nn::Dropout2d(nn::Dropout2dOptions(p.dropout)));
+  heatOut_ = register_module("heat", conv1x1(p.headWidth, numClasses));
+  boxOut_ = register_module("box", conv1x1(p.headWidth, 4));
+  varOut_ = register_module("var", conv1x1(p.headWidth, 4));
+  // Start the heatmap at a 1% prior, so the first steps are not swamped by background loss.
+  torch::NoGradGuard noGrad;
+  heatOut_->bias.fill_(-4.6);
+  boxOut_->bias.zero_();
+  varOut_->bias.zero_();
+}
+
+torch::Tensor NetImpl::features(const torch::Tensor& input) {
+  auto c1 = stage1_->forward(stem_->forward(input));
+  auto c2 = stage2_->forward(c1);
+  auto c3 = stage3_->forward(c2);
+  auto c4 = stage4_->forward(c3);
+  auto p = lat4_(c4);
+  p = lat3_(c3) + upTo(p, c3);
+  p = lat2_(c2) + upTo(p, c2);
+  p = lat1_(c1) + upTo(p, c1);
+  return smooth_->forward(p);
+}
+
+HeadOutput NetImpl::head(const torch::Tensor& features) {
+  auto h = dropout_(headTrunk_->forward(features));
+  HeadOutput out;
+  out.heatmap = heatOut_(h);
+  // Distances in input pixels: exp keeps them positive; 16 px is a typical defect half-size.
+  out.ltrb = torch::exp(boxOut_(h).clamp(-6.0, 6.0)) * 16.0;
+  out.logVar = varOut_(h).clamp(-10.0, 10.0);
+  return out;
+}
+
+}  // namespace quarry::detect

@@ -1,0 +1,262 @@
+// Training: from the project's GT images to a checkpoint and a model run.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "detect/internal.h"
+#include "quarry/log.h"
+#include "quarry/metrics_json.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry::detect {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const std::vector<ClassId>& ids) {
+  std::vector<GroundTruth> out;
+  for (const auto& im : images)
+    for (const auto& b : im.boxes)
+      out.push_back({im.id, ids[static_cast<std::size_t>(b.cls)], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0});
+  return out;
+}
+
+std::vector<ImageId> idsOf(const std::vector<LabeledImage>& images) {
+  std::vector<ImageId> out;
+  for (const auto& im : images) out.push_back(im.id);
+  return out;
+}
+
+// Warm-up, then cosine decay to 5% of the peak.
+double learningRate(const TrainOptions& o, long step, long total) {
+  if (step < o.warmupSteps) return o.learningRate * static_cast<double>(step + 1) / o.warmupSteps;
+  const double t = static_cast<double>(step - o.warmupSteps) / std::max<long>(1, total - o.warmupSteps);
+  return o.learningRate * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * std::min(1.0, t))));
+}
+
+void shuffle(std::vector<std::size_t>& v, std::mt19937_64& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
+}
+
+nlohmann::json paramsJson(const TrainOptions& o, const Preset& p, const std::vector<std::string>& tags) {
+  return {{"preset", p.name}, {"input_size", p.inputSize}, {"channels", p.channels}, {"widths", p.widths},
+          {"train_tags", tags}, {"val_tag", o.valTag}, {"epochs", o.epochs}, {"batch_size", o.batchSize},
+          {"learning_rate", o.learningRate}, {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps},
+          {"patience", o.patience}, {"max_steps", o.maxSteps}, {"max_minutes", o.maxMinutes}, {"seed", o.seed},
+          {"aleatoric", o.aleatoric}, {"score_threshold", o.scoreThreshold}, {"device", o.device}};
+}
+
+Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const TrainProgressFn& progress) {
+  if (o.runName.empty()) return Status::InvalidArgument("a training run needs a name (--run)");
+  auto existing = project.findRun(o.runName);
+  if (!existing.ok()) return existing.status();
+  if (*existing) return Status::Error(StatusCode::kAlreadyExists, "model run '" + o.runName + "' already exists");
+  if (o.epochs < 1 || o.batchSize < 2) return Status::InvalidArgument("epochs must be >= 1 and the batch size >= 2");
+  auto preset = findPreset(o.preset);
+  if (!preset.ok()) return preset.status();
+  auto device = pickDevice(o.device);
+  if (!device.ok()) return device.status();
+  useThreads(o.threads);
+  torch::manual_seed(o.seed);
+
+  auto classes = project.classes();
+  if (!classes.ok()) return classes.status();
+  if (classes->empty()) return Status::InvalidArgument("the project has no classes to learn");
+  std::vector<ClassId> classIds;
+  std::vector<std::string> classNames;
+  for (const auto& c : *classes) {
+    classIds.push_back(c.id);
+    classNames.push_back(c.name);
+  }
+  auto query = trainingQuery(project, o.trainTags, o.valTag);
+  if (!query.ok()) return query.status();
+
+  TrainProgress tp;
+  tp.epochs = o.epochs;
+  tp.stage = "load";
+  auto loadProgress = [&](std::size_t done, std::size_t total, std::string_view) {
+    tp.step = static_cast<long>(done);
+    tp.steps = static_cast<long>(total);
+    return !progress || progress(tp);
+  };
+  LoadReport loadReport;
+  auto trainImages = loadLabeledImages(project, *query, preset->channels, &loadReport, loadProgress);
+  if (!trainImages.ok()) return trainImages.status();
+  if (trainImages->size() < 2) return Status::InvalidArgument("fewer than 2 training images in " + o.runName + "'s tags");
+  std::vector<LabeledImage> valImages;
+  {
+    ImageQuery vq;
+    vq.anyTags = {o.valTag};
+    auto n = project.countImages(vq);
+    if (!n.ok()) return n.status();
+    if (*n > 0) {
+      auto v = loadLabeledImages(project, vq, preset->channels, &loadReport, loadProgress);
+      if (!v.ok()) return v.status();
+      valImages = std::move(v).value();
+    }
+  }
+  const auto valIds = idsOf(valImages);
+  const auto valTruth = truthOf(valImages, classIds);
+
+  Net net(*preset, static_cast<int>(classIds.size()));
+  net->to(*device);
+  torch::optim::AdamW optimizer(net->parameters(),
+                                torch::optim::AdamWOptions(o.learningRate).weight_decay(o.weightDecay));
+  const std::size_t n = trainImages->size();
+  const std::size_t batch = std::min<std::size_t>(static_cast<std::size_t>(o.batchSize), n);
+  const long stepsPerEpoch = static_cast<long>(n / batch);  // the last partial batch is dropped
+  long totalSteps = stepsPerEpoch * o.epochs;
+  if (o.maxSteps > 0) totalSteps = std::min(totalSteps, o.maxSteps);
+
+  const fs::path dir = project.dir() / "models" / o.runName;
+  auto cleanup = [&] {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  };
+  CheckpointMeta meta{*preset, classNames, o.aleatoric, o.runName, 0};
+  TrainResult result;
+  std::mt19937_64 rng(o.seed);
+  AugmentOptions augment;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  const auto start = Clock::now();
+  long step = 0;
+  double runningLoss = 0;
+  int sinceBest = 0;
+  bool saved = false, stop = false;
+  std::size_t samplesSeen = 0;
+  double trainSeconds = 0;
+  tp.steps = totalSteps;
+
+  for (int epoch = 1; epoch <= o.epochs && !stop; ++epoch) {
+    tp.epoch = epoch;
+    tp.stage = "train";
+    net->train();
+    shuffle(order, rng);
+    double epochLoss = 0;
+    long epochSteps = 0;
+    const auto epochStart = Clock::now();
+    for (long s = 0; s < stepsPerEpoch; ++s) {
+      std::vector<Sample> samples;
+      for (std::size_t k = 0; k < batch; ++k)
+        samples.push_back(makeTrainingSample((*trainImages)[order[static_cast<std::size_t>(s) * batch + k]],
+                                             preset->inputSize, augment, rng));
+      auto input = toInput(samples, preset->channels).to(*device);
+      Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize);
+      for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate(o, step, totalSteps));
+      optimizer.zero_grad();
+      LossParts loss = detectionLoss(net->forward(input), targets, o.aleatoric);
+      loss.total.backward();
+      torch::nn::utils::clip_grad_norm_(net->parameters(), 10.0);
+      optimizer.step();
+      const double value = loss.total.item<double>();
+      if (!std::isfinite(value)) return Status::Error(StatusCode::kInternal, "training diverged (loss is not finite)");
+      runningLoss = step == 0 ? value : 0.9 * runningLoss + 0.1 * value;
+      epochLoss += value;
+      ++epochSteps;
+      ++step;
+      samplesSeen += batch;
+      const double elapsed = secondsSince(start);
+      tp.step = step;
+      tp.loss = runningLoss;
+      tp.etaSeconds = elapsed / static_cast<double>(step) * static_cast<double>(totalSteps - step);
+      if (progress && !progress(tp)) {
+        cleanup();
+        return Status::Cancelled();
+      }
+      if (step >= totalSteps || (o.maxMinutes > 0 && elapsed > o.maxMinutes * 60)) {
+        stop = true;
+        break;
+      }
+    }
+    trainSeconds += secondsSince(epochStart);
+    EpochRecord record{epoch, epochLoss / std::max<long>(1, epochSteps), std::nan(""), secondsSince(start)};
+    bool better = valImages.empty();  // without VAL the latest weights are the best we know
+    if (!valImages.empty()) {
+      tp.stage = "validate";
+      if (progress && !progress(tp)) {
+        cleanup();
+        return Status::Cancelled();
+      }
+      auto dets = predictImages(net, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+      EvalOptions eo;
+      eo.scoreThreshold = o.scoreThreshold;
+      const EvalResult r = evaluate(valIds, classIds, valTruth, dets, eo);
+      record.valMap50 = r.map50;
+      tp.valMap50 = r.map50;
+      better = std::isnan(result.bestMap50) || r.map50 > result.bestMap50;
+    }
+    result.curve.push_back(record);
+    coreLogger()->info("train {}: epoch {} loss {:.4f} val mAP50 {:.4f}", o.runName, epoch, record.loss, record.valMap50);
+    if (better) {
+      result.bestMap50 = record.valMap50;
+      result.bestEpoch = epoch;
+      meta.bestEpoch = epoch;
+      QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
+      saved = true;
+      sinceBest = 0;
+    } else if (++sinceBest >= o.patience) {
+      coreLogger()->info("train {}: early stop after {} epochs without a better VAL mAP", o.runName, sinceBest);
+      stop = true;
+    }
+  }
+  if (!saved) QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
+  QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, dir));
+
+  nlohmann::json curve = nlohmann::json::array();
+  for (const auto& r : result.curve)
+    curve.push_back({{"epoch", r.epoch}, {"loss", r.loss},
+                     {"val_map50", std::isfinite(r.valMap50) ? nlohmann::json(r.valMap50) : nlohmann::json(nullptr)},
+                     {"seconds", r.seconds}});
+  nlohmann::json metrics = {{"curve", curve}, {"best_epoch", result.bestEpoch}};
+  if (!valImages.empty()) {
+    auto dets = predictImages(net, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+    EvalOptions eo;
+    eo.scoreThreshold = o.scoreThreshold;
+    metrics["val"] = evalResultJson(evaluate(valIds, classIds, valTruth, dets, eo), classNames);
+  }
+  result.trainSeconds = trainSeconds;
+  result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
+  metrics["train_seconds"] = result.trainSeconds;
+  metrics["train_images_per_second"] = result.imagesPerSecond;
+
+  std::vector<std::string> tags;
+  for (const auto& t : query->anyTags) tags.push_back(t);
+  ModelRun run;
+  run.name = o.runName;
+  for (const auto& t : tags) run.trainedOn += (run.trainedOn.empty() ? "" : ",") + t;
+  run.paramsJson = paramsJson(o, *preset, tags).dump();
+  run.metricsJson = metrics.dump();
+  run.checkpoint = (fs::path("models") / o.runName).generic_string();
+  auto id = project.addRun(run);
+  if (!id.ok()) {
+    cleanup();
+    return id.status();
+  }
+  result.run = *id;
+  result.checkpoint = run.checkpoint;
+  return result;
+}
+
+}  // namespace
+
+Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress) {
+  OpenCvSingleThreaded opencv;
+  try {
+    return trainImpl(project, options, progress);
+  } catch (const c10::Error& e) {
+    return Status::Error(StatusCode::kInternal, std::string("LibTorch: ") + e.what_without_backtrace());
+  } catch (const cv::Exception& e) {
+    return Status::Error(StatusCode::kInternal, std::string("OpenCV: ") + e.what());
+  } catch (const std::exception& e) {
+    return Status::Error(StatusCode::kInternal, e.what());
+  }
+}
+
+}  // namespace quarry::detect

@@ -1,0 +1,55 @@
+#include "quarry/metrics_json.h"
+
+#include <cmath>
+
+namespace quarry {
+namespace {
+
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json actionsJson(const ReviewActions& a) {
+  return {{"verify", a.verify}, {"adjust", a.adjust}, {"remove", a.remove}, {"draw", a.draw}};
+}
+
+}  // namespace
+
+nlohmann::json evalResultJson(const EvalResult& r, const std::vector<std::string>& names, bool perImage) {
+  nlohmann::json classes = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.perClass.size(); ++i) {
+    const ClassMetrics& c = r.perClass[i];
+    classes.push_back({{"class", i < names.size() ? names[i] : std::to_string(c.cls)},
+                       {"ground_truth", c.groundTruth},
+                       {"true_positives", c.truePositives},
+                       {"false_positives", c.falsePositives},
+                       {"false_negatives", c.falseNegatives},
+                       {"precision", number(c.precision)},
+                       {"recall", number(c.recall)},
+                       {"ap50", number(c.ap50)},
+                       {"ap50_95", number(c.ap50to95)}});
+  }
+  nlohmann::json j = {{"map50", number(r.map50)},
+                      {"map50_95", number(r.map50to95)},
+                      {"per_class", classes},
+                      {"confusion", r.confusion},
+                      {"review_actions", actionsJson(r.actions)},
+                      {"manual_seconds", r.manualSeconds},
+                      {"review_seconds", r.reviewSeconds},
+                      {"efficiency_boost", number(r.efficiencyBoost)},
+                      {"images", r.perImage.size()},
+                      {"ignored_truth", r.ignoredTruth},
+                      {"ignored_detections", r.ignoredDetections}};
+  if (perImage) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const ImageMetrics& m : r.perImage)
+      rows.push_back({{"image", m.image},
+                      {"true_positives", m.truePositives},
+                      {"false_positives", m.falsePositives},
+                      {"false_negatives", m.falseNegatives},
+                      {"review_seconds", m.reviewSeconds},
+                      {"manual_seconds", m.manualSeconds}});
+    j["per_image"] = rows;
+  }
+  return j;
+}
+
+}  // namespace quarry

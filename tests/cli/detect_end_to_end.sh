@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# End-to-end tests of the detector commands (train, autolabel, eval) of the `quarry` executable:
+# exit codes (0 success, 1 failure, 2 bad usage), --json output, and what they leave in the store.
+set -u
+Q=${QUARRY:?set QUARRY to the quarry executable}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME EXPECTED_EXIT COMMAND...
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [[ $got == "$want" ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name: exit $got, expected $want"
+    sed 's/^/  | /' "$tmp/err" | head -5
+  fi
+}
+
+expect_out() {  # expect_out NAME PATTERN: the last command's stdout matches PATTERN
+  if grep -Eq -- "$2" "$tmp/out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1: stdout does not match /$2/"
+    sed 's/^/  | /' "$tmp/out" | head -10
+  fi
+}
+
+expect_err() {
+  if grep -Eq -- "$2" "$tmp/err"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1: stderr does not match /$2/"
+    sed 's/^/  | /' "$tmp/err" | head -10
+  fi
+}
+
+expect() {  # expect NAME CONDITION_EXIT: 0 passes
+  if [[ $2 == 0 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1"
+  fi
+}
+
+json_int() {  # json_int KEY FILE: the first integer value of "KEY" in FILE (or -1)
+  local v
+  v=$(grep -oE "\"$1\": [0-9]+" "$2" | head -1 | grep -oE '[0-9]+$')
+  echo "${v:--1}"
+}
+
+auto_boxes() {  # the project's auto box count, from `quarry stats --json`
+  $Q -p "$P" stats --json >"$tmp/stats" 2>/dev/null
+  json_int auto "$tmp/stats"
+}
+
+for cmd in train autolabel eval; do
+  check "help $cmd" 0 $Q $cmd --help
+done
+
+# A labeled demo project (some of its images have no defects, so no boxes), split into VAL1 and
+# GT1, plus an unlabeled pool imported from a second demo: what autolabel works on by default.
+P=$tmp/demo
+check "demo" 0 $Q -q demo "$P" --images 60 --size 128 --seed 3
+check "split" 0 $Q -p "$P" split --val 15 --gt 30 --seed 1 --json
+check "pool demo" 0 $Q -q demo "$tmp/pool" --images 20 --size 128 --seed 7 --unlabeled
+check "import pool" 0 $Q -q -p "$P" import "$tmp/pool/dataset/images" --format folder --tag POOL
+
+# Bad usage before any training.
+check "train needs --run" 2 $Q -p "$P" train
+check "train unknown device" 2 $Q -p "$P" train --run X --device tpu
+check "train unknown preset" 2 $Q -q -p "$P" train --run X --preset huge
+check "train on an unknown tag" 2 $Q -q -p "$P" train --run X --train-tags NOPE
+
+# Training on a tag that overlaps VAL is refused and names the problem.
+check "tag a leak" 0 $Q -p "$P" tag add LEAK --where "tag:VAL1"
+check "train on VAL refused" 2 $Q -q -p "$P" train --run LEAKY --preset tiny --train-tags GT1,LEAK --max-steps 2
+expect_err "refusal names VAL1" "VAL1"
+expect_err "refusal says why" "validation set"
+
+# A short training run.
+check "train" 0 $Q -q -p "$P" train --run T1 --preset tiny --max-steps 30 --threads 2 --json
+expect_out "train reports the run" '"run": "T1"'
+expect_out "train reports a checkpoint" '"checkpoint": "[^"]+'
+expect_out "train reports the curve" '"curve": \['
+check "train same name refused" 1 $Q -q -p "$P" train --run T1 --preset tiny --max-steps 2
+check "train text summary" 0 $Q -q -p "$P" train --run T2 --preset tiny --max-steps 4 --epochs 1
+expect_out "summary names the run" "trained run T2"
+check "train with progress" 0 $Q -p "$P" train --run T3 --preset tiny --max-steps 4 --epochs 1
+expect_err "progress line on stderr" '\[(train|validate|load)\]'
+
+# Auto-label: writes T1's auto boxes; a second pass replaces them instead of adding more. Score
+# threshold 0 keeps every proposal (up to the per-image cap), so a barely trained model writes boxes.
+check "autolabel" 0 $Q -q -p "$P" autolabel --run T1 --score-threshold 0 --json
+expect_out "autolabel reports images" '"images": [1-9]'
+first_boxes=$(json_int boxes "$tmp/out")
+first_auto=$(auto_boxes)
+expect "autolabel wrote auto boxes ($first_auto)" "$([[ $first_auto -gt 0 ]]; echo $?)"
+expect "auto boxes in the store ($first_auto) are the report's ($first_boxes)" "$([[ $first_auto == "$first_boxes" ]]; echo $?)"
+check "autolabel again" 0 $Q -q -p "$P" autolabel --run T1 --score-threshold 0 --json
+second_boxes=$(json_int boxes "$tmp/out")
+second_auto=$(auto_boxes)
+expect "a second autolabel replaces: $second_auto auto boxes, the pass wrote $second_boxes" \
+  "$([[ $second_auto == "$second_boxes" ]]; echo $?)"
+check "autolabel a query" 0 $Q -q -p "$P" autolabel --run T1 --where "tag:POOL name:img_0000" --json
+expect_out "exactly the query's images" '"images": 10'
+check "autolabel bad query" 2 $Q -q -p "$P" autolabel --run T1 --where "colour:red"
+check "autolabel unknown run" 1 $Q -q -p "$P" autolabel --run NOPE
+$Q -p "$P" stats --json >"$tmp/stats"
+expect "manual boxes untouched" "$([[ $(json_int manual "$tmp/stats") -gt 0 ]]; echo $?)"
+
+# Evaluate the run on VAL.
+check "eval run" 0 $Q -q -p "$P" eval --run T1 --json
+expect_out "eval prints map50" '"map50": '
+expect_out "eval prints the confusion labels" '"background"'
+check "eval run text" 0 $Q -q -p "$P" eval --run T1
+expect_out "text table" "AP50:95"
+expect_out "text mAP" "mAP@0.5"
+expect_out "text boost" "efficiency boost"
+check "eval needs a source" 2 $Q -p "$P" eval
+check "eval takes one source" 2 $Q -p "$P" eval --run T1 --predictions x.json
+
+# Evaluate a hand-written COCO results file: one good box on a VAL image (ids from a COCO export).
+check "export VAL" 0 $Q -q -p "$P" export "$tmp/val" --format coco --where "tag:VAL1" --images none
+tr -d ' \n' <"$tmp/val/annotations.json" >"$tmp/val.json"
+val_id=$(grep -oE '"image_id":[0-9]+' "$tmp/val.json" | head -1 | grep -oE '[0-9]+$')
+bbox=$(grep -oE '"bbox":\[[^]]*\]' "$tmp/val.json" | head -1 | sed 's/"bbox"://')
+cat_id=$(grep -oE '"category_id":[0-9]+' "$tmp/val.json" | head -1 | grep -oE '[0-9]+$')
+printf '[{"image_id": %s, "category_id": %s, "bbox": %s, "score": 0.9}]\n' "$val_id" "$cat_id" "$bbox" >"$tmp/pred.json"
+check "eval predictions" 0 $Q -p "$P" eval --predictions "$tmp/pred.json" --json
+expect_out "predictions evaluated" '"map50": [0-9.]+'
+expect_out "one true positive" '"true_positives": 1'
+check "eval predictions text" 0 $Q -p "$P" eval --predictions "$tmp/pred.json"
+expect_out "text table for predictions" "background"
+printf '[{"image_id": %s, "category_id": 1, "bbox": [1, 2' "$val_id" >"$tmp/corrupt.json"
+check "corrupt predictions" 1 $Q -p "$P" eval --predictions "$tmp/corrupt.json"
+expect_err "corrupt file named" "corrupt.json"
+check "missing predictions" 1 $Q -p "$P" eval --predictions "$tmp/nowhere.json"
+check "predictions on an empty VAL tag" 2 $Q -p "$P" eval --predictions "$tmp/pred.json" --val-tag NOPE
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]

@@ -1,0 +1,192 @@
+// The detector on generated data with the tiny preset: training lowers the loss and finds the
+// easy defects, checkpoints refuse the wrong project, auto-labels respect human boxes.
+// Each test trains for seconds, not minutes.
+#include "quarry/detect/detector.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/test_support.h"
+#include "quarry/demo.h"
+#include "quarry/formats.h"
+#include "quarry/split.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry::detect {
+namespace {
+
+using test::TempDir;
+
+// A labelled demo project of 64 images (128 px): 48 tagged GT1, 16 tagged VAL1.
+std::unique_ptr<Project> demoProject(const TempDir& tmp) {
+  DemoOptions demo;
+  demo.images = 64;
+  demo.width = demo.height = 128;
+  demo.seed = 5;
+  EXPECT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
+  auto p = std::move(Project::open(tmp / "p")).value();
+  SplitOptions split;
+  split.val = {16, 0};
+  split.gt = {48, 0};
+  EXPECT_TRUE(splitImages(*p, split).ok());
+  return p;
+}
+
+TrainOptions quick(const std::string& run, long steps) {
+  TrainOptions o;
+  o.runName = run;
+  o.preset = "tiny";
+  o.batchSize = 8;
+  o.epochs = 100;
+  o.maxSteps = steps;
+  o.learningRate = 4e-3;
+  o.warmupSteps = 10;
+  o.seed = 3;
+  o.patience = 1000;  // a fixed number of steps, no early stop
+  return o;
+}
+
+TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  std::vector<double> losses;
+  auto trained = train(*p, quick("T1", 500), [&](const TrainProgress& tp) {
+    if (tp.stage == "train") losses.push_back(tp.loss);
+    return true;
+  });
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  ASSERT_GT(losses.size(), 400u);
+  EXPECT_LT(losses.back(), 0.6 * losses.front());
+  EXPECT_TRUE(fs::exists(p->dir() / "models" / "T1" / "model.pt"));
+  // Scratches and patches are large and high-contrast: a model that learned anything finds
+  // them on VAL; a broken one (random weights, wrong decoding) scores about 0.
+  EvaluateRunOptions eo;
+  eo.runName = "T1";
+  eo.eval.iou = 0.3;
+  auto r = evaluateRun(*p, eo);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  const auto classes = *p->classes();
+  double easyAp = 0;
+  for (std::size_t i = 0; i < classes.size(); ++i)
+    if (classes[i].name == "patch" || classes[i].name == "scratch") easyAp += r->perClass[i].ap50 / 2;
+  std::printf("easy AP50 at IoU 0.3: %.3f, loss %.3f -> %.3f\n", easyAp, losses.front(), losses.back());
+  EXPECT_GT(easyAp, 0.25);
+  auto run = *p->findRun("T1");
+  ASSERT_TRUE(run);
+  EXPECT_NE(run->metricsJson.find("\"curve\""), std::string::npos);
+  EXPECT_NE(run->paramsJson.find("\"tiny\""), std::string::npos);
+}
+
+TEST(Detector, RefusesToTrainOnImagesTaggedVal) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  ImageQuery val;
+  val.anyTags = {"VAL1"};
+  auto ids = *p->findImages(val);
+  p->tagImages("GT1", {ids[0]});
+  auto trained = train(*p, quick("Leak", 5));
+  ASSERT_FALSE(trained.ok());
+  EXPECT_EQ(trained.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(trained.status().message().find((*p->image(ids[0])).path), std::string::npos)
+      << trained.status().message();
+  EXPECT_FALSE(*p->findRun("Leak"));
+}
+
+TEST(Detector, ACancelledTrainingLeavesNoRunAndNoCheckpoint) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  int calls = 0;
+  auto trained = train(*p, quick("C1", 50), [&](const TrainProgress& tp) { return tp.stage != "train" || ++calls < 5; });
+  ASSERT_FALSE(trained.ok());
+  EXPECT_TRUE(trained.status().cancelled());
+  EXPECT_FALSE(*p->findRun("C1"));
+  EXPECT_FALSE(fs::exists(p->dir() / "models" / "C1"));
+}
+
+class TrainedDetector : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp = new TempDir;
+    project = demoProject(*tmp).release();
+    ASSERT_TRUE(train(*project, quick("T2", 60)).ok());
+  }
+  static void TearDownTestSuite() {
+    delete project;
+    delete tmp;
+  }
+  static TempDir* tmp;
+  static Project* project;
+};
+TempDir* TrainedDetector::tmp = nullptr;
+Project* TrainedDetector::project = nullptr;
+
+TEST_F(TrainedDetector, ACheckpointForOtherClassesIsRefusedWithBothLists) {
+  ASSERT_TRUE(Detector::load(*project, "T2").ok());
+  ASSERT_TRUE(project->addClass("weld").ok());
+  auto d = Detector::load(*project, "T2");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kIncompatible);
+  EXPECT_NE(d.status().message().find("weld"), std::string::npos) << d.status().message();
+}
+
+TEST_F(TrainedDetector, ACorruptCheckpointIsAClearError) {
+  TempDir other;
+  auto p = demoProject(other);
+  ASSERT_TRUE(train(*p, quick("T3", 3)).ok());
+  const fs::path pt = p->dir() / "models" / "T3" / "model.pt";
+  const auto size = fs::file_size(pt);
+  fs::resize_file(pt, size / 3);
+  auto d = Detector::load(*p, "T3");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), StatusCode::kBadInput);
+  EXPECT_NE(d.status().message().find("model.pt"), std::string::npos) << d.status().message();
+}
+
+TEST(AutoLabel, ReplacesOnlyItsOwnAutoBoxesAndLeavesHumanBoxesAlone) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 40;
+  demo.width = demo.height = 128;
+  ASSERT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
+  auto p = std::move(Project::open(tmp / "p")).value();
+  SplitOptions split;
+  split.val = {8, 0};
+  split.gt = {24, 0};
+  ASSERT_TRUE(splitImages(*p, split).ok());
+  ASSERT_TRUE(train(*p, quick("A1", 40)).ok());
+  // The pool: images neither GT nor VAL lose their boxes, so they look unlabeled.
+  ImageQuery pool;
+  pool.noTags = {"GT1", "VAL1"};
+  const auto poolIds = *p->findImages(pool);
+  for (ImageId id : poolIds)
+    for (const Box& b : *p->boxes(id)) p->removeBox(b.id);
+  const auto manualBefore = p->stats()->perSource[0];
+  // What the default picks: every image without a manual or corrected box (the pool, plus any
+  // GT or VAL image the generator left without defects).
+  ImageQuery labelled;
+  labelled.sources = {BoxSource::kManual, BoxSource::kCorrected};
+  const std::size_t unlabelled = static_cast<std::size_t>(p->stats()->images - *p->countImages(labelled));
+
+  AutoLabelOptions o;
+  o.runName = "A1";
+  o.scoreThreshold = 0.05;
+  AutoLabelReport first, second;
+  ASSERT_TRUE(autoLabel(*p, o, &first).ok());
+  EXPECT_EQ(first.images, unlabelled);  // labelled images were skipped
+  const auto autoAfterFirst = p->stats()->perSource[1];
+  EXPECT_EQ(static_cast<std::size_t>(autoAfterFirst), first.boxes);
+  ASSERT_TRUE(autoLabel(*p, o, &second).ok());
+  EXPECT_EQ(p->stats()->perSource[1], autoAfterFirst);  // replaced, not added
+  EXPECT_EQ(p->stats()->perSource[0], manualBefore);
+  for (ImageId id : poolIds)
+    for (const Box& b : *p->boxes(id)) {
+      EXPECT_EQ(b.source, BoxSource::kAuto);
+      ASSERT_TRUE(b.score);
+      EXPECT_GE(*b.score, 0.05);
+    }
+}
+
+}  // namespace
+}  // namespace quarry::detect
