@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "quarry/project.h"
 #include "quarry/status.h"
@@ -29,6 +30,13 @@ int fail(const Status& st);
 Result<std::unique_ptr<Project>> openProject(const Context& ctx);
 void attachProjectLog(const Project& project);
 void printJson(const nlohmann::json& j);
+
+// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> splitList(const std::string& s);
+// 75 -> "1m15s".
+std::string formatSeconds(double seconds);
+// Parses a CLI query and resolves `run:NAME` to the run's id; `difficulty:` needs a run.
+Status resolveQuery(const Project& project, const std::string& text, ImageQuery* query);
 
 void addProjectCommands(CLI::App& app, Context& ctx);  // init, stats, demo
 void addFormatCommands(CLI::App& app, Context& ctx);   // import, export

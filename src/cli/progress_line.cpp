@@ -1,5 +1,7 @@
 #include "cli/progress_line.h"
 
+#include "cli/cli_common.h"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -18,13 +20,6 @@ extern "C" void onSigint(int) {
   }
 }
 
-std::string formatSeconds(double s) {
-  char buf[32];
-  if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
-  else std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
-  return buf;
-}
 
 }  // namespace
 

@@ -32,10 +32,12 @@ std::vector<ImageId> idsOf(const std::vector<LabeledImage>& images) {
   return out;
 }
 
-// Warm-up, then cosine decay to 5% of the peak.
-double learningRate(const TrainOptions& o, long step, long total) {
+// Warm-up, then cosine decay to 5% of the peak. With a time budget the decay follows whichever
+// runs out first, steps or minutes, so a time-limited run still ends at a low learning rate.
+double learningRate(const TrainOptions& o, long step, long total, double elapsedSeconds) {
   if (step < o.warmupSteps) return o.learningRate * static_cast<double>(step + 1) / o.warmupSteps;
-  const double t = static_cast<double>(step - o.warmupSteps) / std::max<long>(1, total - o.warmupSteps);
+  double t = static_cast<double>(step - o.warmupSteps) / std::max<long>(1, total - o.warmupSteps);
+  if (o.maxMinutes > 0) t = std::max(t, elapsedSeconds / (o.maxMinutes * 60));
   return o.learningRate * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * std::min(1.0, t))));
 }
 
@@ -149,7 +151,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       auto input = toInput(samples, preset->channels).to(*device);
       Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize);
       for (auto& group : optimizer.param_groups())
-        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate(o, step, totalSteps));
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate(o, step, totalSteps, secondsSince(start)));
       optimizer.zero_grad();
       LossParts loss = detectionLoss(net->forward(input), targets, o.aleatoric);
       loss.total.backward();
@@ -166,6 +168,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       tp.step = step;
       tp.loss = runningLoss;
       tp.etaSeconds = elapsed / static_cast<double>(step) * static_cast<double>(totalSteps - step);
+      if (o.maxMinutes > 0) tp.etaSeconds = std::min(tp.etaSeconds, std::max(0.0, o.maxMinutes * 60 - elapsed));
       if (progress && !progress(tp)) {
         cleanup();
         return Status::Cancelled();

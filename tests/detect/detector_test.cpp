@@ -105,6 +105,25 @@ TEST(Detector, ACancelledTrainingLeavesNoRunAndNoCheckpoint) {
   EXPECT_FALSE(fs::exists(p->dir() / "models" / "C1"));
 }
 
+TEST(Detector, AColourPresetTrainsAndDetectsOnGreyImagesToo) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  test::writeText(tmp / "colour.json",
+                  R"({"name": "tiny-colour", "input_size": 128, "channels": 3, "widths": [16, 24, 32, 48],
+                      "neck_width": 24, "head_width": 24, "dropout": 0.1})");
+  TrainOptions o = quick("RGB", 12);
+  o.preset = (tmp / "colour.json").string();
+  auto trained = train(*p, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  auto d = Detector::load(*p, "RGB");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ((*d)->preset().channels, 3);
+  const auto image = *p->image(p->findImages({})->front());
+  auto found = (*d)->detect({p->resolve(image.path).string()}, 0.0);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  EXPECT_EQ(found->size(), 1u);
+}
+
 class TrainedDetector : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -1,0 +1,41 @@
+// Small helpers the CLI's commands share.
+#include <cstdio>
+#include <sstream>
+
+#include "cli/cli_common.h"
+
+namespace quarry::cli {
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string formatSeconds(double s) {
+  char buf[32];
+  if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
+  else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+  else std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(s) / 3600, static_cast<int>(s) / 60 % 60);
+  return buf;
+}
+
+Status resolveQuery(const Project& project, const std::string& text, ImageQuery* query) {
+  ParsedQuery parsed;
+  std::string error;
+  if (!parseImageQuery(text, &parsed, &error)) return Status::InvalidArgument(error);
+  *query = parsed.query;
+  if (!parsed.runName.empty()) {
+    auto run = project.findRun(parsed.runName);
+    if (!run.ok()) return run.status();
+    if (!*run) return Status::InvalidArgument("no model run named '" + parsed.runName + "'");
+    query->scoreRun = (*run)->id;
+  } else if (!query->difficulties.empty()) {
+    return Status::InvalidArgument("difficulty: needs run:NAME, the model run whose scores to use");
+  }
+  return Status::Ok();
+}
+
+}  // namespace quarry::cli
