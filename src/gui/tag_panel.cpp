@@ -63,21 +63,13 @@ void TagPanel::setSelectedImages(const std::vector<ImageId>& ids) {
 
 QString TagPanel::chosenTag() const { return name_->text().trimmed(); }
 
-bool TagPanel::addTagToSelection(const QString& tag) {
-  if (!project_ || tag.isEmpty() || selected_.empty()) return false;
-  auto n = project_->tagImages(ss(tag), selected_);
-  if (!n.ok()) {
-    emit failed(describe(n.status()));
-    return false;
-  }
-  reload();
-  emit tagsChanged();
-  return true;
-}
+bool TagPanel::addTagToSelection(const QString& tag) { return changeSelection(tag, true); }
 
-bool TagPanel::removeTagFromSelection(const QString& tag) {
+bool TagPanel::removeTagFromSelection(const QString& tag) { return changeSelection(tag, false); }
+
+bool TagPanel::changeSelection(const QString& tag, bool add) {
   if (!project_ || tag.isEmpty() || selected_.empty()) return false;
-  auto n = project_->untagImages(ss(tag), selected_);
+  auto n = add ? project_->tagImages(ss(tag), selected_) : project_->untagImages(ss(tag), selected_);
   if (!n.ok()) {
     emit failed(describe(n.status()));
     return false;

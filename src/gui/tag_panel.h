@@ -32,6 +32,7 @@ class TagPanel : public QWidget {
 
  private:
   QString chosenTag() const;
+  bool changeSelection(const QString& tag, bool add);
   Project* project_ = nullptr;
   std::vector<ImageId> selected_;
   QListWidget* list_;

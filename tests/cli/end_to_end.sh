@@ -2,45 +2,7 @@
 # End-to-end tests of the `quarry` executable: the commands a user types, their exit codes
 # (0 success, 1 failure, 2 bad usage) and their --json output.
 set -u
-Q=${QUARRY:?set QUARRY to the quarry executable}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED_EXIT COMMAND...
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [[ $got == "$want" ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name: exit $got, expected $want"
-    sed 's/^/  | /' "$tmp/err" | head -5
-  fi
-}
-
-expect_out() {  # expect_out NAME PATTERN: the last command's stdout matches PATTERN
-  if grep -Eq -- "$2" "$tmp/out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: stdout does not match /$2/"
-    sed 's/^/  | /' "$tmp/out" | head -10
-  fi
-}
-
-expect_err() {
-  if grep -Eq -- "$2" "$tmp/err"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1: stderr does not match /$2/"
-    sed 's/^/  | /' "$tmp/err" | head -10
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 # --help works on every command.
 for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo; do
