@@ -10,6 +10,9 @@
 
 namespace quarry {
 
+// A number, or null when it is NaN or infinite.
+nlohmann::json jsonNumber(double value);
+
 // `classNames` in the order of the classes evaluated; per-image rows are left out unless asked.
 nlohmann::json evalResultJson(const EvalResult& result, const std::vector<std::string>& classNames,
                               bool perImage = false);

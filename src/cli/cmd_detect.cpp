@@ -10,11 +10,11 @@
 #include "cli/eval_report.h"
 #include "cli/progress_line.h"
 #include "quarry/detect/detector.h"
+#include "quarry/metrics_json.h"
 
 namespace quarry::cli {
 namespace {
 
-nlohmann::json numberOrNull(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 
 // Training progress in ProgressLine's style: a live line on a terminal, and in a log one line
@@ -97,13 +97,13 @@ struct TrainArgs {
 nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResult& r) {
   nlohmann::json curve = nlohmann::json::array();
   for (const auto& e : r.curve)
-    curve.push_back({{"epoch", e.epoch}, {"loss", numberOrNull(e.loss)}, {"val_map50", numberOrNull(e.valMap50)},
+    curve.push_back({{"epoch", e.epoch}, {"loss", jsonNumber(e.loss)}, {"val_map50", jsonNumber(e.valMap50)},
                      {"seconds", e.seconds}});
   return {{"run", o.runName},
           {"run_id", r.run},
           {"preset", o.preset},
           {"best_epoch", r.bestEpoch},
-          {"best_map50", numberOrNull(r.bestMap50)},
+          {"best_map50", jsonNumber(r.bestMap50)},
           {"checkpoint", r.checkpoint},
           {"train_seconds", r.trainSeconds},
           {"minutes", r.trainSeconds / 60.0},

@@ -83,6 +83,35 @@ Status loadCheckpointWeights(Net& net, const fs::path& dir) {
   return Status::Ok();
 }
 
+Result<RunCheckpoint> openRunCheckpoint(const Project& project, const std::string& runName) {
+  auto run = project.findRun(runName);
+  if (!run.ok()) return run.status();
+  if (!*run) return Status::NotFound("no model run named '" + runName + "'");
+  if ((*run)->checkpoint.empty()) return Status::NotFound("model run '" + runName + "' has no checkpoint");
+  RunCheckpoint out;
+  out.run = (*run)->id;
+  out.dir = project.resolve((*run)->checkpoint);
+  QUARRY_RETURN_IF_ERROR(loadCheckpointMeta(out.dir, &out.meta));
+  auto classes = project.classes();
+  if (!classes.ok()) return classes.status();
+  for (const auto& c : *classes) {
+    out.classIds.push_back(c.id);
+    out.classNames.push_back(c.name);
+  }
+  if (out.classNames != out.meta.classes) {
+    auto list = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
+      return "[" + s + "]";
+    };
+    return Status::Error(StatusCode::kIncompatible,
+                         (out.dir / "model.json").string() + ": the checkpoint was trained on the classes " +
+                             list(out.meta.classes) + " but the project has " + list(out.classNames) +
+                             "; retrain, or restore the class names and order");
+  }
+  return out;
+}
+
 OpenCvSingleThreaded::OpenCvSingleThreaded() : previous_(cv::getNumThreads()) { cv::setNumThreads(1); }
 OpenCvSingleThreaded::~OpenCvSingleThreaded() { cv::setNumThreads(previous_); }
 
@@ -98,6 +127,14 @@ Result<torch::Device> pickDevice(const std::string& name) {
     return torch::Device(torch::kCUDA);
   }
   return Status::InvalidArgument("unknown device '" + name + "' (cpu or cuda)");
+}
+
+std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const std::vector<ClassId>& classIds) {
+  std::vector<GroundTruth> out;
+  for (const auto& im : images)
+    for (const auto& b : im.boxes)
+      out.push_back({im.id, classIds[static_cast<std::size_t>(b.cls)], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0});
+  return out;
 }
 
 std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,

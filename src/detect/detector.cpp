@@ -22,38 +22,19 @@ RunId Detector::run() const { return impl_->run; }
 
 Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const std::string& runName,
                                                  const std::string& device) {
-  auto run = project.findRun(runName);
-  if (!run.ok()) return run.status();
-  if (!*run) return Status::NotFound("no model run named '" + runName + "'");
-  if ((*run)->checkpoint.empty()) return Status::NotFound("model run '" + runName + "' has no checkpoint");
+  auto checkpoint = openRunCheckpoint(project, runName);
+  if (!checkpoint.ok()) return checkpoint.status();
   auto impl = std::make_unique<Impl>();
-  impl->run = (*run)->id;
-  const fs::path dir = project.resolve((*run)->checkpoint);
-  QUARRY_RETURN_IF_ERROR(loadCheckpointMeta(dir, &impl->meta));
-  auto classes = project.classes();
-  if (!classes.ok()) return classes.status();
-  std::vector<std::string> names;
-  for (const auto& c : *classes) {
-    names.push_back(c.name);
-    impl->classIds.push_back(c.id);
-  }
-  if (names != impl->meta.classes) {
-    auto list = [](const std::vector<std::string>& v) {
-      std::string s;
-      for (const auto& n : v) s += (s.empty() ? "" : ", ") + n;
-      return "[" + s + "]";
-    };
-    return Status::Error(StatusCode::kIncompatible,
-                         (dir / "model.json").string() + ": the checkpoint was trained on the classes " +
-                             list(impl->meta.classes) + " but the project has " + list(names) +
-                             "; retrain, or restore the class names and order");
-  }
+  impl->run = checkpoint->run;
+  impl->meta = checkpoint->meta;
+  impl->classIds = checkpoint->classIds;
+  const fs::path dir = checkpoint->dir;
   auto dev = pickDevice(device);
   if (!dev.ok()) return dev.status();
   impl->device = *dev;
   useThreads(0);
   try {
-    impl->net = Net(impl->meta.preset, static_cast<int>(names.size()));
+    impl->net = Net(impl->meta.preset, static_cast<int>(impl->classIds.size()));
     QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(impl->net, dir));
     impl->net->to(impl->device);
     impl->net->eval();

@@ -54,10 +54,26 @@ Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesyste
 Status loadCheckpointMeta(const std::filesystem::path& dir, CheckpointMeta* meta);
 Status loadCheckpointWeights(Net& net, const std::filesystem::path& dir);
 
+// A run's checkpoint, checked against the project: where it is, what it means, and the
+// project's class ids and names in the frozen order (which must be the checkpoint's).
+struct RunCheckpoint {
+  RunId run = 0;
+  std::filesystem::path dir;
+  CheckpointMeta meta;
+  std::vector<ClassId> classIds;
+  std::vector<std::string> classNames;
+};
+// kNotFound for an unknown run or one without a checkpoint; kIncompatible, naming both class
+// lists, when the project's classes differ from the checkpoint's.
+Result<RunCheckpoint> openRunCheckpoint(const Project& project, const std::string& runName);
+
 // Runs the network (eval mode) on labelled images; detections in original pixels with class ids.
 std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,
                                      const std::vector<ClassId>& classIds, float scoreThreshold, int batchSize,
                                      const torch::Device& device);
+
+// The truth boxes of labelled images, with class indexes turned back into class ids.
+std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const std::vector<ClassId>& classIds);
 
 // Sets LibTorch's intra-op threads (0: every core). LibTorch starts with one otherwise.
 void useThreads(int threads);

@@ -18,14 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const std::vector<ClassId>& ids) {
-  std::vector<GroundTruth> out;
-  for (const auto& im : images)
-    for (const auto& b : im.boxes)
-      out.push_back({im.id, ids[static_cast<std::size_t>(b.cls)], b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0});
-  return out;
-}
-
 std::vector<ImageId> idsOf(const std::vector<LabeledImage>& images) {
   std::vector<ImageId> out;
   for (const auto& im : images) out.push_back(im.id);
@@ -215,7 +207,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   nlohmann::json curve = nlohmann::json::array();
   for (const auto& r : result.curve)
     curve.push_back({{"epoch", r.epoch}, {"loss", r.loss},
-                     {"val_map50", std::isfinite(r.valMap50) ? nlohmann::json(r.valMap50) : nlohmann::json(nullptr)},
+                     {"val_map50", jsonNumber(r.valMap50)},
                      {"seconds", r.seconds}});
   nlohmann::json metrics = {{"curve", curve}, {"best_epoch", result.bestEpoch}};
   if (!valImages.empty()) {

@@ -5,13 +5,13 @@
 namespace quarry {
 namespace {
 
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
 nlohmann::json actionsJson(const ReviewActions& a) {
   return {{"verify", a.verify}, {"adjust", a.adjust}, {"remove", a.remove}, {"draw", a.draw}};
 }
 
 }  // namespace
+
+nlohmann::json jsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 nlohmann::json evalResultJson(const EvalResult& r, const std::vector<std::string>& names, bool perImage) {
   nlohmann::json classes = nlohmann::json::array();
@@ -22,19 +22,19 @@ nlohmann::json evalResultJson(const EvalResult& r, const std::vector<std::string
                        {"true_positives", c.truePositives},
                        {"false_positives", c.falsePositives},
                        {"false_negatives", c.falseNegatives},
-                       {"precision", number(c.precision)},
-                       {"recall", number(c.recall)},
-                       {"ap50", number(c.ap50)},
-                       {"ap50_95", number(c.ap50to95)}});
+                       {"precision", jsonNumber(c.precision)},
+                       {"recall", jsonNumber(c.recall)},
+                       {"ap50", jsonNumber(c.ap50)},
+                       {"ap50_95", jsonNumber(c.ap50to95)}});
   }
-  nlohmann::json j = {{"map50", number(r.map50)},
-                      {"map50_95", number(r.map50to95)},
+  nlohmann::json j = {{"map50", jsonNumber(r.map50)},
+                      {"map50_95", jsonNumber(r.map50to95)},
                       {"per_class", classes},
                       {"confusion", r.confusion},
                       {"review_actions", actionsJson(r.actions)},
                       {"manual_seconds", r.manualSeconds},
                       {"review_seconds", r.reviewSeconds},
-                      {"efficiency_boost", number(r.efficiencyBoost)},
+                      {"efficiency_boost", jsonNumber(r.efficiencyBoost)},
                       {"images", r.perImage.size()},
                       {"ignored_truth", r.ignoredTruth},
                       {"ignored_detections", r.ignoredDetections}};

@@ -41,35 +41,44 @@ void bindOptional(SQLite::Statement& q, int i, const std::optional<double>& v) {
   if (v) q.bind(i, *v); else q.bind(i);
 }
 
+// Inserts one box row after checking its class. A box with an id keeps it (an undone delete
+// coming back); id 0 lets SQLite choose. A trigger counts the box and marks the image labeled.
+Result<BoxId> insertBox(Project::Impl& impl, const Box& box, std::int64_t createdAt) {
+  {
+    CachedStatement cls(impl, "SELECT 1 FROM classes WHERE id = ?");
+    cls->bind(1, box.cls);
+    if (!cls->executeStep()) return Status::NotFound("no class with id " + std::to_string(box.cls));
+  }
+  CachedStatement q(impl,
+                    "INSERT INTO boxes(id, image_id, class_id, x, y, w, h, source, run_id, score, author, "
+                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (box.id > 0) q->bind(1, box.id); else q->bind(1);
+  q->bind(2, box.image);
+  q->bind(3, box.cls);
+  q->bind(4, box.x);
+  q->bind(5, box.y);
+  q->bind(6, box.w);
+  q->bind(7, box.h);
+  q->bind(8, static_cast<int>(box.source));
+  bindOptional(*q, 9, box.run);
+  bindOptional(*q, 10, box.score);
+  q->bind(11, box.author);
+  q->bind(12, createdAt);
+  q->bind(13, nowMillis());
+  q->exec();
+  return impl.db.getLastInsertRowid();
+}
+
 }  // namespace
 
 Result<BoxId> Project::addBox(Box box) {
   QUARRY_RETURN_IF_ERROR(checkGeometry(box));
+  box.id = 0;
   BoxId id = 0;
   Status st = inTransaction(*impl_, "adding a box", [&] {
-    {
-      CachedStatement cls(*impl_, "SELECT 1 FROM classes WHERE id = ?");
-      cls->bind(1, box.cls);
-      if (!cls->executeStep()) return Status::NotFound("no class with id " + std::to_string(box.cls));
-    }
-    const std::int64_t now = nowMillis();
-    CachedStatement q(*impl_,
-                      "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
-                      "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-    q->bind(1, box.image);
-    q->bind(2, box.cls);
-    q->bind(3, box.x);
-    q->bind(4, box.y);
-    q->bind(5, box.w);
-    q->bind(6, box.h);
-    q->bind(7, static_cast<int>(box.source));
-    bindOptional(*q, 8, box.run);
-    bindOptional(*q, 9, box.score);
-    q->bind(10, box.author);
-    q->bind(11, now);
-    q->bind(12, now);
-    q->exec();
-    id = impl_->db.getLastInsertRowid();  // a trigger counts the box and marks the image labeled
+    auto inserted = insertBox(*impl_, box, nowMillis());
+    if (!inserted.ok()) return inserted.status();
+    id = *inserted;
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -100,24 +109,7 @@ Status Project::restoreBox(const Box& box) {
   QUARRY_RETURN_IF_ERROR(checkGeometry(box));
   if (box.id <= 0) return Status::InvalidArgument("restoring a box needs its id");
   return inTransaction(*impl_, "restoring a box", [&] {
-    SQLite::Statement q(impl_->db,
-                        "INSERT INTO boxes(id, image_id, class_id, x, y, w, h, source, run_id, score, author, "
-                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    q.bind(1, box.id);
-    q.bind(2, box.image);
-    q.bind(3, box.cls);
-    q.bind(4, box.x);
-    q.bind(5, box.y);
-    q.bind(6, box.w);
-    q.bind(7, box.h);
-    q.bind(8, static_cast<int>(box.source));
-    bindOptional(q, 9, box.run);
-    bindOptional(q, 10, box.score);
-    q.bind(11, box.author);
-    q.bind(12, box.createdAt ? box.createdAt : nowMillis());
-    q.bind(13, nowMillis());
-    q.exec();
-    return Status::Ok();
+    return insertBox(*impl_, box, box.createdAt ? box.createdAt : nowMillis()).status();
   });
 }
 
@@ -155,30 +147,14 @@ Status Project::replaceAutoBoxes(ImageId image, RunId run, const std::vector<Box
       del->bind(3, run);
       del->exec();
     }
-    CachedStatement cls(*impl_, "SELECT 1 FROM classes WHERE id = ?");
-    CachedStatement ins(*impl_,
-                        "INSERT INTO boxes(image_id, class_id, x, y, w, h, source, run_id, score, author, "
-                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     const std::int64_t now = nowMillis();
-    for (const Box& b : boxes) {
-      cls->bind(1, b.cls);
-      const bool known = cls->executeStep();
-      cls->reset();
-      if (!known) return Status::NotFound("no class with id " + std::to_string(b.cls));
-      ins->bind(1, image);
-      ins->bind(2, b.cls);
-      ins->bind(3, b.x);
-      ins->bind(4, b.y);
-      ins->bind(5, b.w);
-      ins->bind(6, b.h);
-      ins->bind(7, static_cast<int>(BoxSource::kAuto));
-      ins->bind(8, run);
-      bindOptional(*ins, 9, b.score);
-      ins->bind(10, b.author);
-      ins->bind(11, now);
-      ins->bind(12, now);
-      ins->exec();
-      ins->reset();
+    for (Box b : boxes) {
+      b.id = 0;
+      b.image = image;
+      b.source = BoxSource::kAuto;
+      b.run = run;
+      auto inserted = insertBox(*impl_, b, now);
+      if (!inserted.ok()) return inserted.status();
     }
     return Status::Ok();
   });
