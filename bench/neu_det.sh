@@ -6,17 +6,13 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 Q=${QUARRY:-$root/build/src/quarry}
-data=${NEU_DET:-$root/../shared/datasets/neu-det}
 dir=${1:-/tmp/quarry-neu}
 shift || true
 minutes=${MINUTES:-15}
 preset=${PRESET:-small}
 run=${RUN:-NEU-$preset}
-[[ -f $data/classes.txt ]] || { echo "NEU-DET not found at $data" >&2; exit 1; }
-if [[ ! -f $dir/project.quarry ]]; then
-  "$Q" -q init "$dir"
-  "$Q" -q -p "$dir" import "$data" --format yolo --folder-tags
-fi
+source "$root/bench/neu_det_project.sh"
+neu_det_project "$dir"
 "$Q" -p "$dir" train --run "$run" --preset "$preset" --train-tags train --val-tag val \
   --epochs 1000 --patience 1000 --max-minutes "$minutes" --json "$@" >"$dir/$run.train.json"
 "$Q" -p "$dir" eval --run "$run" --val-tag val --json >"$dir/$run.eval.json"

@@ -126,6 +126,8 @@ class Project {
   // Inserts or replaces these scores in one transaction.
   Status putScores(const std::vector<ImageScore>& scores);
   Result<std::optional<ImageScore>> score(RunId run, ImageId image) const;
+  // Every score of a run, by image id.
+  Result<std::vector<ImageScore>> scores(RunId run) const;
 
   // --- queries -------------------------------------------------------------------------
   Result<std::vector<ImageId>> findImages(const ImageQuery& query) const;

@@ -42,5 +42,8 @@ void addProjectCommands(CLI::App& app, Context& ctx);  // init, stats, demo
 void addFormatCommands(CLI::App& app, Context& ctx);   // import, export
 void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
 void addDetectCommands(CLI::App& app, Context& ctx);   // train, autolabel, eval (with LibTorch)
+void addSelectCommand(CLI::App& app, Context& ctx);    // select
+void addScoreCommand(CLI::App& app, Context& ctx);     // score (with LibTorch)
+void addExperimentCommand(CLI::App& app, Context& ctx);  // experiment (with LibTorch)
 
 }  // namespace quarry::cli

@@ -227,7 +227,9 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   train->add_option("--lr", o.learningRate, "peak learning rate (AdamW)")->capture_default_str()
       ->check(CLI::PositiveNumber);
   train->add_option("--max-steps", o.maxSteps, "stop after this many steps (-1: no limit)")->capture_default_str();
-  train->add_option("--patience", o.patience, "stop after this many epochs without a better VAL mAP@0.5")
+  train->add_option("--validate-every", o.validateEvery, "epochs between VAL checks")->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  train->add_option("--patience", o.patience, "stop after this many VAL checks without a better mAP@0.5")
       ->capture_default_str();
   train->add_option("--max-minutes", o.maxMinutes, "stop after this wall time (0: no limit)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);

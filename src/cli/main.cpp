@@ -56,8 +56,11 @@ int main(int argc, char** argv) {
   addProjectCommands(app, ctx);
   addFormatCommands(app, ctx);
   addTagCommands(app, ctx);
+  addSelectCommand(app, ctx);
 #ifdef QUARRY_HAVE_DETECT
   addDetectCommands(app, ctx);
+  addScoreCommand(app, ctx);
+  addExperimentCommand(app, ctx);
 #endif
 
   // The library logs through "quarry"; the executable decides where it goes.

@@ -10,6 +10,8 @@
 
 #include "detect/dataset.h"
 #include "detect/net.h"
+#include "quarry/detect/scoring.h"
+#include "quarry/uncertainty.h"
 
 namespace quarry::detect {
 
@@ -38,6 +40,23 @@ struct RawDetection {
   int cellY = 0, cellX = 0;  // where it was found, for aligning Monte-Carlo samples
 };
 std::vector<std::vector<RawDetection>> decode(const HeadOutput& out, float scoreThreshold, int topK = 100);
+
+// Monte-Carlo dropout on one batch: the deterministic pass gives the detections (the auto-labels);
+// T head passes with dropout masks drawn from `seed` give, at each detection's cell, the samples
+// its uncertainty components come from. Batched runs everything before the dropout (backbone,
+// head trunk) once and the T passes of the output layers as one batched matmul (in chunks of at
+// most headBatch image-passes); naive runs T full passes.
+// Both draw the same masks, so they agree up to float rounding.
+struct McDetection {
+  RawDetection det;                                  // of the deterministic pass, input pixels
+  std::array<double, kComponentCount> components{};  // indexed by quarry::Component
+};
+struct McImage {
+  std::vector<McDetection> detections;
+  std::vector<float> embedding;  // the features averaged over the image
+};
+std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, double dropout, const McOptions& options,
+                                     std::uint64_t seed);
 
 // Back to the original image's pixels, clipped to it.
 Prediction toOriginal(const RawDetection& d, const Letterbox& map, int width, int height, ClassId cls);

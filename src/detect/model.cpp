@@ -45,7 +45,7 @@ torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
 
 }  // namespace
 
-NetImpl::NetImpl(const Preset& p, int numClasses) : numClasses_(numClasses) {
+NetImpl::NetImpl(const Preset& p, int numClasses) : numClasses_(numClasses), headWidth_(p.headWidth) {
   const auto& w = p.widths;
   stem_ = register_module("stem", nn::Sequential(
                                       nn::Conv2d(nn::Conv2dOptions(p.channels, w[0], 3).stride(2).padding(1).bias(false)),
@@ -89,14 +89,36 @@ torch::Tensor NetImpl::features(const torch::Tensor& input) {
   return smooth_->forward(p);
 }
 
-HeadOutput NetImpl::head(const torch::Tensor& features) {
-  auto h = dropout_(headTrunk_->forward(features));
+HeadOutput NetImpl::head(const torch::Tensor& features) { return outputs(dropout_(trunk(features))); }
+
+torch::Tensor NetImpl::trunk(const torch::Tensor& features) { return headTrunk_->forward(features); }
+
+HeadOutput NetImpl::outputsMasked(const torch::Tensor& trunk, const torch::Tensor& channelMask) {
+  return outputs(trunk * channelMask.view({channelMask.size(0), channelMask.size(1), 1, 1}));
+}
+
+HeadOutput NetImpl::outputs(const torch::Tensor& h) { return finish(heatOut_(h), boxOut_(h), varOut_(h)); }
+
+HeadOutput NetImpl::finish(torch::Tensor heat, torch::Tensor box, torch::Tensor var) {
   HeadOutput out;
-  out.heatmap = heatOut_(h);
+  out.heatmap = std::move(heat);
   // Distances in input pixels: exp keeps them positive; 16 px is a typical defect half-size.
-  out.ltrb = torch::exp(boxOut_(h).clamp(-6.0, 6.0)) * 16.0;
-  out.logVar = varOut_(h).clamp(-10.0, 10.0);
+  out.ltrb = torch::exp(box.clamp(-6.0, 6.0)) * 16.0;
+  out.logVar = var.clamp(-10.0, 10.0);
   return out;
+}
+
+HeadOutput NetImpl::outputsSampled(const torch::Tensor& trunk, const torch::Tensor& masks) {
+  const int64_t t = masks.size(0), b = trunk.size(0), c = trunk.size(1), h = trunk.size(2), w = trunk.size(3);
+  // The three 1x1 layers as one [O, C] matrix; dropping input channel j of pass k zeroes its column.
+  auto weight = torch::cat({heatOut_->weight, boxOut_->weight, varOut_->weight}, 0).flatten(1);  // [O, C]
+  auto bias = torch::cat({heatOut_->bias, boxOut_->bias, varOut_->bias}, 0);                      // [O]
+  const int64_t o = weight.size(0);
+  auto masked = weight.view({1, 1, o, c}) * masks.view({t, b, 1, c});                         // [T, B, O, C]
+  auto raw = torch::matmul(masked, trunk.view({1, b, c, h * w})) + bias.view({1, 1, o, 1});  // [T, B, O, HW]
+  raw = raw.view({t * b, o, h, w});
+  const int64_t classes = heatOut_->weight.size(0);
+  return finish(raw.slice(1, 0, classes), raw.slice(1, classes, classes + 4), raw.slice(1, classes + 4, classes + 8));
 }
 
 }  // namespace quarry::detect

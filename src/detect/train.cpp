@@ -41,7 +41,7 @@ nlohmann::json paramsJson(const TrainOptions& o, const Preset& p, const std::vec
   return {{"preset", p.name}, {"input_size", p.inputSize}, {"channels", p.channels}, {"widths", p.widths},
           {"train_tags", tags}, {"val_tag", o.valTag}, {"epochs", o.epochs}, {"batch_size", o.batchSize},
           {"learning_rate", o.learningRate}, {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps},
-          {"patience", o.patience}, {"max_steps", o.maxSteps}, {"max_minutes", o.maxMinutes}, {"seed", o.seed},
+          {"patience", o.patience}, {"validate_every", o.validateEvery}, {"max_steps", o.maxSteps}, {"max_minutes", o.maxMinutes}, {"seed", o.seed},
           {"aleatoric", o.aleatoric}, {"score_threshold", o.scoreThreshold}, {"device", o.device}};
 }
 
@@ -172,8 +172,10 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     }
     trainSeconds += secondsSince(epochStart);
     EpochRecord record{epoch, epochLoss / std::max<long>(1, epochSteps), std::nan(""), secondsSince(start)};
+    const bool lastEpoch = stop || epoch == o.epochs;
+    const bool validate = !valImages.empty() && (lastEpoch || epoch % std::max(1, o.validateEvery) == 0);
     bool better = valImages.empty();  // without VAL the latest weights are the best we know
-    if (!valImages.empty()) {
+    if (validate) {
       tp.stage = "validate";
       if (progress && !progress(tp)) {
         cleanup();
@@ -196,7 +198,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
       saved = true;
       sinceBest = 0;
-    } else if (++sinceBest >= o.patience) {
+    } else if (validate && ++sinceBest >= o.patience) {
       coreLogger()->info("train {}: early stop after {} epochs without a better VAL mAP", o.runName, sinceBest);
       stop = true;
     }

@@ -120,6 +120,29 @@ Result<std::optional<ImageScore>> Project::score(RunId run, ImageId image) const
   return out;
 }
 
+Result<std::vector<ImageScore>> Project::scores(RunId run) const {
+  std::vector<ImageScore> out;
+  Status st = guarded("reading image scores", [&] {
+    SQLite::Statement q(impl_->db,
+                        "SELECT image_id, score, difficulty, detections, components FROM image_scores "
+                        "WHERE run_id = ? ORDER BY image_id");
+    q.bind(1, run);
+    while (q.executeStep()) {
+      ImageScore s;
+      s.run = run;
+      s.image = q.getColumn(0).getInt64();
+      s.score = q.getColumn(1).getDouble();
+      s.difficulty = static_cast<Difficulty>(q.getColumn(2).getInt());
+      s.detections = q.getColumn(3).getInt();
+      s.componentsJson = q.getColumn(4).getString();
+      out.push_back(std::move(s));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
 Result<ProjectStats> Project::stats() const {
   ProjectStats s;
   Status st = guarded("computing statistics", [&] {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end tests of the detector commands (train, autolabel, eval) of the `quarry` executable:
+# End-to-end tests of the detector commands (train, autolabel, eval, score, select, experiment)
+# of the `quarry` executable:
 # exit codes (0 success, 1 failure, 2 bad usage), --json output, and what they leave in the store.
 set -u
 source "$(dirname "$0")/lib.sh"
@@ -24,7 +25,7 @@ auto_boxes() {  # the project's auto box count, from `quarry stats --json`
   json_int auto "$tmp/stats"
 }
 
-for cmd in train autolabel eval; do
+for cmd in train autolabel eval score select experiment; do
   check "help $cmd" 0 $Q $cmd --help
 done
 
@@ -107,6 +108,48 @@ check "corrupt predictions" 1 $Q -p "$P" eval --predictions "$tmp/corrupt.json"
 expect_err "corrupt file named" "corrupt.json"
 check "missing predictions" 1 $Q -p "$P" eval --predictions "$tmp/nowhere.json"
 check "predictions on an empty VAL tag" 2 $Q -p "$P" eval --predictions "$tmp/pred.json" --val-tag NOPE
+
+# Score the pool with T1 (its VAL1 too, for the thresholds) and pick the next ground truth.
+check "score" 0 $Q -q -p "$P" score --run T1 --passes 4 --score-threshold 0.05 --json
+expect_out "score counts the pool" '"pool_images": [1-9]'
+expect_out "score scored VAL1" '"val_images": 15'
+expect_out "score gives thresholds" '"thresholds": \{'
+check "score text" 0 $Q -q -p "$P" score --run T1 --passes 2 --score-threshold 0.05
+expect_out "text names the bars" "easy, [0-9]+ medium, [0-9]+ hard"
+check "score naive" 0 $Q -q -p "$P" score --run T1 --passes 2 --naive --json
+expect_out "naive said" '"batched": false'
+check "score with progress" 0 $Q -p "$P" score --run T1 --passes 2
+expect_err "score progress on stderr" '\[score\]'
+check "score unknown run" 1 $Q -q -p "$P" score --run NOPE
+check "score bad combine" 2 $Q -q -p "$P" score --run T1 --combine median
+check "score zero passes" 2 $Q -q -p "$P" score --run T1 --passes 0
+
+check "select" 0 $Q -q -p "$P" select --run T1 --budget 5 --tag GT2 --json
+expect_out "select chose the budget" '"chosen": 5'
+pool_first=$(json_int pool "$tmp/out")
+check "tag list" 0 $Q -q -p "$P" tag list
+expect_out "GT2 holds the chosen images" 'GT2 +5$'
+check "select random" 0 $Q -q -p "$P" select --run T1 --budget 2 --tag R1 --strategy random
+expect_out "select text" "tagged 2 of $((pool_first - 5)) pool images R1"
+check "select again leaves GT2's images out" 0 $Q -q -p "$P" select --run T1 --budget 100 --tag GT3 --strategy workflow --json
+pool_second=$(json_int pool "$tmp/out")
+expect "the pool lost the 5 chosen ($pool_first, then $pool_second)" "$([[ $pool_second == $((pool_first - 5)) ]]; echo $?)"
+check "select unknown strategy" 2 $Q -q -p "$P" select --run T1 --budget 2 --strategy magic
+check "select zero budget" 2 $Q -q -p "$P" select --run T1 --budget 0
+check "select into VAL refused" 2 $Q -q -p "$P" select --run T1 --budget 2 --tag VAL1
+check "select an unscored run" 1 $Q -q -p "$P" select --run T2 --budget 2
+
+# A one-seed experiment on a fresh demo: CAL1, one hybrid round and its random control.
+check "experiment demo" 0 $Q -q demo "$tmp/exp" --images 48 --size 96 --seed 5
+check "experiment" 0 $Q -q -p "$tmp/exp" experiment --name e2e --seeds 1 --val 12 --gt 10 --budget 10 \
+  --preset tiny --max-steps 15 --passes 2 --json
+expect_out "three models" '"models": 3'
+expect "the report exists" "$([[ -s $tmp/exp/reports/e2e/report.md ]]; echo $?)"
+expect "the learning curve exists" "$([[ -s $tmp/exp/reports/e2e/learning_curve.svg ]]; echo $?)"
+check "experiment too big" 2 $Q -q -p "$tmp/exp" experiment --name big --val 40 --gt 10 --budget 10
+expect_err "too big says what it needs and has" "needs 60 labelled images .*the project has [0-9]+"
+check "experiment unknown strategy" 2 $Q -q -p "$tmp/exp" experiment --strategies magic
+check "experiment random is the control" 2 $Q -q -p "$tmp/exp" experiment --strategies random
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

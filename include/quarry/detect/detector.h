@@ -23,6 +23,7 @@
 #include "quarry/metrics.h"
 #include "quarry/progress.h"
 #include "quarry/project.h"
+#include "quarry/detect/scoring.h"
 
 namespace quarry::detect {
 
@@ -51,7 +52,9 @@ struct TrainOptions {
   double learningRate = 2e-3;              // AdamW, peak after warm-up, cosine decay to 5%
   double weightDecay = 1e-4;
   int warmupSteps = 100;
-  int patience = 8;                        // early stop after this many epochs without a better VAL mAP@0.5
+  int patience = 8;                        // early stop after this many validations without a better VAL mAP@0.5
+  int validateEvery = 1;                   // epochs between VAL checks (the last epoch is always checked);
+                                           // more for tiny training sets, whose epochs are shorter than a check
   long maxSteps = -1;                      // stop after this many optimiser steps (tests); -1: no limit
   double maxMinutes = 0;                   // stop training after this wall time; 0: no limit
   std::uint64_t seed = 1;                  // sampling, augmentation and initial weights
@@ -111,6 +114,10 @@ class Detector {
   ~Detector();
   // Detections per image for a batch of image files, above `scoreThreshold`.
   Result<std::vector<std::vector<Prediction>>> detect(const std::vector<std::string>& files, double scoreThreshold);
+  // Monte-Carlo dropout (see scoring.h) on a batch of files: per image, the detections of the
+  // deterministic pass above options.scoreThreshold with their uncertainty components, and the
+  // image's pooled features. Image ids are left 0 for the caller. kNotFound for a missing file.
+  Result<std::vector<ImageUncertainty>> monteCarlo(const std::vector<std::string>& files, const McOptions& options);
   const Preset& preset() const;
   RunId run() const;
 

@@ -1,0 +1,63 @@
+// Uncertainty scoring with Monte-Carlo dropout: every pool image gets a score, its components and
+// a difficulty (easy / medium / hard) from one model run, stored in the project (image_scores).
+// Torch-free header over quarry_detect.
+//
+//   ScoreOptions o;  o.runName = "CAL1";            // T = 20 passes, batched, thresholds from VAL1
+//   ScoreReport r;
+//   scoreImages(project, o, &r, progress);          // then quarry::selectNextGroundTruth(...)
+//
+// Threads: the caller's thread and Project, like the rest of quarry_detect.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "quarry/image_query.h"
+#include "quarry/progress.h"
+#include "quarry/project.h"
+#include "quarry/uncertainty.h"
+
+namespace quarry::detect {
+
+struct McOptions {
+  int passes = 20;               // T stochastic head passes per image
+  std::uint64_t seed = 1;        // the dropout masks
+  bool batched = true;           // true: the deterministic part (backbone, head trunk) once, the
+                                 // output layers T times; false: T full passes, the slow reference
+  double scoreThreshold = 0.25;  // detections of the deterministic pass above it are scored
+  int headBatch = 256;           // batched: at most this many head inputs per call (memory)
+};
+
+struct ScoreOptions {
+  std::string runName;           // the model run whose checkpoint scores
+  ImageQuery pool;               // narrows the pool: scored images carry no VAL or GT* tag and no human boxes
+  std::string valTag = "VAL1";   // scored too, to fit the thresholds on true errors; absent: pool terciles
+  McOptions mc;
+  int batchSize = 16;
+  CombineOptions combine;        // default: hybrid (epistemic + aleatoric), max over detections
+  double iou = 0.5;              // VAL's true error is 1 - F1 at this IoU
+};
+
+struct ScoreReport {
+  std::size_t poolImages = 0;
+  std::size_t valImages = 0;
+  std::size_t missingImages = 0;        // files not found: skipped with a warning
+  std::size_t withoutDetections = 0;    // in the pool
+  std::array<std::size_t, 3> perDifficulty{};  // pool images per Difficulty
+  DifficultyThresholds thresholds;
+  std::optional<Calibration> calibration;  // when VAL images with truth were scored
+  double seconds = 0;
+  double imagesPerSecond = 0;           // pool and VAL images, Monte-Carlo included
+};
+
+// Scores the pool and VAL with the run's model and stores, per image, the score, the difficulty
+// and every component (ImageScore; an image without detections is hard and stored with the
+// highest score of the run). Also writes the thresholds, the calibration and the options into
+// the run's metrics under "scoring". Nothing is written until the end: a cancel (kCancelled)
+// leaves the earlier scores. kNotFound for an unknown run or an empty pool.
+Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report,
+                   const ProgressFn& progress = {});
+
+}  // namespace quarry::detect

@@ -1,0 +1,129 @@
+// From Monte-Carlo dropout samples to a difficulty per image: the uncertainty components of each
+// detection, their z-scores across the scored pool, one score per image, the easy / medium / hard
+// thresholds (fitted on VAL, where the true error is known) and how well the score predicts that
+// error. Torch-free and store-free: the detector library produces DetectionUncertainty, the store
+// keeps the result as ImageScore. Pure functions; call them from any thread.
+//
+//   Normalization n = fitNormalization(pool);                    // z-score statistics of the pool
+//   std::optional<double> s = imageScore(pool[i], n, {});        // higher is harder; empty: none found
+//   DifficultyThresholds t = fitThresholds(valScores, valErrors);
+//   Difficulty d = difficultyOf(s, t);                           // no detections: hard
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quarry/metrics.h"
+#include "quarry/status.h"
+#include "quarry/types.h"
+
+namespace quarry {
+
+// The uncertainty components of one detection. All are "higher is more uncertain".
+enum class Component {
+  kLeastConfidence,  // 1 - mean probability of the detection's class
+  kMargin,           // 1 - (top-1 minus top-2) of the mean class-or-background distribution
+  kEntropy,          // predictive entropy of that distribution (nats)
+  kBald,             // mutual information: entropy of the mean minus mean entropy of the samples
+  kScoreVariance,    // variance of the class probability across samples
+  kBoxVariance,      // epistemic: std of the box sides across samples / sqrt(box area)
+  kAleatoric,        // the model's own predicted std of the box sides / box size, mean of samples
+  kInstability,      // 1 - the fraction of samples in which the detection appears
+};
+constexpr int kComponentCount = 8;
+const char* toString(Component c);  // "least_confidence", "margin", "entropy", "bald", ...
+std::optional<Component> parseComponent(const std::string& name);
+
+// One detection of the deterministic pass (the auto-label) with what the T dropout samples at
+// the same output cell say about it. Only the head is stochastic, so samples align by cell.
+struct DetectionUncertainty {
+  ClassId cls = 0;
+  double x = 0, y = 0, w = 0, h = 0;   // the detection, original image pixels
+  double score = 0;                    // its confidence in the deterministic pass
+  std::array<double, kComponentCount> components{};  // indexed by Component
+  double& operator[](Component c) { return components[static_cast<int>(c)]; }
+  double operator[](Component c) const { return components[static_cast<int>(c)]; }
+};
+
+struct ImageUncertainty {
+  ImageId image = 0;
+  std::vector<DetectionUncertainty> detections;  // above the score threshold; empty: nothing found
+  std::vector<float> embedding;                  // pooled backbone features, for diversity sampling
+};
+
+// Mean and standard deviation of each component over every detection of a pool.
+struct Normalization {
+  Normalization() { sd.fill(1); }  // the identity: z = raw value
+  std::array<double, kComponentCount> mean{};
+  std::array<double, kComponentCount> sd;  // 1 where the pool has no spread (z is then 0)
+};
+Normalization fitNormalization(const std::vector<ImageUncertainty>& pool);
+
+struct CombineOptions {
+  enum class Mode { kWeightedSum, kMax };
+  enum class Aggregate { kMax, kMean, kSum };
+  Mode mode = Mode::kWeightedSum;
+  Aggregate aggregate = Aggregate::kMax;  // over the image's detections
+  // Component weights. The default ("hybrid") mixes epistemic (entropy, BALD, box variance,
+  // instability) with aleatoric; least confidence, margin and score variance are left at 0
+  // because they repeat what entropy and BALD already say. With kMax, components of weight 0
+  // are ignored and the others are scaled by their weight.
+  std::array<double, kComponentCount> weights{0, 0, 1, 1, 0, 1, 1, 1};
+  // Only this component (weight 1, the rest 0): the single-criterion strategies.
+  static CombineOptions only(Component c);
+};
+
+// A detection's combined score: the weighted z-scores of its components.
+double detectionScore(const DetectionUncertainty& d, const Normalization& n, const CombineOptions& o);
+// An image's score, aggregated over its detections; empty when it has none (it is then hard,
+// whatever the score: the detector failed there).
+std::optional<double> imageScore(const ImageUncertainty& image, const Normalization& n, const CombineOptions& o);
+
+// Score boundaries: easy below `medium`, hard at or above `hard`.
+struct DifficultyThresholds {
+  double medium = 0, hard = 0;
+  std::string source;  // "val" (fitted on VAL's true errors) or "pool-quantiles" (the fallback)
+};
+Difficulty difficultyOf(std::optional<double> score, const DifficultyThresholds& t);
+
+// Fits the thresholds on VAL images that have detections: of all splits into three score bands,
+// each holding at least `minShare` of the images and with mean error not decreasing from easy to
+// hard, the one whose bands explain the error best (least within-band squared error), so easy
+// holds the error-free images and hard the errors. Empty when no split qualifies (too few images,
+// or errors that do not grow with the score): the caller falls back to quantiles.
+std::optional<DifficultyThresholds> fitThresholds(const std::vector<double>& scores, const std::vector<double>& errors,
+                                                  double minShare = 0.1);
+// The fallback without VAL: the scores' quantiles (terciles by default).
+DifficultyThresholds quantileThresholds(std::vector<double> scores, double medium = 1.0 / 3, double hard = 2.0 / 3);
+
+// The true auto-label error of an image: 1 - F1 at the evaluation's IoU (class-aware). 0 for an
+// image with neither truth nor detections.
+double imageError(const ImageMetrics& m);
+
+// How well the score predicts the true error on VAL.
+struct Calibration {
+  int images = 0;
+  double spearman = 0;     // rank correlation of score and error (no-detection images at the top score)
+  double auroc = 0;        // of the score for "the image has any error"
+  struct Band {
+    int images = 0;
+    double meanError = 0;  // NaN when empty
+    double anyErrorRate = 0;
+  };
+  std::array<Band, 3> bands{};  // indexed by Difficulty
+  double hardToEasyErrorRatio = 0;  // bands[hard].meanError / bands[easy].meanError (inf when easy is 0)
+};
+// `scores` empty where the image had no detection (ranked with the highest score).
+Calibration calibrate(const std::vector<std::optional<double>>& scores, const std::vector<double>& errors,
+                      const DifficultyThresholds& t);
+
+// The components of a scored image as stored in ImageScore::componentsJson:
+// {"no_detections": bool, "max": {component: z-score max}, "detections": [{cls, x, y, w, h, score,
+//  combined, <component>: raw value...}], "embedding": [...]}.
+std::string componentsJson(const ImageUncertainty& image, const Normalization& n, const CombineOptions& o);
+// Reads it back (for the strategies and the GUI's tooltips); kBadInput naming the problem.
+Result<ImageUncertainty> parseComponentsJson(const std::string& json, ImageId image);
+
+}  // namespace quarry

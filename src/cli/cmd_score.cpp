@@ -1,0 +1,105 @@
+// quarry score: Monte-Carlo dropout uncertainty and difficulty for the pool (quarry_detect).
+#include <cmath>
+#include <cstdio>
+
+#include "cli/cli_common.h"
+#include "cli/progress_line.h"
+#include "quarry/detect/scoring.h"
+#include "quarry/metrics_json.h"
+
+namespace quarry::cli {
+namespace {
+
+struct ScoreArgs {
+  detect::ScoreOptions options;
+  std::string where, combine = "sum", aggregate = "max";
+  bool naive = false;
+};
+
+nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreReport& r) {
+  nlohmann::json j{{"run", o.runName},
+                   {"passes", o.mc.passes},
+                   {"batched", o.mc.batched},
+                   {"pool_images", r.poolImages},
+                   {"val_images", r.valImages},
+                   {"missing_images", r.missingImages},
+                   {"without_detections", r.withoutDetections},
+                   {"per_difficulty", {{"easy", r.perDifficulty[0]}, {"medium", r.perDifficulty[1]}, {"hard", r.perDifficulty[2]}}},
+                   {"thresholds", {{"medium", r.thresholds.medium}, {"hard", r.thresholds.hard}, {"source", r.thresholds.source}}},
+                   {"seconds", r.seconds},
+                   {"images_per_second", r.imagesPerSecond}};
+  if (r.calibration) {
+    const auto& c = *r.calibration;
+    j["calibration"] = {{"images", c.images},
+                        {"spearman", jsonNumber(c.spearman)},
+                        {"auroc", jsonNumber(c.auroc)},
+                        {"hard_to_easy_error_ratio", jsonNumber(c.hardToEasyErrorRatio)}};
+    for (int b = 0; b < 3; ++b)
+      j["calibration"]["bands"][toString(static_cast<Difficulty>(b))] = {
+          {"images", c.bands[b].images}, {"mean_error", jsonNumber(c.bands[b].meanError)},
+          {"any_error_rate", jsonNumber(c.bands[b].anyErrorRate)}};
+  }
+  return j;
+}
+
+void runScore(Context& ctx, ScoreArgs& args) {
+  auto& o = args.options;
+  o.mc.batched = !args.naive;
+  o.combine.mode = args.combine == "max" ? CombineOptions::Mode::kMax : CombineOptions::Mode::kWeightedSum;
+  o.combine.aggregate = args.aggregate == "mean"  ? CombineOptions::Aggregate::kMean
+                        : args.aggregate == "sum" ? CombineOptions::Aggregate::kSum
+                                                  : CombineOptions::Aggregate::kMax;
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  if (Status st = resolveQuery(**project, args.where, &o.pool); !st.ok()) {
+    ctx.exitCode = fail(st);
+    return;
+  }
+  detect::ScoreReport report;
+  ProgressLine progress(!ctx.quiet);
+  Status st = detect::scoreImages(**project, o, &report, progress.callback());
+  progress.finish();
+  if (!st.ok()) { ctx.exitCode = fail(st); return; }
+  if (ctx.json) { printJson(reportJson(o, report)); return; }
+  const auto& d = report.perDifficulty;
+  std::printf("scored %zu pool and %zu VAL images with run %s (T = %d, %s, %.1f images/s)\n", report.poolImages,
+              report.valImages, o.runName.c_str(), o.mc.passes, o.mc.batched ? "batched" : "naive",
+              report.imagesPerSecond);
+  std::printf("  pool: %zu easy, %zu medium, %zu hard (%zu without detections); %zu files missing\n", d[0], d[1], d[2],
+              report.withoutDetections, report.missingImages);
+  std::printf("  thresholds (%s): medium >= %.3f, hard >= %.3f\n", report.thresholds.source.c_str(),
+              report.thresholds.medium, report.thresholds.hard);
+  if (report.calibration) {
+    const auto& c = *report.calibration;
+    std::printf("  calibration on %d VAL images: Spearman %.3f, AUROC %.3f, hard/easy error %.2fx\n", c.images,
+                c.spearman, c.auroc, c.hardToEasyErrorRatio);
+    for (int b = 0; b < 3; ++b)
+      std::printf("    %-6s %4d images, mean error %.3f, with any error %.0f%%\n", toString(static_cast<Difficulty>(b)),
+                  c.bands[b].images, c.bands[b].meanError, 100 * c.bands[b].anyErrorRate);
+  }
+}
+
+}  // namespace
+
+void addScoreCommand(CLI::App& app, Context& ctx) {
+  auto a = std::make_shared<ScoreArgs>();
+  auto* score = app.add_subcommand("score", "Monte-Carlo dropout uncertainty and difficulty for the unlabelled pool");
+  auto& o = a->options;
+  score->add_option("--run", o.runName, "the model run that scores, e.g. CAL1")->required();
+  score->add_option("--passes,-T", o.mc.passes, "Monte-Carlo dropout passes")->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  score->add_option("--seed", o.mc.seed, "seed of the dropout masks")->capture_default_str();
+  score->add_flag("--naive", a->naive, "run T full passes instead of the head T times (slow; for comparison)");
+  score->add_option("--score-threshold", o.mc.scoreThreshold, "detections above it are scored")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  score->add_option("--val-tag", o.valTag, "scored too, to fit the difficulty thresholds")->capture_default_str();
+  score->add_option("--where", a->where, "narrow the pool with a query");
+  score->add_option("--combine", a->combine, "components: sum (weighted z-scores) | max")->capture_default_str()
+      ->check(CLI::IsMember({"sum", "max"}));
+  score->add_option("--aggregate", a->aggregate, "over an image's detections: max | mean | sum")->capture_default_str()
+      ->check(CLI::IsMember({"max", "mean", "sum"}));
+  score->add_option("--batch", o.batchSize, "images per batch")->capture_default_str()->check(CLI::Range(1, 1024));
+  score->callback([&ctx, a] { runScore(ctx, *a); });
+}
+
+}  // namespace quarry::cli

@@ -1,0 +1,205 @@
+// quarry score: Monte-Carlo dropout over the pool and VAL, thresholds fitted on VAL's true
+// errors, and the scores written to the store in one transaction at the end.
+#include "quarry/detect/scoring.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "quarry/detect/detector.h"
+#include "quarry/log.h"
+#include "quarry/metrics.h"
+#include "quarry/select.h"
+
+namespace quarry::detect {
+namespace {
+
+// Runs Monte-Carlo dropout over `ids` in batches; missing files are skipped and counted.
+Result<std::map<ImageId, ImageUncertainty>> scoreAll(Project& project, Detector& detector,
+                                                      const std::vector<ImageId>& ids, const ScoreOptions& o,
+                                                      ScoreReport* report, const ProgressFn& progress) {
+  std::map<ImageId, ImageUncertainty> out;
+  const std::size_t batch = static_cast<std::size_t>(std::max(1, o.batchSize));
+  for (std::size_t at = 0, index = 0; at < ids.size(); at += batch, ++index) {
+    if (!reportProgress(progress, at, ids.size(), "score")) return Status::Cancelled();
+    const std::vector<ImageId> chunk(ids.begin() + static_cast<std::ptrdiff_t>(at),
+                                     ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + batch)));
+    auto records = project.images(chunk);
+    if (!records.ok()) return records.status();
+    std::vector<std::string> files;
+    std::vector<ImageId> present;
+    for (const auto& r : *records) {
+      const auto file = project.resolve(r.path);
+      std::error_code ec;
+      if (!std::filesystem::exists(file, ec)) {
+        ++report->missingImages;
+        coreLogger()->warn("score: {} is missing; skipped", file.string());
+        continue;
+      }
+      files.push_back(file.string());
+      present.push_back(r.id);
+    }
+    McOptions mc = o.mc;
+    mc.seed = o.mc.seed * 1000003u + index;  // fresh masks per batch, the same on every run
+    auto result = detector.monteCarlo(files, mc);
+    if (!result.ok()) return result.status();
+    for (std::size_t i = 0; i < present.size(); ++i) {
+      (*result)[i].image = present[i];
+      out[present[i]] = std::move((*result)[i]);
+    }
+  }
+  reportProgress(progress, ids.size(), ids.size(), "score");
+  return out;
+}
+
+// 1 - F1 of each VAL image's detections against its human boxes.
+Result<std::map<ImageId, double>> valErrors(const Project& project, const std::vector<ImageId>& val,
+                                            const std::map<ImageId, ImageUncertainty>& scored, const ScoreOptions& o) {
+  auto classes = project.classes();
+  if (!classes.ok()) return classes.status();
+  std::vector<ClassId> classIds;
+  for (const auto& c : *classes) classIds.push_back(c.id);
+  auto boxes = project.boxesOfImages(val);
+  if (!boxes.ok()) return boxes.status();
+  std::vector<GroundTruth> truth;
+  for (const Box& b : *boxes)
+    if (b.source != BoxSource::kAuto) truth.push_back({b.image, b.cls, b.x, b.y, b.w, b.h});
+  std::vector<Detection> dets;
+  for (ImageId id : val)
+    for (const auto& d : scored.at(id).detections) dets.push_back({id, d.cls, d.x, d.y, d.w, d.h, d.score});
+  EvalOptions eo;
+  eo.iou = o.iou;
+  eo.scoreThreshold = o.mc.scoreThreshold;
+  const EvalResult r = evaluate(val, classIds, truth, dets, eo);
+  std::map<ImageId, double> out;
+  for (const auto& m : r.perImage) out[m.image] = imageError(m);
+  return out;
+}
+
+nlohmann::json calibrationJson(const Calibration& c) {
+  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
+  nlohmann::json j{{"images", c.images}, {"spearman", num(c.spearman)}, {"auroc", num(c.auroc)},
+                   {"hard_to_easy_error_ratio", num(c.hardToEasyErrorRatio)}};
+  for (int b = 0; b < 3; ++b)
+    j["bands"][toString(static_cast<Difficulty>(b))] = {{"images", c.bands[b].images},
+                                                        {"mean_error", num(c.bands[b].meanError)},
+                                                        {"any_error_rate", num(c.bands[b].anyErrorRate)}};
+  return j;
+}
+
+}  // namespace
+
+Status scoreImages(Project& project, const ScoreOptions& o, ScoreReport* report, const ProgressFn& progress) {
+  ScoreReport local;
+  if (!report) report = &local;
+  *report = ScoreReport{};
+  const auto start = std::chrono::steady_clock::now();
+  auto detector = Detector::load(project, o.runName);
+  if (!detector.ok()) return detector.status();
+  auto pool = unlabeledPool(project, o.pool, o.valTag);
+  if (!pool.ok()) return pool.status();
+  // VAL images count for calibration only when someone labelled them (status not unlabeled).
+  ImageQuery vq;
+  vq.anyTags = {o.valTag};
+  vq.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
+  auto val = project.findImages(vq);
+  if (!val.ok()) return val.status();
+  if (pool->empty() && val->empty())
+    return Status::NotFound("score: nothing to score: every image is labelled, tagged " + o.valTag + " or GT*");
+
+  std::vector<ImageId> all = *pool;
+  all.insert(all.end(), val->begin(), val->end());
+  auto scored = scoreAll(project, **detector, all, o, report, progress);
+  if (!scored.ok()) return scored.status();
+  std::vector<ImageUncertainty> poolU, valU;
+  std::vector<ImageId> valScored;
+  for (ImageId id : *pool)
+    if (scored->count(id)) poolU.push_back(scored->at(id));
+  for (ImageId id : *val)
+    if (scored->count(id)) {
+      valU.push_back(scored->at(id));
+      valScored.push_back(id);
+    }
+  report->poolImages = poolU.size();
+  report->valImages = valU.size();
+
+  const Normalization norm = fitNormalization(poolU.empty() ? valU : poolU);
+  std::map<ImageId, std::optional<double>> score;
+  for (const auto& [id, u] : *scored) score[id] = imageScore(u, norm, o.combine);
+
+  std::optional<DifficultyThresholds> thresholds;
+  std::map<ImageId, double> errors;
+  if (!valScored.empty()) {
+    auto e = valErrors(project, valScored, *scored, o);
+    if (!e.ok()) return e.status();
+    errors = std::move(*e);
+    std::vector<double> s, err;
+    for (ImageId id : valScored)
+      if (score[id]) {
+        s.push_back(*score[id]);
+        err.push_back(errors[id]);
+      }
+    thresholds = fitThresholds(s, err);
+  }
+  if (!thresholds) {
+    std::vector<double> s;
+    for (const auto& u : poolU.empty() ? valU : poolU)
+      if (score[u.image]) s.push_back(*score[u.image]);
+    thresholds = quantileThresholds(s);
+  }
+  report->thresholds = *thresholds;
+  if (!valScored.empty()) {
+    std::vector<std::optional<double>> s;
+    std::vector<double> err;
+    for (ImageId id : valScored) {
+      s.push_back(score[id]);
+      err.push_back(errors[id]);
+    }
+    report->calibration = calibrate(s, err, *thresholds);
+  }
+
+  // An image without detections is stored with the run's highest score: it sorts with the hardest.
+  double top = 0;
+  for (const auto& [id, s] : score)
+    if (s) top = std::max(top, *s);
+  std::vector<ImageScore> rows;
+  for (const auto& [id, u] : *scored) {
+    ImageScore row;
+    row.run = (*detector)->run();
+    row.image = id;
+    row.score = score[id].value_or(top);
+    row.difficulty = difficultyOf(score[id], *thresholds);
+    row.detections = static_cast<int>(u.detections.size());
+    row.componentsJson = componentsJson(u, norm, o.combine);
+    rows.push_back(std::move(row));
+  }
+  for (const auto& u : poolU) {
+    ++report->perDifficulty[static_cast<int>(difficultyOf(score[u.image], *thresholds))];
+    if (u.detections.empty()) ++report->withoutDetections;
+  }
+  QUARRY_RETURN_IF_ERROR(project.putScores(rows));
+
+  report->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report->imagesPerSecond = report->seconds > 0 ? static_cast<double>(scored->size()) / report->seconds : 0;
+  auto run = project.findRun(o.runName);
+  if (!run.ok()) return run.status();
+  nlohmann::json metrics = nlohmann::json::parse((*run)->metricsJson, nullptr, false);
+  if (metrics.is_discarded() || !metrics.is_object()) metrics = nlohmann::json::object();
+  nlohmann::json s{{"passes", o.mc.passes},
+                   {"seed", o.mc.seed},
+                   {"batched", o.mc.batched},
+                   {"score_threshold", o.mc.scoreThreshold},
+                   {"pool_images", report->poolImages},
+                   {"val_images", report->valImages},
+                   {"without_detections", report->withoutDetections},
+                   {"thresholds", {{"medium", thresholds->medium}, {"hard", thresholds->hard}, {"source", thresholds->source}}},
+                   {"images_per_second", report->imagesPerSecond}};
+  for (int b = 0; b < 3; ++b) s["pool_per_difficulty"][toString(static_cast<Difficulty>(b))] = report->perDifficulty[b];
+  if (report->calibration) s["calibration"] = calibrationJson(*report->calibration);
+  metrics["scoring"] = s;
+  return project.setRunMetrics((*run)->id, metrics.dump());
+}
+
+}  // namespace quarry::detect

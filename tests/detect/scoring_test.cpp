@@ -1,0 +1,233 @@
+// Monte-Carlo scoring and the experiment on generated data with the tiny preset: the batched
+// scorer equals the pass-by-pass one, scores and difficulties reach the store, a cancel keeps the
+// earlier scores, and a two-seed experiment writes its report.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/test_support.h"
+#include "quarry/demo.h"
+#include "quarry/detect/detector.h"
+#include "quarry/detect/experiment.h"
+#include "quarry/split.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry::detect {
+namespace {
+
+using test::TempDir;
+
+TrainOptions quick(const std::string& run, long steps) {
+  TrainOptions o;
+  o.runName = run;
+  o.preset = "tiny";
+  o.batchSize = 8;
+  o.epochs = 100;
+  o.maxSteps = steps;
+  o.learningRate = 4e-3;
+  o.warmupSteps = 10;
+  o.seed = 3;
+  o.patience = 1000;
+  return o;
+}
+
+// A demo project (96 images, 128 px): 16 VAL1 and 48 GT1 with their truth, 32 pool images whose
+// boxes were removed (unlabelled), and a model trained briefly on GT1.
+class ScoredProject : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp = new TempDir;
+    DemoOptions demo;
+    demo.images = 96;
+    demo.width = demo.height = 128;
+    demo.seed = 11;
+    ASSERT_TRUE(createDemoProject(*tmp / "p", demo, true, nullptr).ok());
+    project = Project::open(*tmp / "p")->release();
+    SplitOptions split;
+    split.val = {16, 0};
+    split.gt = {48, 0};
+    auto s = splitImages(*project, split);
+    ASSERT_TRUE(s.ok());
+    ImageQuery rest;
+    rest.noTags = {"VAL1", "GT1"};
+    pool = *project->findImages(rest);
+    for (const Box& b : *project->boxesOfImages(pool)) ASSERT_TRUE(project->removeBox(b.id).ok());
+    for (ImageId id : pool) ASSERT_TRUE(project->setImageStatus(id, ImageStatus::kUnlabeled).ok());
+    ASSERT_TRUE(train(*project, quick("CAL1", 300)).ok());
+  }
+  static void TearDownTestSuite() {
+    delete project;
+    delete tmp;
+  }
+  static std::vector<std::string> files(std::size_t n) {
+    std::vector<std::string> out;
+    for (const auto& r : *project->images(pool)) {
+      if (out.size() == n) break;
+      out.push_back(project->resolve(r.path).string());
+    }
+    return out;
+  }
+  static TempDir* tmp;
+  static Project* project;
+  static std::vector<ImageId> pool;
+};
+TempDir* ScoredProject::tmp = nullptr;
+Project* ScoredProject::project = nullptr;
+std::vector<ImageId> ScoredProject::pool;
+
+TEST_F(ScoredProject, BatchedHeadPassesGiveTheSameStatisticsAsFullPasses) {
+  auto detector = Detector::load(*project, "CAL1");
+  ASSERT_TRUE(detector.ok()) << detector.status().message();
+  McOptions o;
+  o.passes = 12;
+  o.seed = 5;
+  o.scoreThreshold = 0.1;
+  o.headBatch = 40;  // several head calls per batch, so chunking is exercised too
+  const auto images = files(8);
+  auto batched = (*detector)->monteCarlo(images, o);
+  o.batched = false;
+  auto naive = (*detector)->monteCarlo(images, o);
+  ASSERT_TRUE(batched.ok() && naive.ok());
+  std::size_t detections = 0;
+  double bald = 0;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    ASSERT_EQ((*batched)[i].detections.size(), (*naive)[i].detections.size());
+    for (std::size_t k = 0; k < (*batched)[i].detections.size(); ++k) {
+      const auto& a = (*batched)[i].detections[k];
+      const auto& b = (*naive)[i].detections[k];
+      EXPECT_EQ(a.cls, b.cls);
+      EXPECT_NEAR(a.x, b.x, 1e-3);
+      for (int c = 0; c < kComponentCount; ++c)
+        EXPECT_NEAR(a.components[c], b.components[c], 1e-4 + 1e-3 * std::fabs(b.components[c]))
+            << toString(static_cast<Component>(c));
+      bald += a[Component::kBald];
+      ++detections;
+    }
+  }
+  ASSERT_GT(detections, 0u) << "the model should find something at threshold 0.1";
+  EXPECT_GT(bald, 0.0) << "dropout should make the samples disagree somewhere";
+
+  // Other masks, other samples: the equality above is not a coincidence of constant output.
+  o.batched = true;
+  o.seed = 6;
+  auto other = (*detector)->monteCarlo(images, o);
+  double diff = 0;
+  for (std::size_t i = 0; i < images.size(); ++i)
+    for (std::size_t k = 0; k < (*other)[i].detections.size(); ++k)
+      diff += std::fabs((*other)[i].detections[k][Component::kEntropy] - (*batched)[i].detections[k][Component::kEntropy]);
+  EXPECT_GT(diff, 0.0);
+}
+
+TEST_F(ScoredProject, ScoringStoresEveryPoolAndValImageWithDifficultyAndCalibration) {
+  ScoreOptions o;
+  o.runName = "CAL1";
+  o.mc.passes = 6;
+  ScoreReport report;
+  ASSERT_TRUE(scoreImages(*project, o, &report).ok());
+  // VAL counts only where someone labelled it: a demo image without defects stays unlabelled.
+  ImageQuery labelledVal;
+  labelledVal.anyTags = {"VAL1"};
+  labelledVal.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
+  const auto val = static_cast<std::size_t>(*project->countImages(labelledVal));
+  ASSERT_GT(val, 8u);
+  EXPECT_EQ(report.poolImages, pool.size());
+  EXPECT_EQ(report.valImages, val);
+  EXPECT_EQ(report.perDifficulty[0] + report.perDifficulty[1] + report.perDifficulty[2], pool.size());
+  ASSERT_TRUE(report.calibration.has_value());
+  EXPECT_EQ(report.calibration->images, static_cast<int>(val));
+  EXPECT_LE(report.thresholds.medium, report.thresholds.hard);
+  const RunId run = (*project->findRun("CAL1"))->id;
+  const auto scores = *project->scores(run);
+  EXPECT_EQ(scores.size(), pool.size() + val);
+  for (const auto& s : scores) {
+    auto u = parseComponentsJson(s.componentsJson, s.image);
+    ASSERT_TRUE(u.ok());
+    EXPECT_EQ(static_cast<int>(u->detections.size()), s.detections);
+    if (s.detections == 0) {
+      EXPECT_EQ(s.difficulty, Difficulty::kHard) << "nothing found must be hard";
+    }
+    EXPECT_FALSE(u->embedding.empty());
+  }
+  const auto metrics = nlohmann::json::parse((*project->findRun("CAL1"))->metricsJson);
+  EXPECT_EQ(metrics["scoring"]["passes"], 6);
+  EXPECT_TRUE(metrics["scoring"].contains("calibration"));
+  EXPECT_TRUE(metrics.contains("val")) << "scoring must keep the run's other metrics";
+}
+
+TEST_F(ScoredProject, ACancelledScoringKeepsTheEarlierScores) {
+  ASSERT_TRUE(train(*project, quick("CANCEL", 20)).ok());
+  ScoreOptions o;
+  o.runName = "CANCEL";
+  o.mc.passes = 2;
+  o.batchSize = 4;
+  int calls = 0;
+  Status st = scoreImages(*project, o, nullptr, [&](std::size_t, std::size_t, std::string_view) { return ++calls < 3; });
+  EXPECT_EQ(st.code(), StatusCode::kCancelled);
+  EXPECT_TRUE(project->scores((*project->findRun("CANCEL"))->id)->empty());
+}
+
+TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 80;
+  demo.width = demo.height = 128;
+  demo.seed = 4;
+  ASSERT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
+  auto p = std::move(Project::open(tmp / "p")).value();
+  ExperimentOptions o;
+  o.name = "demo";
+  o.seeds = {1, 2};
+  o.valCount = 20;
+  o.gtCount = 16;
+  o.budget = 16;
+  o.rounds = 1;
+  o.strategies = {Strategy::kHybrid};
+  o.train = quick("", 40);
+  o.mc.passes = 4;
+  std::size_t lastTotal = 0;
+  auto r = runExperiment(*p, o, [&](std::size_t, std::size_t total, std::string_view) {
+    lastTotal = total;
+    return true;
+  });
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->models.size(), 2u * (1 + 2));  // per seed: CAL1, hybrid round 1, control round 1
+  for (const auto& m : r->models) {
+    EXPECT_EQ(m.labelled, m.round == 0 ? 16u : 32u) << m.arm;
+    EXPECT_EQ(m.eval.perImage.size(), 20u) << "every model is measured on its seed's VAL";
+  }
+  EXPECT_EQ(lastTotal, 6u * 100);
+  const fs::path dir = p->dir() / "reports" / "demo";
+  EXPECT_TRUE(fs::exists(dir / "report.md"));
+  EXPECT_TRUE(fs::exists(dir / "learning_curve.svg"));
+  EXPECT_TRUE(fs::exists(dir / "results.json"));
+  EXPECT_FALSE(fs::exists(dir / "work")) << "sandboxes are removed unless kept";
+  const std::string report = test::readText(dir / "report.md");
+  EXPECT_NE(report.find("hybrid"), std::string::npos);
+  EXPECT_NE(report.find("p (one-sided)"), std::string::npos);
+  // The source project is only read: no new runs, tags or boxes there.
+  EXPECT_TRUE(p->runs()->empty());
+  EXPECT_EQ(*p->countImages({}), 80);
+}
+
+TEST(Experiment, RefusesAProjectTooSmallForItsSizes) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 20;
+  demo.width = demo.height = 64;
+  ASSERT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
+  auto p = std::move(Project::open(tmp / "p")).value();
+  ImageQuery labelled;
+  labelled.statuses = {ImageStatus::kLabeled};
+  const std::string count = std::to_string(*p->countImages(labelled));
+  ExperimentOptions o;
+  auto r = runExperiment(*p, o);
+  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("needs 606 labelled images"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("the project has " + count), std::string::npos) << r.status().message();
+}
+
+}  // namespace
+}  // namespace quarry::detect
