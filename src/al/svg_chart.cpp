@@ -202,6 +202,7 @@ std::string renderSvg(const BarChart& chart) {
       const double e = i < s.spread.size() && std::isfinite(s.spread[i]) ? s.spread[i] : 0;
       ylo = std::min(ylo, y - e), yhi = std::max(yhi, y + e);
     }
+  if (yhi - ylo < 1e-12) yhi = ylo + 1;  // all bars zero: an axis from 0 up, not around it
   const Axis ya = niceAxis(ylo, yhi);
   c.yAxis(ya, chart.yLabel);
   const std::size_t groups = std::max<std::size_t>(1, chart.categories.size());

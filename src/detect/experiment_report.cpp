@@ -29,7 +29,9 @@ std::string meanSd(const std::vector<double>& v, const char* f = "%.3f") {
     if (std::isfinite(x)) finite.push_back(x);
   if (finite.empty()) return "-";
   const double sd = stats::stddev(finite);
-  return fmt(stats::mean(finite), f) + (std::isfinite(sd) ? " ± " + fmt(sd, f) : "");
+  std::string sdFormat = f;  // the spread never carries the mean's sign
+  if (auto plus = sdFormat.find('+'); plus != std::string::npos) sdFormat.erase(plus, 1);
+  return fmt(stats::mean(finite), f) + (std::isfinite(sd) ? " ± " + fmt(sd, sdFormat.c_str()) : "");
 }
 
 using Key = std::pair<std::string, int>;  // (arm, round)
@@ -100,7 +102,8 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   line("Seeds " + seeds + "; VAL " + (o.valTag.empty() ? std::to_string(o.valCount) + " random images" : "= tag `" + o.valTag + "`") +
        "; GT1 " + std::to_string(o.gtCount) + " random images; " + std::to_string(o.rounds) + " round(s) of " +
        std::to_string(o.budget) + " images; preset `" + o.train.preset + "`, at most " + std::to_string(o.train.epochs) +
-       " epochs" + (o.train.maxMinutes > 0 ? " or " + fmt(o.train.maxMinutes, "%.1f") + " min" : "") +
+       " epochs" + (o.train.maxSteps > 0 ? " or " + std::to_string(o.train.maxSteps) + " steps of " + std::to_string(o.train.batchSize) + " images" : "") +
+       (o.train.maxMinutes > 0 ? " or " + fmt(o.train.maxMinutes, "%.1f") + " min" : "") +
        " per model; Monte-Carlo dropout T = " + std::to_string(o.mc.passes) + ". Wall time " +
        fmt(r.seconds / 60, "%.1f") + " min.");
   line("");
@@ -124,6 +127,31 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
            meanSd(collect(ix, k, [](const auto& m) { return m.eval.efficiencyBoost; }), "%.2f") + " | " +
            meanSd(collect(ix, k, [](const auto& m) { return m.trainSeconds / 60; }), "%.1f") + " |");
     }
+  line("");
+
+  // Every model's own figure, so a reader can see the pairs behind the means.
+  line("### mAP@0.5 per seed");
+  line("");
+  std::string header = "| seed |", rule = "|---|";
+  std::vector<Key> keys;
+  for (const auto& arm : ix.arms)
+    for (int round = arm == "CAL1" ? 0 : 1; round <= (arm == "CAL1" ? 0 : ix.rounds); ++round)
+      if (ix.bySeed.count({arm, round})) {
+        keys.push_back({arm, round});
+        header += " " + arm + (arm == "CAL1" ? "" : " r" + std::to_string(round)) + " |";
+        rule += "---|";
+      }
+  line(header);
+  line(rule);
+  for (auto seed : o.seeds) {
+    std::string row = "| " + std::to_string(seed) + " |";
+    for (const auto& k : keys) {
+      const auto& models = ix.bySeed.at(k);
+      auto it = models.find(seed);
+      row += " " + (it == models.end() ? std::string("-") : fmt(it->second->eval.map50)) + " |";
+    }
+    line(row);
+  }
   line("");
 
   nlohmann::json paired = nlohmann::json::array();
@@ -194,7 +222,8 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   // Per-class precision and recall of CAL1 and every arm's last round.
   line("## Per-class precision / recall on VAL (mean over seeds)");
   line("");
-  std::string header = "| model |", rule = "|---|";
+  header = "| model |";
+  rule = "|---|";
   for (const auto& c : r.classNames) {
     header += " " + c + " |";
     rule += "---|";
@@ -208,6 +237,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     std::string row = "| " + arm + (arm == "CAL1" ? "" : " (round " + std::to_string(ix.rounds) + ")") + " |";
     ChartSeries bars;
     bars.name = arm;
+    if (arm == "control") bars.color = "#7f7f7f";  // as in the learning curve
     for (std::size_t c = 0; c < r.classNames.size(); ++c) {
       auto p = collect(ix, k, [&](const auto& m) { return c < m.eval.perClass.size() ? m.eval.perClass[c].precision : NAN; });
       auto rc = collect(ix, k, [&](const auto& m) { return c < m.eval.perClass.size() ? m.eval.perClass[c].recall : NAN; });
