@@ -255,6 +255,13 @@ void FilterBar::reloadLists() {
   reloadViews(views_->currentIndex() > 0 ? views_->currentText() : QString());
 }
 
+bool FilterBar::setRun(const QString& name) {
+  const int at = run_->findText(name);
+  if (at <= 0) return false;
+  if (at != run_->currentIndex()) run_->setCurrentIndex(at);
+  return true;
+}
+
 void FilterBar::reloadTags() {
   const QStringList checked = checkedTags();
   tagMenu_->clear();

@@ -61,6 +61,9 @@ class FilterBar : public QWidget {
   bool removeView(const QString& name);
   // Every widget back to "any"; keeps the run.
   void clearFilter();
+  // Shows the difficulty of the run named `name` (e.g. after scoring it); false when the bar
+  // has no such run. Emits filterChanged() when the run changes.
+  bool setRun(const QString& name);
 
  signals:
   void filterChanged();

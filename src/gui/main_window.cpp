@@ -3,6 +3,7 @@
 #include "gui/main_window.h"
 
 #include <QAction>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -21,6 +22,9 @@
 #include "gui/help_dialog.h"
 #include "gui/image_cache.h"
 #include "gui/image_list_model.h"
+#ifdef QUARRY_HAVE_DETECT
+#include "gui/model_panel.h"
+#endif
 #include "gui/qt_convert.h"
 #include "gui/tag_panel.h"
 #include "ui_main_window.h"
@@ -34,6 +38,11 @@ MainWindow::MainWindow(QWidget* parent)
       filterBar_(new FilterBar),
       classPanel_(new ClassPanel),
       tagPanel_(new TagPanel),
+#ifdef QUARRY_HAVE_DETECT
+      modelPanel_(new ModelPanel),
+#else
+      modelPanel_(nullptr),
+#endif
       cache_(new ImageCache(6, this)),
       undoGroup_(new QUndoGroup(this)),
       statusImage_(new QLabel),
@@ -76,6 +85,15 @@ MainWindow::MainWindow(QWidget* parent)
     model_->refresh();
   });
   connect(tagPanel_, &TagPanel::failed, this, &MainWindow::fail);
+#ifdef QUARRY_HAVE_DETECT
+  auto* modelDock = new QDockWidget(tr("Model"), this);
+  modelDock->setObjectName("modelDock");
+  modelDock->setWidget(modelPanel_);
+  addDockWidget(Qt::RightDockWidgetArea, modelDock);
+  modelPanel_->setMaximumWidth(340);  // the canvas keeps most of the width
+  connect(modelPanel_, &ModelPanel::storeChanged, this, &MainWindow::afterJob);
+  connect(modelPanel_, &ModelPanel::failed, this, &MainWindow::fail);
+#endif
   buildActions();
   updateStatus();
 }
@@ -119,6 +137,9 @@ bool MainWindow::openProject(const QString& dir) {
           &MainWindow::onListSelection);
   classPanel_->setProject(project_.get());
   tagPanel_->setProject(project_.get());
+#ifdef QUARRY_HAVE_DETECT
+  modelPanel_->setProject(project_.get());
+#endif
   filterBar_->setProject(project_.get());
   canvas_->setClasses(classPanel_->classes());
   onFilterChanged();
@@ -148,6 +169,20 @@ void MainWindow::onFilterChanged() {
   if (row >= 0) selectRow(row);
   updateStatus();
 }
+
+#ifdef QUARRY_HAVE_DETECT
+void MainWindow::afterJob(const JobOutcome& outcome) {
+  if (!project_) return;
+  filterBar_->reload();
+  tagPanel_->reload();
+  // Scores are what the list's bars show: show the run just scored.
+  if (outcome.kind != JobKind::kScore || !filterBar_->setRun(outcome.runName)) onFilterChanged();
+  model_->refresh();
+  if (current_) reloadBoxes();
+  statusBar()->showMessage(QString("%1 %2: %3").arg(toString(outcome.kind), outcome.runName, outcome.summary), 10000);
+  updateStatus();
+}
+#endif
 
 void MainWindow::selectRow(int row) {
   if (!model_ || row < 0 || row >= model_->rowCount()) return;

@@ -32,6 +32,8 @@ class ClassPanel;
 class FilterBar;
 class ImageCache;
 class ImageListModel;
+struct JobOutcome;
+class ModelPanel;
 class TagPanel;
 
 class MainWindow : public QMainWindow {
@@ -73,6 +75,7 @@ class MainWindow : public QMainWindow {
   FilterBar* filterBar() const { return filterBar_; }
   ClassPanel* classPanel() const { return classPanel_; }
   TagPanel* tagPanel() const { return tagPanel_; }
+  ModelPanel* modelPanel() const { return modelPanel_; }
   QUndoStack* undoStack() const;
 
  private:
@@ -92,6 +95,8 @@ class MainWindow : public QMainWindow {
   void fillRecentMenu();
   void chooseProject(bool create);
   void selectRow(int row);
+  // A model job changed the store: runs, tags, auto boxes or scores are new.
+  void afterJob(const JobOutcome& outcome);
 
   std::unique_ptr<Ui::MainWindow> ui_;
   std::unique_ptr<Project> project_;
@@ -100,6 +105,7 @@ class MainWindow : public QMainWindow {
   FilterBar* filterBar_;
   ClassPanel* classPanel_;
   TagPanel* tagPanel_;
+  ModelPanel* modelPanel_;
   ImageCache* cache_;
   QUndoGroup* undoGroup_;
   QHash<ImageId, QUndoStack*> stacks_;  // one undo history per image, for the session

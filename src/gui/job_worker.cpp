@@ -1,0 +1,135 @@
+// The worker side of model jobs: open the project, call the library, report, catch everything.
+#include "gui/job_worker.h"
+
+#include <QElapsedTimer>
+#include <cmath>
+#include <exception>
+
+#include "gui/qt_convert.h"
+
+namespace quarry::gui {
+namespace {
+
+// What a finished job says in the log, from the library's report.
+QString summaryOf(const detect::TrainResult& r) {
+  return QObject::tr("best epoch %1, VAL mAP@0.5 %2, %3 images/s")
+      .arg(r.bestEpoch)
+      .arg(std::isnan(r.bestMap50) ? QStringLiteral("-") : QString::number(r.bestMap50, 'f', 3))
+      .arg(r.imagesPerSecond, 0, 'f', 1);
+}
+
+QString summaryOf(const detect::AutoLabelReport& r) {
+  return QObject::tr("%1 images, %2 auto boxes, %3 without detections, %4 missing")
+      .arg(r.images)
+      .arg(r.boxes)
+      .arg(r.imagesWithoutDetections)
+      .arg(r.missingImages);
+}
+
+QString summaryOf(const detect::ScoreReport& r) {
+  QString s = QObject::tr("%1 pool images: %2 easy, %3 medium, %4 hard (%5 without detections); %6 VAL images")
+                  .arg(r.poolImages)
+                  .arg(r.perDifficulty[0])
+                  .arg(r.perDifficulty[1])
+                  .arg(r.perDifficulty[2])
+                  .arg(r.withoutDetections)
+                  .arg(r.valImages);
+  if (r.calibration)
+    s += QObject::tr("; Spearman %1, AUROC %2").arg(r.calibration->spearman, 0, 'f', 2).arg(r.calibration->auroc, 0, 'f', 2);
+  return s;
+}
+
+QString summaryOf(const SelectReport& r, const SelectRequest& request) {
+  return QObject::tr("tagged %1 of %2 pool images %3: %4 easy, %5 medium, %6 hard")
+      .arg(r.chosen.size())
+      .arg(r.poolSize)
+      .arg(qs(request.tag))
+      .arg(r.perDifficulty[0])
+      .arg(r.perDifficulty[1])
+      .arg(r.perDifficulty[2]);
+}
+
+QString summaryOf(const EvalResult& r) {
+  return QObject::tr("mAP@0.5 %1, mAP@[.5:.95] %2, efficiency boost %3x")
+      .arg(r.map50, 0, 'f', 3)
+      .arg(r.map50to95, 0, 'f', 3)
+      .arg(r.efficiencyBoost, 0, 'f', 2);
+}
+
+}  // namespace
+
+void JobWorker::run(quint64 job, const JobRequest& request) {
+  QElapsedTimer clock;
+  clock.start();
+  JobOutcome outcome;
+  outcome.job = job;
+  outcome.kind = request.kind;
+  outcome.runName = request.runName();
+  qint64 lastEmit = -kProgressIntervalMs;
+  // One callback for every library job: throttled signals, an ETA, and the cancel check.
+  auto report = [&](std::size_t done, std::size_t total, std::string_view stage) {
+    if (cancelled_.load() == job) return false;
+    const qint64 now = clock.elapsed();
+    if (now - lastEmit >= kProgressIntervalMs || (total > 0 && done >= total)) {
+      lastEmit = now;
+      JobProgress p{job, static_cast<qint64>(done), static_cast<qint64>(total), qs(std::string(stage)), -1};
+      if (total > 0 && done > 0) p.etaSeconds = now / 1000.0 * static_cast<double>(total - done) / static_cast<double>(done);
+      emit progress(p);
+    }
+    return true;
+  };
+  Status status;
+  try {
+    auto opened = Project::open(ss(request.projectDir));
+    if (!opened.ok()) {
+      status = opened.status();
+    } else {
+      Project& project = **opened;
+      switch (request.kind) {
+        case JobKind::kTrain: {
+          auto r = detect::train(project, request.train, [&](const detect::TrainProgress& p) {
+            return report(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.stage);
+          });
+          status = r.status();
+          if (r.ok()) outcome.summary = summaryOf(*r);
+          break;
+        }
+        case JobKind::kAutoLabel: {
+          detect::AutoLabelReport r;
+          status = detect::autoLabel(project, request.autoLabel, &r, report);
+          if (status.ok()) outcome.summary = summaryOf(r);
+          break;
+        }
+        case JobKind::kScore: {
+          detect::ScoreReport r;
+          status = detect::scoreImages(project, request.score, &r, report);
+          if (status.ok()) outcome.summary = summaryOf(r);
+          break;
+        }
+        case JobKind::kSelect: {
+          auto r = selectNextGroundTruth(project, request.select);
+          status = r.status();
+          if (r.ok()) outcome.summary = summaryOf(*r, request.select);
+          break;
+        }
+        case JobKind::kEvaluate: {
+          auto r = detect::evaluateRun(project, request.evaluate, report);
+          status = r.status();
+          if (r.ok()) outcome.summary = summaryOf(*r);
+          break;
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    status = Status::Error(StatusCode::kInternal, std::string("unexpected error: ") + e.what());
+  } catch (...) {
+    status = Status::Error(StatusCode::kInternal, "unexpected error");
+  }
+  outcome.ok = status.ok();
+  outcome.cancelled = status.code() == StatusCode::kCancelled;
+  if (!status.ok()) outcome.summary = outcome.cancelled ? QObject::tr("cancelled") : describe(status);
+  outcome.seconds = clock.elapsed() / 1000.0;
+  emit finished(outcome);
+}
+
+}  // namespace quarry::gui

@@ -1,0 +1,313 @@
+// The Model panel: forms to requests, runner signals to the progress bar and the log.
+#include "gui/model_panel.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+#include "gui/qt_convert.h"
+
+namespace quarry::gui {
+namespace {
+
+std::vector<std::string> splitTags(const QString& text) {
+  std::vector<std::string> out;
+  for (const QString& t : text.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) out.push_back(ss(t));
+  return out;
+}
+
+QString etaText(double seconds) {
+  if (seconds < 0) return {};
+  const int s = static_cast<int>(seconds + 0.5);
+  return s >= 60 ? QObject::tr("ETA %1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0')) : QObject::tr("ETA %1s").arg(s);
+}
+
+}  // namespace
+
+ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent), runner_(new JobRunner(this)) {
+  kind_ = new QComboBox;
+  kind_->setObjectName("jobKind");
+  forms_ = new QStackedWidget;
+  for (JobKind k : {JobKind::kTrain, JobKind::kAutoLabel, JobKind::kScore, JobKind::kSelect, JobKind::kEvaluate})
+    kind_->addItem(k == JobKind::kScore ? tr("Score uncertainty") : k == JobKind::kSelect ? tr("Select next GT") : toString(k),
+                   static_cast<int>(k));
+  forms_->addWidget(buildTrainForm());
+  forms_->addWidget(buildAutoLabelForm());
+  forms_->addWidget(buildScoreForm());
+  forms_->addWidget(buildSelectForm());
+  forms_->addWidget(buildEvaluateForm());
+  connect(kind_, &QComboBox::currentIndexChanged, forms_, &QStackedWidget::setCurrentIndex);
+
+  run_ = new QPushButton(tr("Run"));
+  run_->setObjectName("runJob");
+  cancel_ = new QPushButton(tr("Cancel"));
+  cancel_->setObjectName("cancelJob");
+  cancel_->setEnabled(false);
+  bar_ = new QProgressBar;
+  bar_->setRange(0, 1000);
+  bar_->setValue(0);
+  bar_->setTextVisible(false);
+  stage_ = new QLabel(tr("idle"));
+  stage_->setObjectName("jobStage");
+  log_ = new QListWidget;
+  log_->setObjectName("jobLog");
+  log_->setWordWrap(true);
+  connect(run_, &QPushButton::clicked, this, &ModelPanel::runForm);
+  connect(cancel_, &QPushButton::clicked, this, &ModelPanel::cancel);
+  connect(runner_, &JobRunner::started, this, &ModelPanel::onStarted);
+  connect(runner_, &JobRunner::progress, this, &ModelPanel::onProgress);
+  connect(runner_, &JobRunner::finished, this, &ModelPanel::onFinished);
+  connect(runner_, &JobRunner::logChanged, this, &ModelPanel::fillLog);
+
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(run_);
+  buttons->addWidget(cancel_);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->addWidget(kind_);
+  layout->addWidget(forms_);
+  layout->addLayout(buttons);
+  layout->addWidget(bar_);
+  layout->addWidget(stage_);
+  layout->addWidget(new QLabel(tr("Job log")));
+  layout->addWidget(log_, 1);
+}
+
+QComboBox* ModelPanel::runCombo() {
+  auto* c = new QComboBox;
+  c->setToolTip(tr("The model run the job uses"));
+  runs_.push_back(c);
+  return c;
+}
+
+QWidget* ModelPanel::buildTrainForm() {
+  auto* w = new QWidget;
+  auto* f = new QFormLayout(w);
+  trainRun_ = new QLineEdit("CAL1");
+  trainRun_->setObjectName("trainRun");
+  trainTags_ = new QLineEdit;
+  trainTags_->setPlaceholderText(tr("every GT* tag"));
+  trainVal_ = new QLineEdit("VAL1");
+  preset_ = new QComboBox;
+  preset_->addItems({"tiny", "small", "medium"});
+  preset_->setCurrentText("small");
+  epochs_ = new QSpinBox;
+  epochs_->setRange(1, 10000);
+  epochs_->setValue(40);
+  maxMinutes_ = new QDoubleSpinBox;
+  maxMinutes_->setRange(0, 10000);
+  maxMinutes_->setSpecialValueText(tr("no limit"));
+  maxMinutes_->setSuffix(tr(" min"));
+  f->addRow(tr("Run name"), trainRun_);
+  f->addRow(tr("Training tags"), trainTags_);
+  f->addRow(tr("Validation tag"), trainVal_);
+  f->addRow(tr("Preset"), preset_);
+  f->addRow(tr("Epochs"), epochs_);
+  f->addRow(tr("Time limit"), maxMinutes_);
+  return w;
+}
+
+QWidget* ModelPanel::buildAutoLabelForm() {
+  auto* w = new QWidget;
+  auto* f = new QFormLayout(w);
+  labelThreshold_ = new QDoubleSpinBox;
+  labelThreshold_->setRange(0, 1);
+  labelThreshold_->setSingleStep(0.05);
+  labelThreshold_->setValue(0.25);
+  f->addRow(tr("Run"), runCombo());
+  f->addRow(tr("Score threshold"), labelThreshold_);
+  f->addRow(new QLabel(tr("Labels the images without manual or corrected boxes.")));
+  return w;
+}
+
+QWidget* ModelPanel::buildScoreForm() {
+  auto* w = new QWidget;
+  auto* f = new QFormLayout(w);
+  passes_ = new QSpinBox;
+  passes_->setRange(1, 1000);
+  passes_->setValue(20);
+  scoreVal_ = new QLineEdit("VAL1");
+  f->addRow(tr("Run"), runCombo());
+  f->addRow(tr("Dropout passes (T)"), passes_);
+  f->addRow(tr("Validation tag"), scoreVal_);
+  return w;
+}
+
+QWidget* ModelPanel::buildSelectForm() {
+  auto* w = new QWidget;
+  auto* f = new QFormLayout(w);
+  strategy_ = new QComboBox;
+  for (Strategy s : allStrategies()) strategy_->addItem(qs(toString(s)), static_cast<int>(s));
+  strategy_->setCurrentText(qs(toString(Strategy::kHybrid)));
+  budget_ = new QSpinBox;
+  budget_->setRange(1, 1000000);
+  budget_->setValue(250);
+  selectTag_ = new QLineEdit("GT2");
+  f->addRow(tr("Scored run"), runCombo());
+  f->addRow(tr("Strategy"), strategy_);
+  f->addRow(tr("Budget"), budget_);
+  f->addRow(tr("Tag"), selectTag_);
+  return w;
+}
+
+QWidget* ModelPanel::buildEvaluateForm() {
+  auto* w = new QWidget;
+  auto* f = new QFormLayout(w);
+  evalVal_ = new QLineEdit("VAL1");
+  f->addRow(tr("Run"), runCombo());
+  f->addRow(tr("Validation tag"), evalVal_);
+  return w;
+}
+
+void ModelPanel::setProject(Project* project) {
+  runner_->cancel();
+  project_ = project;
+  reload();
+}
+
+void ModelPanel::reload() {
+  QStringList names;
+  if (project_) {
+    auto runs = project_->runs();
+    if (!runs.ok()) {
+      emit failed(describe(runs.status()));
+      return;
+    }
+    for (const auto& r : *runs) names << qs(r.name);
+  }
+  for (QComboBox* c : runs_) {
+    const QString before = c->currentText();
+    c->clear();
+    c->addItems(names);
+    // Keep the choice; otherwise the newest run, the one a user most likely means.
+    c->setCurrentIndex(names.contains(before) ? names.indexOf(before) : static_cast<int>(names.size()) - 1);
+  }
+  if (!runner_->busy()) trainRun_->setText(nextRunName());
+  run_->setEnabled(project_ != nullptr);
+}
+
+QString ModelPanel::nextRunName() const {
+  // CAL1, CAL2, ...: the first name no run has.
+  for (int n = 1;; ++n) {
+    const QString name = QString("CAL%1").arg(n);
+    bool used = false;
+    for (QComboBox* c : runs_)
+      if (c->findText(name) >= 0) used = true;
+    if (!used) return name;
+  }
+}
+
+void ModelPanel::setKind(JobKind kind) { kind_->setCurrentIndex(kind_->findData(static_cast<int>(kind))); }
+
+JobRequest ModelPanel::requestFromForm() const {
+  JobRequest r;
+  r.kind = static_cast<JobKind>(kind_->currentData().toInt());
+  if (project_) r.projectDir = qs(project_->dir().string());
+  const std::string run = ss(runs_.isEmpty() ? QString() : runs_[forms_->currentIndex() > 0 ? forms_->currentIndex() - 1 : 0]->currentText());
+  switch (r.kind) {
+    case JobKind::kTrain:
+      r.train.runName = ss(trainRun_->text().trimmed());
+      r.train.trainTags = splitTags(trainTags_->text());
+      r.train.valTag = ss(trainVal_->text().trimmed());
+      r.train.preset = ss(preset_->currentText());
+      r.train.epochs = epochs_->value();
+      r.train.maxMinutes = maxMinutes_->value();
+      break;
+    case JobKind::kAutoLabel:
+      r.autoLabel.runName = run;
+      r.autoLabel.scoreThreshold = labelThreshold_->value();
+      break;
+    case JobKind::kScore:
+      r.score.runName = run;
+      r.score.mc.passes = passes_->value();
+      r.score.valTag = ss(scoreVal_->text().trimmed());
+      break;
+    case JobKind::kSelect:
+      r.select.runName = run;
+      r.select.options.strategy = static_cast<Strategy>(strategy_->currentData().toInt());
+      r.select.options.budget = static_cast<std::size_t>(budget_->value());
+      r.select.tag = ss(selectTag_->text().trimmed());
+      r.select.valTag = ss(scoreVal_->text().trimmed());
+      break;
+    case JobKind::kEvaluate:
+      r.evaluate.runName = run;
+      r.evaluate.valTag = ss(evalVal_->text().trimmed());
+      break;
+  }
+  return r;
+}
+
+void ModelPanel::runForm() { startJob(requestFromForm()); }
+
+quint64 ModelPanel::startJob(const JobRequest& request) {
+  if (!project_) return 0;
+  if (request.runName().isEmpty()) {
+    emit failed(tr("%1: choose a model run first (train one, or pick it in the list)").arg(toString(request.kind)));
+    return 0;
+  }
+  return runner_->start(request);
+}
+
+void ModelPanel::cancel() { runner_->cancel(); }
+
+void ModelPanel::onStarted(quint64, const QString& description) {
+  setRunning(true);
+  bar_->setRange(0, 0);  // busy until the first progress says how much there is
+  stage_->setText(description);
+}
+
+void ModelPanel::onProgress(const JobProgress& p) {
+  if (p.total > 0) {
+    bar_->setRange(0, 1000);
+    bar_->setValue(static_cast<int>(1000 * p.done / p.total));
+  }
+  QString text = p.stage;
+  if (p.total > 0) text += QString("  %1/%2").arg(p.done).arg(p.total);
+  const QString eta = etaText(p.etaSeconds);
+  if (!eta.isEmpty()) text += "  " + eta;
+  stage_->setText(text);
+}
+
+void ModelPanel::onFinished(const JobOutcome& outcome) {
+  setRunning(false);
+  bar_->setRange(0, 1000);
+  bar_->setValue(outcome.ok ? 1000 : 0);
+  lastSummary_ = outcome.summary;
+  stage_->setText(QString("%1 %2: %3").arg(toString(outcome.kind), outcome.runName, outcome.summary));
+  if (outcome.ok) {
+    reload();
+    emit storeChanged(outcome);
+  } else if (!outcome.cancelled) {
+    emit failed(QString("%1 %2: %3").arg(toString(outcome.kind), outcome.runName, outcome.summary));
+  }
+}
+
+void ModelPanel::fillLog() {
+  log_->clear();
+  // Newest first: the job a user is waiting for is on top.
+  const auto& entries = runner_->log();
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    QString line = it->description + "\n  " + it->outcome;
+    if (it->finished && it->seconds > 0) line += tr(" (%1 s)").arg(it->seconds, 0, 'f', 1);
+    auto* item = new QListWidgetItem(line);
+    if (it->finished && !it->ok) item->setForeground(QColor("#b03030"));
+    log_->addItem(item);
+  }
+}
+
+void ModelPanel::setRunning(bool running) {
+  run_->setEnabled(!running && project_);
+  cancel_->setEnabled(running);
+}
+
+}  // namespace quarry::gui
