@@ -1,8 +1,12 @@
 // A scored image's components as JSON in the store (image_scores.components): what the GUI's
-// tooltips show and what the strategies rank by, without running the model again.
+// tooltips show and what the strategies rank by, without running the model again; and the
+// canvas's per-box view of it (box_uncertainty.h).
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "quarry/box_uncertainty.h"
 #include "quarry/uncertainty.h"
 
 namespace quarry {
@@ -70,6 +74,42 @@ Result<ImageUncertainty> parseComponentsJson(const std::string& text, ImageId im
     return Status::BadInput(where + e.what());
   }
   return out;
+}
+
+}  // namespace quarry
+
+namespace quarry {
+
+double BoxUncertainty::spreadPixels() const {
+  return detection[Component::kBoxVariance] * std::sqrt(std::max(0.0, detection.w * detection.h));
+}
+
+Result<std::vector<BoxUncertainty>> boxUncertainties(const ImageScore& score) {
+  auto parsed = parseComponentsJson(score.componentsJson, score.image);
+  if (!parsed.ok()) return parsed.status();
+  const nlohmann::json j = nlohmann::json::parse(score.componentsJson, nullptr, false);
+  const auto dets = j.value("detections", nlohmann::json::array());
+  std::vector<BoxUncertainty> out;
+  for (std::size_t i = 0; i < parsed->detections.size(); ++i) {
+    BoxUncertainty b;
+    b.detection = parsed->detections[i];
+    if (i < dets.size() && dets[i].contains("combined") && dets[i]["combined"].is_number())
+      b.combined = dets[i]["combined"].get<double>();
+    out.push_back(b);
+  }
+  return out;
+}
+
+std::string describe(const BoxUncertainty& b) {
+  char line[96];
+  std::snprintf(line, sizeof line, "uncertainty %.2f (combined z-score), confidence %.2f", b.combined,
+                b.detection.score);
+  std::string text = line;
+  for (int c = 0; c < kComponentCount; ++c) {
+    std::snprintf(line, sizeof line, "\n  %s %.3g", toString(static_cast<Component>(c)), b.detection.components[c]);
+    text += line;
+  }
+  return text;
 }
 
 }  // namespace quarry

@@ -1,12 +1,15 @@
 // quarry-gui: the annotation workbench. `quarry-gui [PROJECT_DIR]` opens a project;
-// `--screenshot FILE.png [--select IMAGE]` renders the window to a PNG and exits (it works
-// offscreen: QT_QPA_PLATFORM=offscreen).
+// `--screenshot FILE.png [--select IMAGE] [--run NAME] [--runs A,B --tab N]` renders the window
+// (or, with --runs, the Runs view) to a PNG and exits (it works offscreen: QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTabWidget>
 #include <QTimer>
 #include <cstdio>
 
+#include "gui/filter_bar.h"
 #include "gui/main_window.h"
+#include "gui/runs_view.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -22,7 +25,10 @@ int main(int argc, char** argv) {
   QCommandLineOption screenshot("screenshot", "render the window to FILE.png and exit", "FILE");
   QCommandLineOption select("select", "image to show (stored path, file name or id)", "IMAGE");
   QCommandLineOption size("size", "window size for --screenshot, WIDTHxHEIGHT", "SIZE", "1400x860");
-  parser.addOptions({screenshot, select, size});
+  QCommandLineOption run("run", "show this model run's difficulty in the list", "NAME");
+  QCommandLineOption runs("runs", "with --screenshot: render the Runs view with these runs (one or two)", "A,B");
+  QCommandLineOption tab("tab", "with --runs: the Runs view's tab to show (0-4)", "N", "0");
+  parser.addOptions({screenshot, select, size, run, runs, tab});
   parser.process(app);
 
   quarry::gui::MainWindow window;
@@ -33,6 +39,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "quarry-gui: %s\n", qPrintable(window.lastError()));
       return 1;
     }
+  }
+  if (parser.isSet(run) && !window.filterBar()->setRun(parser.value(run))) {
+    std::fprintf(stderr, "quarry-gui: no model run '%s' in the project\n", qPrintable(parser.value(run)));
+    if (shooting) return 1;
   }
   if (parser.isSet(select) && !window.selectImageByName(parser.value(select))) {
     std::fprintf(stderr, "quarry-gui: no image '%s' in the project\n", qPrintable(parser.value(select)));
@@ -45,9 +55,20 @@ int main(int argc, char** argv) {
   const QStringList wh = parser.value(size).split('x');
   window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1400, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 860);
   window.show();
+  QWidget* shot = &window;
+  if (parser.isSet(runs)) {
+    quarry::gui::RunsView* view = window.runsView();
+    if (!view->selectRuns(parser.value(runs).split(','))) {
+      std::fprintf(stderr, "quarry-gui: no model run among '%s'\n", qPrintable(parser.value(runs)));
+      return 1;
+    }
+    view->tabs()->setCurrentIndex(parser.value(tab).toInt());
+    view->show();
+    shot = view;
+  }
   // Let layouts, the list's first page and the thumbnails settle before the picture.
   QTimer::singleShot(600, [&] {
-    const bool saved = window.grab().save(parser.value(screenshot));
+    const bool saved = shot->grab().save(parser.value(screenshot));
     if (!saved) std::fprintf(stderr, "quarry-gui: cannot write %s\n", qPrintable(parser.value(screenshot)));
     app.exit(saved ? 0 : 1);
   });

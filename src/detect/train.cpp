@@ -220,6 +220,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   result.trainSeconds = trainSeconds;
   result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
+  metrics["train_images"] = n;
   metrics["train_seconds"] = result.trainSeconds;
   metrics["train_images_per_second"] = result.imagesPerSecond;
 

@@ -12,6 +12,7 @@
 #include <cmath>
 
 #include "gui/canvas_state.h"
+#include "gui/uncertainty_item.h"
 
 namespace quarry::gui {
 
@@ -120,6 +121,28 @@ void Canvas::setBoxes(const std::vector<quarry::Box>& boxes) {
   kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
   applySelection(std::move(kept));
 }
+
+void Canvas::setUncertainty(const std::vector<UncertaintyMark>& marks) {
+  State& s = *state_;
+  for (QGraphicsItem* item : s.marks) delete item;
+  s.marks.clear();
+  for (const UncertaintyMark& m : marks) {
+    auto* item = new UncertaintyItem(m);
+    item->setZValue(0.5);  // above the image, under the boxes
+    item->setVisible(s.marksShown);
+    s.scene->addItem(item);
+    s.marks.push_back(item);
+  }
+}
+
+void Canvas::setShowUncertainty(bool on) {
+  state_->marksShown = on;
+  for (QGraphicsItem* item : state_->marks) item->setVisible(on);
+}
+
+bool Canvas::showUncertainty() const { return state_->marksShown; }
+
+int Canvas::uncertaintyMarkCount() const { return static_cast<int>(state_->marks.size()); }
 
 void Canvas::setDrawMode(bool on) {
   if (on == drawMode_) return;

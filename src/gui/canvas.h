@@ -22,6 +22,15 @@ namespace quarry::gui {
 
 class BoxItem;
 
+// One scored detection as the canvas shows it with uncertainty on: its box, a colour from how
+// uncertain it is, the spread of its Monte-Carlo boxes, and a tooltip listing the components.
+struct UncertaintyMark {
+  QRectF box;          // image pixels
+  double combined = 0; // z-score units: <= 0 green, 1 yellow, >= 2 red
+  double spread = 0;   // pixels the Monte-Carlo boxes' sides spread (one standard deviation)
+  QString tooltip;
+};
+
 class Canvas : public QGraphicsView {
   Q_OBJECT
 
@@ -37,6 +46,12 @@ class Canvas : public QGraphicsView {
   // Replaces the boxes shown; the selection is kept for boxes whose ids remain.
   void setBoxes(const std::vector<quarry::Box>& boxes);
   const std::vector<quarry::Box>& boxes() const { return boxes_; }
+  // The current image's uncertainty marks (replacing the earlier ones); shown while
+  // showUncertainty() is on. setImage() with a new image does not clear them: the owner sets both.
+  void setUncertainty(const std::vector<UncertaintyMark>& marks);
+  void setShowUncertainty(bool on);
+  bool showUncertainty() const;
+  int uncertaintyMarkCount() const;  // marks set, shown or not
 
   void setDrawMode(bool on);
   bool drawMode() const { return drawMode_; }

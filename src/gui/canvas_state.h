@@ -52,6 +52,8 @@ struct Canvas::State {
   QSize imageSize;
   std::unordered_map<ClassId, std::pair<QString, QColor>> classes;
   std::vector<BoxItem*> items;   // items[i] shows boxes_[i]
+  std::vector<QGraphicsItem*> marks;  // uncertainty marks, drawn under the boxes, never hit-tested
+  bool marksShown = false;
   std::vector<BoxId> selection;  // sorted
   bool fitted = false;           // refit on resize until the annotator zooms
   bool spaceHeld = false;

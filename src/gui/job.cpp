@@ -9,8 +9,8 @@
 namespace quarry::gui {
 namespace {
 
-QString tagsText(const std::vector<std::string>& tags) {
-  if (tags.empty()) return QObject::tr("every GT*");
+QString tagsText(const std::vector<std::string>& tags, const QString& none = QObject::tr("every GT*")) {
+  if (tags.empty()) return none;
   QStringList out;
   for (const auto& t : tags) out << qs(t);
   return out.join(',');
@@ -25,6 +25,7 @@ QString toString(JobKind kind) {
     case JobKind::kScore: return QObject::tr("Score");
     case JobKind::kSelect: return QObject::tr("Select");
     case JobKind::kEvaluate: return QObject::tr("Evaluate");
+    case JobKind::kExport: return QObject::tr("Export");
   }
   return {};
 }
@@ -36,6 +37,7 @@ QString JobRequest::runName() const {
     case JobKind::kScore: return qs(score.runName);
     case JobKind::kSelect: return qs(select.runName);
     case JobKind::kEvaluate: return qs(evaluate.runName);
+    case JobKind::kExport: return qs(toString(exportFormat));
   }
   return {};
 }
@@ -65,6 +67,10 @@ QString JobRequest::describe() const {
                         .arg(select.options.budget)
                         .arg(qs(select.tag));
     case JobKind::kEvaluate: return head + QObject::tr(" (on %1)").arg(qs(evaluate.valTag));
+    case JobKind::kExport:
+      return head + QObject::tr(" to %1 (train %2, val %3%4)")
+                        .arg(exportDir, tagsText(exportOptions.trainTags, QObject::tr("-")), tagsText(exportOptions.valTags, QObject::tr("-")),
+                             exportOptions.onlyReviewed ? QObject::tr(", reviewed only") : QString());
   }
   return head;
 }

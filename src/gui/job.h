@@ -1,4 +1,4 @@
-// A model job the GUI runs off its thread (train, auto-label, score, select, evaluate): the
+// A long job the GUI runs off its thread (train, auto-label, score, select, evaluate, export): the
 // kind, the library's own option struct for it, and what the job reports back. Plain values,
 // copied between threads through queued signals. The GUI holds no job logic: JobWorker calls the
 // same quarry_detect / quarry_core functions as the CLI.
@@ -9,12 +9,13 @@
 
 #include "quarry/detect/detector.h"
 #include "quarry/detect/scoring.h"
+#include "quarry/formats.h"
 #include "quarry/select.h"
 
 namespace quarry::gui {
 
-enum class JobKind { kTrain, kAutoLabel, kScore, kSelect, kEvaluate };
-QString toString(JobKind kind);  // "Train", "Auto-label", "Score", "Select", "Evaluate"
+enum class JobKind { kTrain, kAutoLabel, kScore, kSelect, kEvaluate, kExport };
+QString toString(JobKind kind);  // "Train", "Auto-label", "Score", "Select", "Evaluate", "Export"
 
 struct JobRequest {
   JobKind kind = JobKind::kTrain;
@@ -25,6 +26,9 @@ struct JobRequest {
   detect::ScoreOptions score;
   SelectRequest select;
   detect::EvaluateRunOptions evaluate;
+  Format exportFormat = Format::kCoco;
+  QString exportDir;
+  ExportOptions exportOptions;
 
   // One line for the job log: the kind and the parameters that matter, e.g.
   // "Train CAL1 (preset tiny, tags every GT*, VAL VAL1, 40 epochs)".

@@ -49,6 +49,12 @@ QString summaryOf(const SelectReport& r, const SelectRequest& request) {
       .arg(r.perDifficulty[2]);
 }
 
+QString summaryOf(const ExportReport& r, const QString& dir) {
+  QString s = QObject::tr("wrote %1 images and %2 boxes to %3").arg(r.images).arg(r.boxes).arg(dir);
+  if (!r.missingImages.empty()) s += QObject::tr(" (%1 image files missing: labels written)").arg(r.missingImages.size());
+  return s;
+}
+
 QString summaryOf(const EvalResult& r) {
   return QObject::tr("mAP@0.5 %1, mAP@[.5:.95] %2, efficiency boost %3x")
       .arg(r.map50, 0, 'f', 3)
@@ -116,6 +122,12 @@ void JobWorker::run(quint64 job, const JobRequest& request) {
           auto r = detect::evaluateRun(project, request.evaluate, report);
           status = r.status();
           if (r.ok()) outcome.summary = summaryOf(*r);
+          break;
+        }
+        case JobKind::kExport: {
+          ExportReport r;
+          status = exportDataset(project, request.exportFormat, ss(request.exportDir), request.exportOptions, &r, report);
+          if (status.ok()) outcome.summary = summaryOf(r, request.exportDir);
           break;
         }
       }

@@ -26,7 +26,9 @@
 #include "gui/model_panel.h"
 #endif
 #include "gui/qt_convert.h"
+#include "gui/runs_view.h"
 #include "gui/tag_panel.h"
+#include "quarry/box_uncertainty.h"
 #include "ui_main_window.h"
 
 namespace quarry::gui {
@@ -140,6 +142,7 @@ bool MainWindow::openProject(const QString& dir) {
 #ifdef QUARRY_HAVE_DETECT
   modelPanel_->setProject(project_.get());
 #endif
+  if (runsView_) runsView_->setProject(project_.get());
   filterBar_->setProject(project_.get());
   canvas_->setClasses(classPanel_->classes());
   onFilterChanged();
@@ -165,6 +168,7 @@ void MainWindow::onFilterChanged() {
     if (runs.ok() && !runs->empty()) request.difficultyRun = runs->back().id;
   }
   model_->setRequest(request);
+  reloadUncertainty();
   const int row = current_ ? model_->rowOf(current_) : -1;
   if (row >= 0) selectRow(row);
   updateStatus();
@@ -178,11 +182,24 @@ void MainWindow::afterJob(const JobOutcome& outcome) {
   // Scores are what the list's bars show: show the run just scored.
   if (outcome.kind != JobKind::kScore || !filterBar_->setRun(outcome.runName)) onFilterChanged();
   model_->refresh();
-  if (current_) reloadBoxes();
+  if (current_) {
+    reloadBoxes();
+    reloadUncertainty();
+  }
+  if (runsView_) runsView_->reload();
   statusBar()->showMessage(QString("%1 %2: %3").arg(toString(outcome.kind), outcome.runName, outcome.summary), 10000);
   updateStatus();
 }
 #endif
+
+RunsView* MainWindow::runsView() {
+  if (!runsView_) {
+    runsView_ = new RunsView(this);
+    connect(runsView_, &RunsView::failed, this, &MainWindow::fail);
+    runsView_->setProject(project_.get());
+  }
+  return runsView_;
+}
 
 void MainWindow::selectRow(int row) {
   if (!model_ || row < 0 || row >= model_->rowCount()) return;
@@ -231,6 +248,7 @@ void MainWindow::showImage(ImageId id) {
   canvas_->setImage(image);
   if (image.isNull()) fail(tr("Image missing or unreadable: %1").arg(error));
   reloadBoxes();
+  reloadUncertainty();
   if (!stacks_.contains(id)) {
     auto* stack = new QUndoStack(undoGroup_);
     stacks_.insert(id, stack);
@@ -247,6 +265,24 @@ void MainWindow::reloadBoxes() {
     return;
   }
   canvas_->setBoxes(*boxes);
+}
+
+void MainWindow::reloadUncertainty() {
+  std::vector<UncertaintyMark> marks;
+  const auto run = model_ ? model_->request().difficultyRun : std::nullopt;
+  if (project_ && run && current_) {
+    auto score = project_->score(*run, current_);
+    if (!score.ok()) return fail(describe(score.status()));
+    if (*score) {
+      auto boxes = boxUncertainties(**score);
+      if (!boxes.ok()) return fail(describe(boxes.status()));
+      for (const BoxUncertainty& b : *boxes) {
+        const auto& d = b.detection;
+        marks.push_back({QRectF(d.x, d.y, d.w, d.h), b.combined, b.spreadPixels(), qs(describe(b))});
+      }
+    }
+  }
+  canvas_->setUncertainty(marks);
 }
 
 void MainWindow::prefetchNeighbours() {

@@ -9,6 +9,7 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -34,6 +35,7 @@ class ImageCache;
 class ImageListModel;
 struct JobOutcome;
 class ModelPanel;
+class RunsView;
 class TagPanel;
 
 class MainWindow : public QMainWindow {
@@ -62,6 +64,14 @@ class MainWindow : public QMainWindow {
   void nextToReview();
   void toggleReviewed();
   void acceptImage();
+  // Marks reviewed every image of the list's filter that the shown run rated easy and that has
+  // only auto boxes, after confirm() agrees to a question naming how many images and boxes.
+  // Returns how many it marked.
+  int acceptEasyImages();
+  // Asks the user yes or no; a message box unless replaced (tests, scripts).
+  void setConfirm(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+  // The Runs view (created on first use), showing this project.
+  RunsView* runsView();
   void copyBoxes();
   void pasteBoxes();
   void deleteBoxes(const std::vector<BoxId>& ids);
@@ -82,6 +92,8 @@ class MainWindow : public QMainWindow {
   void buildActions();
   void showImage(ImageId id);
   void reloadBoxes();
+  // The shown run's uncertainty marks for the current image.
+  void reloadUncertainty();
   void afterEdit(const Status& st);
   void pushEdits(std::vector<BoxEdit> edits, const QString& text);
   void onBoxDrawn(const QRectF& rect);
@@ -116,6 +128,8 @@ class MainWindow : public QMainWindow {
   std::vector<Box> clipboard_;
   QString lastError_;
   bool errorDialogs_ = true;
+  std::function<bool(const QString&)> confirm_;
+  RunsView* runsView_ = nullptr;
   bool syncingSelection_ = false;
 };
 

@@ -18,7 +18,12 @@
 #include "gui/help_dialog.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
+#ifdef QUARRY_HAVE_DETECT
+#include "gui/export_dialog.h"
+#endif
 #include "gui/qt_convert.h"
+#include "gui/runs_view.h"
+#include "quarry/accept.h"
 #include "ui_main_window.h"
 
 namespace quarry::gui {
@@ -39,6 +44,15 @@ void MainWindow::buildActions() {
   action(project, tr("&New project..."), {QKeySequence::New}, [this] { chooseProject(true); });
   recentMenu_ = project->addMenu(tr("Open &recent"));
   fillRecentMenu();
+#ifdef QUARRY_HAVE_DETECT
+  project->addSeparator();
+  action(project, tr("&Export data set..."), {QKeySequence("Ctrl+E")}, [this] {
+    if (!project_) return;
+    auto* dialog = new ExportDialog(project_.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+  });
+#endif
   project->addSeparator();
   action(project, tr("&Quit"), {QKeySequence::Quit}, [this] { close(); });
 
@@ -65,10 +79,21 @@ void MainWindow::buildActions() {
   action(image, tr("Mark &reviewed"), {QKeySequence(Qt::Key_Space)}, [this] { toggleReviewed(); });
   action(image, tr("&Accept auto boxes"), {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
          [this] { acceptImage(); });
+  image->addAction(tr("Accept auto boxes on all &easy images..."), this, [this] { acceptEasyImages(); });
 
   QMenu* view = ui_->menuView;
   action(view, tr("&Fit image"), {QKeySequence("F")}, [this] { canvas_->fitToWindow(); });
   action(view, tr("&Actual size"), {QKeySequence("Ctrl+1")}, [this] { canvas_->zoomActualSize(); });
+  auto* uncertainty = action(view, tr("Show &uncertainty"), {QKeySequence("U")},
+                             [this](bool on) { canvas_->setShowUncertainty(on); });
+  uncertainty->setCheckable(true);
+  uncertainty->setToolTip(tr("Colour each scored detection by how unsure the model is (green to red), with the "
+                             "spread of its Monte-Carlo boxes dotted around it; hover for the components"));
+  view->addSeparator();
+  action(view, tr("Model &runs..."), {QKeySequence("Ctrl+R")}, [this] {
+    runsView()->show();
+    runsView()->raise();
+  });
 
   action(ui_->menuHelp, tr("&Keyboard and mouse"), {QKeySequence::HelpContents}, [this] {
     HelpDialog(this).exec();
@@ -190,6 +215,35 @@ void MainWindow::toggleReviewed() {
   if (!st.ok()) return fail(describe(st));
   model_->refresh();
   updateStatus();
+}
+
+int MainWindow::acceptEasyImages() {
+  if (!project_ || !model_) return 0;
+  const auto run = model_->request().difficultyRun;
+  if (!run) {
+    fail(tr("Accept easy images: choose the model run whose difficulty to trust (the filter's run)."));
+    return 0;
+  }
+  auto plan = planAcceptEasy(*project_, model_->request().filter, *run);
+  if (!plan.ok()) {
+    fail(describe(plan.status()));
+    return 0;
+  }
+  if (plan->images.empty()) {
+    statusBar()->showMessage(tr("No easy image with auto boxes waits for review in this list."), 5000);
+    return 0;
+  }
+  const QString question = tr("Accept the %1 auto box(es) on %2 easy image(s) of the list as they are, and mark "
+                              "these images reviewed?")
+                               .arg(plan->autoBoxes)
+                               .arg(plan->images.size());
+  const bool yes = confirm_ ? confirm_(question)
+                            : QMessageBox::question(this, tr("Accept easy images"), question) == QMessageBox::Yes;
+  if (!yes) return 0;
+  if (Status st = acceptImages(*project_, *plan); !st.ok()) fail(describe(st));
+  model_->refresh();
+  updateStatus();
+  return static_cast<int>(plan->images.size());
 }
 
 void MainWindow::acceptImage() {

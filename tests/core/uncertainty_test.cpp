@@ -1,6 +1,7 @@
 // Uncertainty to difficulty: z-scores, combination, aggregation, thresholds fitted on VAL errors,
 // the calibration figures, and the stored JSON, on hand-built cases whose answers are known.
 #include "quarry/uncertainty.h"
+#include "quarry/box_uncertainty.h"
 
 #include <gtest/gtest.h>
 
@@ -168,6 +169,43 @@ TEST(Uncertainty, ComponentNamesRoundTrip) {
   for (int c = 0; c < kComponentCount; ++c)
     EXPECT_EQ(parseComponent(toString(static_cast<Component>(c))), static_cast<Component>(c));
   EXPECT_FALSE(parseComponent("confidence").has_value());
+}
+
+}  // namespace
+}  // namespace quarry
+
+namespace quarry {
+namespace {
+
+TEST(BoxUncertainty, TheCanvasReadsEachDetectionWithItsCombinedScoreAndSpread) {
+  ImageUncertainty u;
+  u.image = 7;
+  DetectionUncertainty d;
+  d.cls = 2;
+  d.x = 10;
+  d.y = 20;
+  d.w = 30;
+  d.h = 40;
+  d.score = 0.6;
+  d[Component::kBoxVariance] = 0.1;
+  d[Component::kBald] = 0.25;
+  u.detections = {d};
+  Normalization n;  // identity: z = raw value
+  CombineOptions o;
+  const ImageScore s{1, 7, 0.5, Difficulty::kMedium, 1, componentsJson(u, n, o)};
+  const auto boxes = boxUncertainties(s);
+  ASSERT_TRUE(boxes.ok()) << boxes.status().message();
+  ASSERT_EQ(boxes->size(), 1u);
+  const BoxUncertainty& b = (*boxes)[0];
+  EXPECT_DOUBLE_EQ(b.detection.x, 10);
+  EXPECT_NEAR(b.combined, detectionScore(d, n, o), 1e-4);
+  EXPECT_NEAR(b.spreadPixels(), 0.1 * std::sqrt(30.0 * 40.0), 1e-3);
+  const std::string text = describe(b);
+  EXPECT_NE(text.find("bald 0.25"), std::string::npos) << text;
+  EXPECT_NE(text.find("confidence 0.60"), std::string::npos) << text;
+
+  const ImageScore broken{1, 7, 0.5, Difficulty::kMedium, 1, "[1, 2"};
+  EXPECT_EQ(boxUncertainties(broken).status().code(), StatusCode::kBadInput);
 }
 
 }  // namespace

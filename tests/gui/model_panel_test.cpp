@@ -13,8 +13,7 @@
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
 #include "gui/model_panel.h"
-#include "quarry/demo.h"
-#include "quarry/split.h"
+#include "loop_project.h"
 
 using namespace quarry;
 using namespace quarry::gui;
@@ -68,24 +67,8 @@ class ModelPanelTest : public QObject {
 void ModelPanelTest::init() {
   tmp = std::make_unique<QTemporaryDir>();
   dir = tmp->path() + "/demo";
-  DemoOptions options;
-  options.images = 40;
-  options.width = options.height = 96;
-  options.seed = 8;
-  QVERIFY(createDemoProject(dir.toStdString(), options, true, nullptr).ok());
-  {
-    // VAL1 and GT1 keep their truth; the rest becomes an unlabelled pool.
-    auto p = std::move(Project::open(dir.toStdString())).value();
-    SplitOptions split;
-    split.val = {10, 0};
-    split.gt = {16, 0};
-    QVERIFY(splitImages(*p, split).ok());
-    ImageQuery rest;
-    rest.noTags = {"VAL1", "GT1"};
-    pool = *p->findImages(rest);
-    for (const Box& b : *p->boxesOfImages(pool)) QVERIFY(p->removeBox(b.id).ok());
-    for (ImageId id : pool) QVERIFY(p->setImageStatus(id, ImageStatus::kUnlabeled).ok());
-  }
+  pool = test::makeLoopProject(dir);
+  QVERIFY(!pool.empty());
   window = std::make_unique<MainWindow>();
   window->setErrorDialogs(false);
   window->resize(1300, 800);
@@ -103,6 +86,7 @@ JobRequest ModelPanelTest::trainRequest(const QString& run, long steps) const {
   r.train.preset = "tiny";
   r.train.batchSize = 8;
   r.train.maxSteps = steps;
+  r.train.patience = 100000;  // a few steps per epoch: early stopping would end it at once
   r.train.epochs = 100000;
   r.train.warmupSteps = 5;
   r.train.learningRate = 4e-3;

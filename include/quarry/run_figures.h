@@ -1,0 +1,82 @@
+// What a model run's stored metrics say, as values for views and reports: the VAL figures (per
+// class and overall), the training curve, the scoring's thresholds; two runs side by side; the
+// histogram of a run's image scores; and the learning curves of an experiment's results.json.
+// Pure functions on the values the store and the report files hold; call them from any thread.
+//
+//   auto a = runFigures(run);                 // Result<RunFigures>
+//   RunDifference d = compareRuns(*a, *b);    // b minus a, classes matched by name
+#pragma once
+
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "quarry/status.h"
+#include "quarry/types.h"
+
+namespace quarry {
+
+constexpr double kNoFigure = std::numeric_limits<double>::quiet_NaN();  // nothing to measure
+
+struct ClassFigures {
+  std::string name;
+  int groundTruth = 0, truePositives = 0, falsePositives = 0, falseNegatives = 0;
+  double precision = kNoFigure, recall = kNoFigure, ap50 = kNoFigure, ap50to95 = kNoFigure;
+};
+
+struct EpochFigures {
+  int epoch = 0;
+  double loss = kNoFigure, valMap50 = kNoFigure, seconds = 0;
+};
+
+struct RunFigures {
+  std::string name, trainedOn;      // trainedOn: the training tags, e.g. "GT1,GT2"
+  std::string preset;
+  int trainImages = 0;              // 0 when the run predates the figure
+  double trainSeconds = 0;
+  bool evaluated = false;           // has VAL figures
+  int valImages = 0;
+  double map50 = kNoFigure, map50to95 = kNoFigure, efficiencyBoost = kNoFigure;
+  std::vector<ClassFigures> perClass;
+  std::vector<EpochFigures> curve;
+  bool scored = false;              // quarry score ran with this run
+  double mediumThreshold = kNoFigure, hardThreshold = kNoFigure;
+  std::string thresholdSource;      // "val" or "pool-quantiles"
+  double spearman = kNoFigure, auroc = kNoFigure;  // the scoring's calibration on VAL
+};
+
+// Reads the run's params and metrics JSON; kBadInput naming the run when they do not parse.
+// Missing parts (never evaluated, never scored) are left at their defaults.
+Result<RunFigures> runFigures(const ModelRun& run);
+
+struct ClassDifference {
+  std::string name;
+  double precision = kNoFigure, recall = kNoFigure, ap50 = kNoFigure;  // b - a
+};
+struct RunDifference {
+  double map50 = kNoFigure, map50to95 = kNoFigure, efficiencyBoost = kNoFigure;
+  std::vector<ClassDifference> perClass;  // the classes of either run, in a's order then b's
+};
+RunDifference compareRuns(const RunFigures& a, const RunFigures& b);
+
+struct Histogram {
+  double lo = 0, hi = 0;     // the range the bins cover
+  std::vector<int> counts;   // equal-width bins; empty for no values
+  double binWidth() const { return counts.empty() ? 0 : (hi - lo) / static_cast<double>(counts.size()); }
+};
+// `bins` (>= 1) equal bins from the smallest to the largest finite value; NaNs are left out.
+Histogram histogram(const std::vector<double>& values, int bins);
+
+struct CurvePoint {
+  double labelled = 0, map50 = kNoFigure, spread = 0;  // means over seeds; spread: sample sd (0 for one seed)
+};
+struct ArmCurve {
+  std::string arm;                 // a strategy, or "control"; each starts at CAL1 (round 0)
+  std::vector<CurvePoint> points;  // by round
+};
+// The learning curves of a `quarry experiment` report (reports/NAME/results.json); kNotFound or
+// kBadInput naming the file.
+Result<std::vector<ArmCurve>> readExperimentCurves(const std::filesystem::path& resultsJson);
+
+}  // namespace quarry

@@ -1,0 +1,157 @@
+// The export dialog: a form to an ExportOptions, run as a job, the outcome shown.
+#include "gui/export_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "gui/job_runner.h"
+#include "gui/qt_convert.h"
+
+namespace quarry::gui {
+namespace {
+
+std::vector<std::string> tagList(const QString& text) {
+  std::vector<std::string> out;
+  for (const QString& t : text.split(QRegularExpression("[,\\s]+"), Qt::SkipEmptyParts)) out.push_back(ss(t));
+  return out;
+}
+
+}  // namespace
+
+ExportDialog::ExportDialog(Project* project, QWidget* parent)
+    : QDialog(parent), project_(project), runner_(new JobRunner(this)) {
+  setWindowTitle(tr("Export a data set"));
+  format_ = new QComboBox;
+  format_->setObjectName("exportFormat");
+  format_->addItem(tr("COCO (annotations.json)"), static_cast<int>(Format::kCoco));
+  format_->addItem(tr("Pascal VOC (one XML per image)"), static_cast<int>(Format::kVoc));
+  format_->addItem(tr("YOLO (one TXT per image, classes.txt)"), static_cast<int>(Format::kYolo));
+  format_->addItem(tr("Ultralytics-ready (data.yaml, images/ and labels/ train and val)"),
+                   static_cast<int>(Format::kUltralytics));
+  dir_ = new QLineEdit(project ? qs((project->dir() / "exports" / "dataset").string()) : QString());
+  auto* browse = new QToolButton;
+  browse->setText("...");
+  connect(browse, &QToolButton::clicked, this, [this] {
+    const QString d = QFileDialog::getExistingDirectory(this, tr("Export to"), dir_->text());
+    if (!d.isEmpty()) dir_->setText(d);
+  });
+  auto* dirRow = new QHBoxLayout;
+  dirRow->addWidget(dir_, 1);
+  dirRow->addWidget(browse);
+  train_ = new QLineEdit("GT1,GT2");
+  train_->setToolTip(tr("Tags whose images form the train set, comma-separated"));
+  val_ = new QLineEdit("VAL1");
+  val_->setToolTip(tr("Tags whose images form the val set (empty: one set of every image)"));
+  reviewed_ = new QCheckBox(tr("Only reviewed images"));
+  copy_ = new QComboBox;
+  copy_->addItem(tr("copy the images"), static_cast<int>(ImageCopy::kCopy));
+  copy_->addItem(tr("hard-link the images"), static_cast<int>(ImageCopy::kHardLink));
+  copy_->addItem(tr("labels only"), static_cast<int>(ImageCopy::kNone));
+  classes_ = new QListWidget;
+  classes_->setObjectName("classOrder");
+  classes_->setToolTip(tr("The frozen class order: YOLO index = position, COCO category id = position + 1"));
+  if (project)
+    if (auto cls = project->classes(); cls.ok())
+      for (std::size_t i = 0; i < cls->size(); ++i)
+        classes_->addItem(QString("%1  %2").arg(i).arg(qs((*cls)[i].name)));
+  classes_->setMaximumHeight(120);
+  bar_ = new QProgressBar;
+  bar_->setRange(0, 1000);
+  bar_->setValue(0);
+  result_ = new QLabel;
+  result_->setObjectName("exportResult");
+  result_->setWordWrap(true);
+  result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  export_ = new QPushButton(tr("Export"));
+  cancel_ = new QPushButton(tr("Cancel export"));
+  cancel_->setEnabled(false);
+  auto* close = new QPushButton(tr("Close"));
+  connect(export_, &QPushButton::clicked, this, &ExportDialog::startExport);
+  connect(cancel_, &QPushButton::clicked, runner_, &JobRunner::cancel);
+  connect(close, &QPushButton::clicked, this, &QDialog::reject);
+  connect(runner_, &JobRunner::progress, this, [this](const JobProgress& p) {
+    if (p.total > 0) bar_->setValue(static_cast<int>(1000 * p.done / p.total));
+  });
+  connect(runner_, &JobRunner::finished, this, &ExportDialog::onFinished);
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Format"), format_);
+  form->addRow(tr("Folder"), dirRow);
+  form->addRow(tr("Train tags"), train_);
+  form->addRow(tr("Val tags"), val_);
+  form->addRow(QString(), reviewed_);
+  form->addRow(tr("Images"), copy_);
+  form->addRow(tr("Class order"), classes_);
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch();
+  buttons->addWidget(export_);
+  buttons->addWidget(cancel_);
+  buttons->addWidget(close);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(bar_);
+  layout->addWidget(result_);
+  layout->addLayout(buttons);
+  resize(620, 480);
+}
+
+void ExportDialog::setFormat(Format format) { format_->setCurrentIndex(format_->findData(static_cast<int>(format))); }
+void ExportDialog::setTags(const QString& train, const QString& val) {
+  train_->setText(train);
+  val_->setText(val);
+}
+void ExportDialog::setOutputDir(const QString& dir) { dir_->setText(dir); }
+void ExportDialog::setOnlyReviewed(bool on) { reviewed_->setChecked(on); }
+
+JobRequest ExportDialog::request() const {
+  JobRequest r;
+  r.kind = JobKind::kExport;
+  if (project_) r.projectDir = qs(project_->dir().string());
+  r.exportFormat = static_cast<Format>(format_->currentData().toInt());
+  r.exportDir = dir_->text().trimmed();
+  r.exportOptions.trainTags = tagList(train_->text());
+  r.exportOptions.valTags = tagList(val_->text());
+  // Without a val set, the train tags (if any) choose the images of the one set.
+  if (r.exportOptions.valTags.empty()) {
+    r.exportOptions.images.anyTags = r.exportOptions.trainTags;
+    r.exportOptions.trainTags.clear();
+  }
+  r.exportOptions.onlyReviewed = reviewed_->isChecked();
+  r.exportOptions.imageCopy = static_cast<ImageCopy>(copy_->currentData().toInt());
+  return r;
+}
+
+quint64 ExportDialog::startExport() {
+  const JobRequest r = request();
+  if (r.exportDir.isEmpty()) {
+    result_->setText(tr("Choose a folder to export to."));
+    return 0;
+  }
+  result_->setText(tr("Exporting..."));
+  export_->setEnabled(false);
+  cancel_->setEnabled(true);
+  bar_->setValue(0);
+  return runner_->start(r);
+}
+
+void ExportDialog::onFinished(const JobOutcome& outcome) {
+  export_->setEnabled(true);
+  cancel_->setEnabled(false);
+  bar_->setValue(outcome.ok ? 1000 : 0);
+  result_->setText(outcome.ok ? outcome.summary : tr("Not exported: %1").arg(outcome.summary));
+  emit exported(outcome);
+}
+
+}  // namespace quarry::gui

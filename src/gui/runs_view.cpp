@@ -1,0 +1,451 @@
+// The Runs view: the run list, the figures table and the charts, all from quarry/run_figures.h.
+#include "gui/runs_view.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QSplitter>
+#include <QStackedBarSeries>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <cmath>
+
+#include "gui/qt_convert.h"
+
+namespace quarry::gui {
+namespace {
+
+const QColor kFirst("#1f77b4"), kSecond("#d62728");
+
+QString figure(double v, int decimals = 3, bool sign = false) {
+  if (!std::isfinite(v)) return QStringLiteral("-");
+  return (sign && v > 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', decimals);
+}
+
+QTableWidgetItem* cell(const QString& text, bool number = true) {
+  auto* item = new QTableWidgetItem(text);
+  if (number) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+  return item;
+}
+
+// Hands `chart` to `view`, deleting the chart it showed before.
+void showChart(QChartView* view, QChart* chart) {
+  QChart* old = view->chart();
+  chart->legend()->setAlignment(Qt::AlignBottom);
+  view->setChart(chart);
+  delete old;
+}
+
+QValueAxis* axis(QChart* chart, Qt::Alignment where, const QString& title) {
+  auto* a = new QValueAxis;
+  a->setTitleText(title);
+  chart->addAxis(a, where);
+  return a;
+}
+
+}  // namespace
+
+RunsView::RunsView(QWidget* parent) : QDialog(parent) {
+  setWindowTitle(tr("Model runs"));
+  setObjectName("runsView");
+  runs_ = new QTableWidget(0, 7);
+  runs_->setObjectName("runsTable");
+  runs_->setHorizontalHeaderLabels({tr("Run"), tr("Trained on"), tr("Train images"), tr("mAP@0.5"), tr("mAP@[.5:.95]"),
+                                    tr("Boost"), tr("Created")});
+  runs_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  runs_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  runs_->verticalHeader()->hide();
+  runs_->horizontalHeader()->setStretchLastSection(true);
+  runs_->setToolTip(tr("Choose one run, or two (Ctrl+click) to compare them"));
+  connect(runs_, &QTableWidget::itemSelectionChanged, this, &RunsView::showSelection);
+
+  summary_ = new QLabel;
+  summary_->setObjectName("runsSummary");
+  summary_->setWordWrap(true);
+  figures_ = new QTableWidget;
+  figures_->setObjectName("figuresTable");
+  figures_->verticalHeader()->hide();
+  auto makeChart = [](const char* name) {
+    auto* v = new QChartView(new QChart);
+    v->setObjectName(name);
+    v->setRenderHint(QPainter::Antialiasing);
+    return v;
+  };
+  curve_ = makeChart("curveChart");
+  classes_ = makeChart("classChart");
+  difficulty_ = makeChart("difficultyChart");
+  experiment_ = makeChart("experimentChart");
+  reports_ = new QComboBox;
+  reports_->setObjectName("experimentReports");
+  connect(reports_, &QComboBox::currentIndexChanged, this, [this] { showExperiment(reports_->currentData().toString()); });
+  auto* experimentPage = new QWidget;
+  auto* el = new QVBoxLayout(experimentPage);
+  el->addWidget(reports_);
+  el->addWidget(experiment_, 1);
+
+  tabs_ = new QTabWidget;
+  tabs_->addTab(figures_, tr("Per class"));
+  tabs_->addTab(curve_, tr("Training curve"));
+  tabs_->addTab(classes_, tr("Precision / recall"));
+  tabs_->addTab(difficulty_, tr("Difficulty scores"));
+  tabs_->addTab(experimentPage, tr("Experiments"));
+  auto* right = new QWidget;
+  auto* rl = new QVBoxLayout(right);
+  rl->setContentsMargins(0, 0, 0, 0);
+  rl->addWidget(summary_);
+  rl->addWidget(tabs_, 1);
+  auto* split = new QSplitter(Qt::Vertical);
+  split->addWidget(runs_);
+  split->addWidget(right);
+  split->setStretchFactor(1, 3);
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(split);
+  resize(1000, 720);
+}
+
+void RunsView::setProject(Project* project) {
+  project_ = project;
+  reload();
+}
+
+void RunsView::reload() {
+  const QStringList before = selectedRuns();
+  all_.clear();
+  runs_->setRowCount(0);
+  if (project_) {
+    auto runs = project_->runs();
+    if (!runs.ok()) {
+      emit failed(describe(runs.status()));
+      return;
+    }
+    all_ = *runs;
+  }
+  const QSignalBlocker block(runs_);
+  runs_->setRowCount(static_cast<int>(all_.size()));
+  for (int row = 0; row < static_cast<int>(all_.size()); ++row) {
+    const ModelRun& run = all_[static_cast<std::size_t>(row)];
+    auto f = runFigures(run);
+    if (!f.ok()) emit failed(describe(f.status()));
+    const RunFigures r = f.ok() ? *f : RunFigures{};
+    runs_->setItem(row, 0, cell(qs(run.name), false));
+    runs_->setItem(row, 1, cell(qs(run.trainedOn.empty() ? "every GT*" : run.trainedOn), false));
+    runs_->setItem(row, 2, cell(r.trainImages > 0 ? QString::number(r.trainImages) : "-"));
+    runs_->setItem(row, 3, cell(figure(r.map50)));
+    runs_->setItem(row, 4, cell(figure(r.map50to95)));
+    runs_->setItem(row, 5, cell(std::isfinite(r.efficiencyBoost) ? figure(r.efficiencyBoost, 2) + "x" : "-"));
+    runs_->setItem(row, 6, cell(QDateTime::fromSecsSinceEpoch(run.createdAt).toString("yyyy-MM-dd hh:mm"), false));
+  }
+  runs_->resizeColumnsToContents();
+  fillExperiments();
+  if (!selectRuns(before) && !all_.empty()) selectRuns({qs(all_.back().name)});
+  showSelection();
+}
+
+bool RunsView::selectRuns(const QStringList& names) {
+  if (names.isEmpty()) return false;
+  QList<int> rows;
+  for (const QString& name : names.mid(0, 2)) {
+    int found = -1;
+    for (int row = 0; row < runs_->rowCount(); ++row)
+      if (runs_->item(row, 0)->text() == name) found = row;
+    if (found < 0) return false;
+    rows << found;
+  }
+  {
+    const QSignalBlocker block(runs_);
+    runs_->clearSelection();
+    for (int row : rows)
+      for (int col = 0; col < runs_->columnCount(); ++col) runs_->item(row, col)->setSelected(true);
+  }
+  showSelection();
+  return true;
+}
+
+QStringList RunsView::selectedRuns() const {
+  QStringList out;
+  for (int row = 0; row < runs_->rowCount(); ++row)
+    if (runs_->item(row, 0) && runs_->item(row, 0)->isSelected()) out << runs_->item(row, 0)->text();
+  return out.mid(0, 2);
+}
+
+void RunsView::showSelection() {
+  std::vector<RunFigures> chosen;
+  for (const QString& name : selectedRuns())
+    for (const ModelRun& run : all_)
+      if (qs(run.name) == name) {
+        auto f = runFigures(run);
+        if (f.ok()) chosen.push_back(*f);
+      }
+  QString text;
+  if (chosen.empty()) {
+    text = all_.empty() ? tr("No model runs yet: train one from the Model panel.") : tr("Choose a run.");
+  } else {
+    for (const RunFigures& r : chosen)
+      text += tr("<b>%1</b> (%2, trained on %3, %4 images): mAP@0.5 %5, mAP@[.5:.95] %6, efficiency boost %7x on %8 VAL images<br>")
+                  .arg(qs(r.name), qs(r.preset.empty() ? "?" : r.preset), qs(r.trainedOn.empty() ? "every GT*" : r.trainedOn))
+                  .arg(r.trainImages)
+                  .arg(figure(r.map50), figure(r.map50to95), figure(r.efficiencyBoost, 2))
+                  .arg(r.valImages);
+    if (chosen.size() == 2) {
+      const RunDifference d = compareRuns(chosen[0], chosen[1]);
+      text += tr("%1 minus %2: mAP@0.5 %3, mAP@[.5:.95] %4, boost %5")
+                  .arg(qs(chosen[1].name), qs(chosen[0].name), figure(d.map50, 3, true), figure(d.map50to95, 3, true),
+                       figure(d.efficiencyBoost, 2, true));
+    }
+  }
+  summary_->setText(text);
+  fillFigures(chosen);
+  fillCurve(chosen);
+  fillClasses(chosen);
+  fillDifficulty(chosen);
+}
+
+void RunsView::fillFigures(const std::vector<RunFigures>& runs) {
+  figures_->clear();
+  QStringList header{tr("Class"), tr("GT")};
+  for (const auto& r : runs) header << qs(r.name) + " P" << qs(r.name) + " R" << qs(r.name) + " AP50";
+  if (runs.size() == 2) header << tr("Δ P") << tr("Δ R") << tr("Δ AP50");
+  figures_->setColumnCount(static_cast<int>(header.size()));
+  figures_->setHorizontalHeaderLabels(header);
+  if (runs.empty()) {
+    figures_->setRowCount(0);
+    return;
+  }
+  const RunDifference d = runs.size() == 2 ? compareRuns(runs[0], runs[1]) : compareRuns(runs[0], runs[0]);
+  figures_->setRowCount(static_cast<int>(d.perClass.size()));
+  for (int row = 0; row < static_cast<int>(d.perClass.size()); ++row) {
+    const std::string& name = d.perClass[static_cast<std::size_t>(row)].name;
+    figures_->setItem(row, 0, cell(qs(name), false));
+    int col = 2, gt = 0;
+    for (const auto& r : runs) {
+      const ClassFigures* c = nullptr;
+      for (const auto& x : r.perClass)
+        if (x.name == name) c = &x;
+      figures_->setItem(row, col++, cell(c ? figure(c->precision, 2) : "-"));
+      figures_->setItem(row, col++, cell(c ? figure(c->recall, 2) : "-"));
+      figures_->setItem(row, col++, cell(c ? figure(c->ap50, 3) : "-"));
+      if (c) gt = c->groundTruth;
+    }
+    figures_->setItem(row, 1, cell(QString::number(gt)));
+    if (runs.size() == 2) {
+      const ClassDifference& c = d.perClass[static_cast<std::size_t>(row)];
+      for (double v : {c.precision, c.recall, c.ap50}) {
+        auto* item = cell(figure(v, v == c.ap50 ? 3 : 2, true));
+        if (std::isfinite(v) && v != 0) item->setForeground(v > 0 ? QColor("#207020") : QColor("#b03030"));
+        figures_->setItem(row, col++, item);
+      }
+    }
+  }
+  figures_->resizeColumnsToContents();
+}
+
+void RunsView::fillCurve(const std::vector<RunFigures>& runs) {
+  auto* chart = new QChart;
+  chart->setTitle(tr("Training: loss and VAL mAP@0.5 per epoch"));
+  auto* x = axis(chart, Qt::AlignBottom, tr("epoch"));
+  auto* loss = axis(chart, Qt::AlignLeft, tr("loss"));
+  auto* map = axis(chart, Qt::AlignRight, tr("VAL mAP@0.5"));
+  map->setRange(0, 1);
+  double maxEpoch = 1, maxLoss = 0.1;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const QColor colour = i == 0 ? kFirst : kSecond;
+    auto* l = new QLineSeries;
+    l->setName(tr("%1 loss").arg(qs(runs[i].name)));
+    l->setColor(colour.lighter(140));
+    auto* m = new QLineSeries;
+    m->setName(tr("%1 VAL mAP@0.5").arg(qs(runs[i].name)));
+    m->setColor(colour);
+    for (const auto& e : runs[i].curve) {
+      if (std::isfinite(e.loss)) {
+        l->append(e.epoch, e.loss);
+        maxLoss = std::max(maxLoss, e.loss);
+      }
+      if (std::isfinite(e.valMap50)) m->append(e.epoch, e.valMap50);
+      maxEpoch = std::max(maxEpoch, static_cast<double>(e.epoch));
+    }
+    chart->addSeries(l);
+    chart->addSeries(m);
+    l->attachAxis(x);
+    l->attachAxis(loss);
+    m->attachAxis(x);
+    m->attachAxis(map);
+  }
+  x->setRange(0, maxEpoch);
+  loss->setRange(0, maxLoss * 1.05);
+  showChart(curve_, chart);
+}
+
+void RunsView::fillClasses(const std::vector<RunFigures>& runs) {
+  auto* chart = new QChart;
+  chart->setTitle(tr("Per-class precision and recall on VAL"));
+  auto* series = new QBarSeries;
+  QStringList names;
+  if (!runs.empty())
+    for (const auto& c : compareRuns(runs[0], runs.size() == 2 ? runs[1] : runs[0]).perClass) names << qs(c.name);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    auto* p = new QBarSet(tr("%1 precision").arg(qs(runs[i].name)));
+    auto* r = new QBarSet(tr("%1 recall").arg(qs(runs[i].name)));
+    p->setColor((i == 0 ? kFirst : kSecond).lighter(150));
+    r->setColor(i == 0 ? kFirst : kSecond);
+    for (const QString& name : names) {
+      double pv = 0, rv = 0;  // a class without a figure shows no bar
+      for (const auto& c : runs[i].perClass)
+        if (qs(c.name) == name) {
+          pv = std::isfinite(c.precision) ? c.precision : 0;
+          rv = std::isfinite(c.recall) ? c.recall : 0;
+        }
+      *p << pv;
+      *r << rv;
+    }
+    series->append(p);
+    series->append(r);
+  }
+  chart->addSeries(series);
+  auto* categories = new QBarCategoryAxis;
+  categories->append(names);
+  chart->addAxis(categories, Qt::AlignBottom);
+  series->attachAxis(categories);
+  auto* y = axis(chart, Qt::AlignLeft, tr("precision / recall"));
+  y->setRange(0, 1);
+  series->attachAxis(y);
+  showChart(classes_, chart);
+}
+
+void RunsView::fillDifficulty(const std::vector<RunFigures>& runs) {
+  auto* chart = new QChart;
+  if (runs.empty() || !project_) {
+    showChart(difficulty_, chart);
+    return;
+  }
+  const RunFigures& r = runs.back();  // the run compared against, or the only one
+  std::vector<double> scores;
+  for (const ModelRun& run : all_)
+    if (run.name == r.name) {
+      auto s = project_->scores(run.id);
+      if (!s.ok()) emit failed(describe(s.status()));
+      else
+        for (const ImageScore& x : *s) scores.push_back(x.score);
+    }
+  if (scores.empty()) {
+    chart->setTitle(tr("%1 has not scored any image yet (Model panel: Score uncertainty)").arg(qs(r.name)));
+    showChart(difficulty_, chart);
+    return;
+  }
+  chart->setTitle(tr("%1: difficulty scores of %2 images; medium from %3, hard from %4 (%5)")
+                      .arg(qs(r.name))
+                      .arg(scores.size())
+                      .arg(figure(r.mediumThreshold, 2), figure(r.hardThreshold, 2), qs(r.thresholdSource)));
+  const Histogram h = histogram(scores, 30);
+  // One stacked set per bar colour, so the thresholds show as where green turns yellow and red.
+  auto* easy = new QBarSet(tr("easy"));
+  auto* medium = new QBarSet(tr("medium"));
+  auto* hard = new QBarSet(tr("hard"));
+  easy->setColor(QColor("#2ca02c"));
+  medium->setColor(QColor("#e0b000"));
+  hard->setColor(QColor("#d62728"));
+  QStringList labels;
+  for (std::size_t b = 0; b < h.counts.size(); ++b) {
+    const double centre = h.lo + (static_cast<double>(b) + 0.5) * h.binWidth();
+    const int n = h.counts[b];
+    const int band = centre >= r.hardThreshold ? 2 : centre >= r.mediumThreshold ? 1 : 0;
+    *easy << (band == 0 ? n : 0);
+    *medium << (band == 1 ? n : 0);
+    *hard << (band == 2 ? n : 0);
+    labels << QString::number(centre, 'f', 2);
+  }
+  auto* series = new QStackedBarSeries;
+  series->setBarWidth(1.0);
+  series->append(easy);
+  series->append(medium);
+  series->append(hard);
+  chart->addSeries(series);
+  auto* categories = new QBarCategoryAxis;
+  categories->append(labels);
+  categories->setLabelsAngle(-90);
+  chart->addAxis(categories, Qt::AlignBottom);
+  series->attachAxis(categories);
+  auto* y = axis(chart, Qt::AlignLeft, tr("images"));
+  series->attachAxis(y);
+  showChart(difficulty_, chart);
+}
+
+void RunsView::fillExperiments() {
+  const QString before = reports_->currentText();
+  const QSignalBlocker block(reports_);
+  reports_->clear();
+  if (project_) {
+    const QDir dir(qs((project_->dir() / "reports").string()));
+    for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+      if (QFileInfo::exists(dir.filePath(name + "/results.json")))
+        reports_->addItem(name, dir.filePath(name + "/results.json"));
+  }
+  if (reports_->count() == 0) reports_->addItem(tr("no experiment reports (quarry experiment writes them)"), QString());
+  const int at = reports_->findText(before);
+  reports_->setCurrentIndex(at >= 0 ? at : 0);
+  showExperiment(reports_->currentData().toString());
+}
+
+void RunsView::showExperiment(const QString& resultsJson) {
+  auto* chart = new QChart;
+  if (resultsJson.isEmpty()) {
+    showChart(experiment_, chart);
+    return;
+  }
+  auto curves = readExperimentCurves(ss(resultsJson));
+  if (!curves.ok()) {
+    chart->setTitle(describe(curves.status()));
+    showChart(experiment_, chart);
+    return;
+  }
+  chart->setTitle(tr("Learning curves on VAL (mean over seeds)"));
+  auto* x = axis(chart, Qt::AlignBottom, tr("labelled images"));
+  auto* y = axis(chart, Qt::AlignLeft, tr("mAP@0.5"));
+  double lo = 1e18, hi = 0, top = 0.05;
+  const QColor palette[] = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#9467bd")};
+  int colour = 0;
+  for (const ArmCurve& c : *curves) {
+    auto* line = new QLineSeries;
+    line->setName(qs(c.arm));
+    auto* dots = new QScatterSeries;
+    dots->setMarkerSize(7);
+    const QColor col = c.arm == "control" ? QColor("#7f7f7f") : palette[colour++ % 4];
+    line->setColor(col);
+    dots->setColor(col);
+    for (const CurvePoint& p : c.points) {
+      if (!std::isfinite(p.map50)) continue;
+      line->append(p.labelled, p.map50);
+      dots->append(p.labelled, p.map50);
+      lo = std::min(lo, p.labelled);
+      hi = std::max(hi, p.labelled);
+      top = std::max(top, p.map50 + p.spread);
+    }
+    chart->addSeries(line);
+    chart->addSeries(dots);
+    for (auto* s : {static_cast<QXYSeries*>(line), static_cast<QXYSeries*>(dots)}) {
+      s->attachAxis(x);
+      s->attachAxis(y);
+    }
+    chart->legend()->markers(dots).first()->setVisible(false);
+  }
+  if (hi > lo) x->setRange(lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05);
+  y->setRange(0, std::min(1.0, top * 1.1));
+  showChart(experiment_, chart);
+}
+
+}  // namespace quarry::gui

@@ -1,0 +1,175 @@
+// Model runs' stored JSON to figures, runs compared, score histograms, experiment curves.
+#include "quarry/run_figures.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "quarry/stats.h"
+
+namespace quarry {
+namespace {
+
+using nlohmann::json;
+
+// A number where the JSON has one; null (NaN or infinity when written) and absent read as NaN.
+double number(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<double>() : kNoFigure;
+}
+
+int integer(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<int>() : 0;
+}
+
+std::string text(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const ClassFigures* findClass(const RunFigures& r, const std::string& name) {
+  for (const auto& c : r.perClass)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+Result<RunFigures> runFigures(const ModelRun& run) {
+  const json params = json::parse(run.paramsJson, nullptr, false);
+  const json metrics = json::parse(run.metricsJson, nullptr, false);
+  if (params.is_discarded() || metrics.is_discarded() || !metrics.is_object())
+    return Status::BadInput("run " + run.name + ": its stored parameters or metrics are not JSON");
+  RunFigures r;
+  r.name = run.name;
+  r.trainedOn = run.trainedOn;
+  if (params.is_object()) r.preset = text(params, "preset");
+  r.trainImages = integer(metrics, "train_images");
+  r.trainSeconds = std::isfinite(number(metrics, "train_seconds")) ? number(metrics, "train_seconds") : 0;
+  if (auto curve = metrics.find("curve"); curve != metrics.end() && curve->is_array())
+    for (const auto& e : *curve)
+      if (e.is_object())
+        r.curve.push_back({integer(e, "epoch"), number(e, "loss"), number(e, "val_map50"),
+                           std::isfinite(number(e, "seconds")) ? number(e, "seconds") : 0});
+  if (auto val = metrics.find("val"); val != metrics.end() && val->is_object()) {
+    r.evaluated = true;
+    r.valImages = integer(*val, "images");
+    r.map50 = number(*val, "map50");
+    r.map50to95 = number(*val, "map50_95");
+    r.efficiencyBoost = number(*val, "efficiency_boost");
+    if (auto classes = val->find("per_class"); classes != val->end() && classes->is_array())
+      for (const auto& c : *classes) {
+        if (!c.is_object()) continue;
+        ClassFigures f;
+        f.name = text(c, "class");
+        f.groundTruth = integer(c, "ground_truth");
+        f.truePositives = integer(c, "true_positives");
+        f.falsePositives = integer(c, "false_positives");
+        f.falseNegatives = integer(c, "false_negatives");
+        f.precision = number(c, "precision");
+        f.recall = number(c, "recall");
+        f.ap50 = number(c, "ap50");
+        f.ap50to95 = number(c, "ap50_95");
+        r.perClass.push_back(f);
+      }
+  }
+  if (auto scoring = metrics.find("scoring"); scoring != metrics.end() && scoring->is_object()) {
+    r.scored = true;
+    if (auto t = scoring->find("thresholds"); t != scoring->end() && t->is_object()) {
+      r.mediumThreshold = number(*t, "medium");
+      r.hardThreshold = number(*t, "hard");
+      r.thresholdSource = text(*t, "source");
+    }
+    if (auto c = scoring->find("calibration"); c != scoring->end() && c->is_object()) {
+      r.spearman = number(*c, "spearman");
+      r.auroc = number(*c, "auroc");
+    }
+  }
+  return r;
+}
+
+RunDifference compareRuns(const RunFigures& a, const RunFigures& b) {
+  RunDifference d;
+  d.map50 = b.map50 - a.map50;
+  d.map50to95 = b.map50to95 - a.map50to95;
+  d.efficiencyBoost = b.efficiencyBoost - a.efficiencyBoost;
+  std::vector<std::string> names;
+  for (const auto& c : a.perClass) names.push_back(c.name);
+  for (const auto& c : b.perClass)
+    if (std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
+  for (const auto& name : names) {
+    ClassDifference c;
+    c.name = name;
+    const ClassFigures* x = findClass(a, name);
+    const ClassFigures* y = findClass(b, name);
+    if (x && y) {  // a class only one run knows has no difference
+      c.precision = y->precision - x->precision;
+      c.recall = y->recall - x->recall;
+      c.ap50 = y->ap50 - x->ap50;
+    }
+    d.perClass.push_back(c);
+  }
+  return d;
+}
+
+Histogram histogram(const std::vector<double>& values, int bins) {
+  Histogram h;
+  std::vector<double> finite;
+  for (double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
+  if (finite.empty() || bins < 1) return h;
+  const auto [lo, hi] = std::minmax_element(finite.begin(), finite.end());
+  h.lo = *lo;
+  h.hi = *hi > *lo ? *hi : *lo + 1;  // one value: one bin of width 1
+  h.counts.assign(static_cast<std::size_t>(bins), 0);
+  for (double v : finite) {
+    auto bin = static_cast<std::size_t>((v - h.lo) / (h.hi - h.lo) * bins);
+    ++h.counts[std::min(bin, h.counts.size() - 1)];  // the largest value closes the last bin
+  }
+  return h;
+}
+
+Result<std::vector<ArmCurve>> readExperimentCurves(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return Status::NotFound(file.string() + ": no experiment results");
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("models") || !j["models"].is_array())
+    return Status::BadInput(file.string() + ": not the results.json of a quarry experiment");
+  // (arm, round) -> per seed (labelled, mAP@0.5)
+  std::map<std::pair<std::string, int>, std::vector<std::pair<double, double>>> byRound;
+  std::vector<std::string> arms;
+  for (const auto& m : j["models"]) {
+    if (!m.is_object() || !m.contains("val")) continue;
+    const std::string arm = text(m, "arm");
+    const int round = integer(m, "round");
+    byRound[{arm, round}].push_back({static_cast<double>(integer(m, "labelled")), number(m["val"], "map50")});
+    if (arm != "CAL1" && std::find(arms.begin(), arms.end(), arm) == arms.end()) arms.push_back(arm);
+  }
+  auto point = [](const std::vector<std::pair<double, double>>& seeds) {
+    std::vector<double> n, map;
+    for (const auto& [labelled, m] : seeds) {
+      n.push_back(labelled);
+      map.push_back(m);
+    }
+    const double sd = stats::stddev(map);
+    return CurvePoint{stats::mean(n), stats::mean(map), std::isfinite(sd) ? sd : 0.0};
+  };
+  std::vector<ArmCurve> out;
+  for (const auto& arm : arms) {
+    ArmCurve c;
+    c.arm = arm;
+    if (auto it = byRound.find({"CAL1", 0}); it != byRound.end()) c.points.push_back(point(it->second));
+    for (int round = 1;; ++round) {
+      auto it = byRound.find({arm, round});
+      if (it == byRound.end()) break;
+      c.points.push_back(point(it->second));
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace quarry
