@@ -1,5 +1,5 @@
 // quarry-gui: the annotation workbench. `quarry-gui [PROJECT_DIR]` opens a project;
-// `--screenshot FILE.png [--select IMAGE] [--run NAME] [--runs A,B --tab N]` renders the window
+// `--screenshot FILE.png [--select IMAGE] [--run NAME] [--uncertainty] [--runs A,B --tab N]` renders the window
 // (or, with --runs, the Runs view) to a PNG and exits (it works offscreen: QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
 #include <QCommandLineParser>
@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "gui/canvas.h"
 #include "gui/filter_bar.h"
 #include "gui/main_window.h"
 #include "gui/runs_view.h"
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   QCommandLineOption run("run", "show this model run's difficulty in the list", "NAME");
   QCommandLineOption runs("runs", "with --screenshot: render the Runs view with these runs (one or two)", "A,B");
   QCommandLineOption tab("tab", "with --runs: the Runs view's tab to show (0-4)", "N", "0");
-  parser.addOptions({screenshot, select, size, run, runs, tab});
+  QCommandLineOption uncertainty("uncertainty", "show the run's uncertainty on the canvas (as the U key does)");
+  parser.addOptions({screenshot, select, size, run, runs, tab, uncertainty});
   parser.process(app);
 
   quarry::gui::MainWindow window;
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "quarry-gui: no image '%s' in the project\n", qPrintable(parser.value(select)));
     if (shooting) return 1;
   }
+  if (parser.isSet(uncertainty)) window.canvas()->setShowUncertainty(true);
   if (!shooting) {
     window.show();
     return app.exec();

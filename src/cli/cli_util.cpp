@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "cli/cli_common.h"
+#include "quarry/query_text.h"
 
 namespace quarry::cli {
 
@@ -23,19 +24,7 @@ std::string formatSeconds(double s) {
 }
 
 Status resolveQuery(const Project& project, const std::string& text, ImageQuery* query) {
-  ParsedQuery parsed;
-  std::string error;
-  if (!parseImageQuery(text, &parsed, &error)) return Status::InvalidArgument(error);
-  *query = parsed.query;
-  if (!parsed.runName.empty()) {
-    auto run = project.findRun(parsed.runName);
-    if (!run.ok()) return run.status();
-    if (!*run) return Status::InvalidArgument("no model run named '" + parsed.runName + "'");
-    query->scoreRun = (*run)->id;
-  } else if (!query->difficulties.empty()) {
-    return Status::InvalidArgument("difficulty: needs run:NAME, the model run whose scores to use");
-  }
-  return Status::Ok();
+  return resolveImageQuery(project, text, query);
 }
 
 }  // namespace quarry::cli

@@ -15,6 +15,7 @@
 #include "gui/box_commands.h"
 #include "gui/canvas.h"
 #include "gui/class_panel.h"
+#include "gui/filter_bar.h"
 #include "gui/help_dialog.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
@@ -23,6 +24,8 @@
 #endif
 #include "gui/qt_convert.h"
 #include "gui/runs_view.h"
+#include "gui/split_dialog.h"
+#include "gui/tag_panel.h"
 #include "quarry/accept.h"
 #include "ui_main_window.h"
 
@@ -44,8 +47,19 @@ void MainWindow::buildActions() {
   action(project, tr("&New project..."), {QKeySequence::New}, [this] { chooseProject(true); });
   recentMenu_ = project->addMenu(tr("Open &recent"));
   fillRecentMenu();
-#ifdef QUARRY_HAVE_DETECT
   project->addSeparator();
+  action(project, tr("&Split into VAL and GT..."), {}, [this] {
+    if (!project_) return;
+    auto* dialog = new SplitDialog(project_.get(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SplitDialog::tagsChanged, this, [this] {
+      filterBar_->reload();
+      tagPanel_->reload();
+      model_->refresh();
+    });
+    dialog->open();
+  });
+#ifdef QUARRY_HAVE_DETECT
   action(project, tr("&Export data set..."), {QKeySequence("Ctrl+E")}, [this] {
     if (!project_) return;
     auto* dialog = new ExportDialog(project_.get(), this);

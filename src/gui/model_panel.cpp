@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "gui/qt_convert.h"
+#include "quarry/query_text.h"
 
 namespace quarry::gui {
 namespace {
@@ -124,9 +125,13 @@ QWidget* ModelPanel::buildAutoLabelForm() {
   labelThreshold_->setRange(0, 1);
   labelThreshold_->setSingleStep(0.05);
   labelThreshold_->setValue(0.25);
+  labelWhere_ = new QLineEdit;
+  labelWhere_->setObjectName("autoLabelWhere");
+  labelWhere_->setPlaceholderText(tr("images without manual or corrected boxes"));
+  labelWhere_->setToolTip(tr("Which images, as a query: e.g. tag:POOL, or difficulty:hard run:CAL1"));
   f->addRow(tr("Run"), runCombo());
   f->addRow(tr("Score threshold"), labelThreshold_);
-  f->addRow(new QLabel(tr("Labels the images without manual or corrected boxes.")));
+  f->addRow(tr("Images"), labelWhere_);
   return w;
 }
 
@@ -137,8 +142,13 @@ QWidget* ModelPanel::buildScoreForm() {
   passes_->setRange(1, 1000);
   passes_->setValue(20);
   scoreVal_ = new QLineEdit("VAL1");
+  combine_ = new QComboBox;
+  combine_->addItem(tr("weighted sum of z-scores (hybrid)"), static_cast<int>(CombineOptions::Mode::kWeightedSum));
+  combine_->addItem(tr("largest z-score"), static_cast<int>(CombineOptions::Mode::kMax));
+  combine_->setToolTip(tr("How an image's uncertainty components become one score"));
   f->addRow(tr("Run"), runCombo());
   f->addRow(tr("Dropout passes (T)"), passes_);
+  f->addRow(tr("Components"), combine_);
   f->addRow(tr("Validation tag"), scoreVal_);
   return w;
 }
@@ -211,6 +221,14 @@ void ModelPanel::setKind(JobKind kind) { kind_->setCurrentIndex(kind_->findData(
 
 JobRequest ModelPanel::requestFromForm() const {
   JobRequest r;
+  QString ignored;
+  requestFromForm(&r, &ignored);
+  return r;
+}
+
+bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
+  JobRequest& r = *out;
+  r = JobRequest{};
   r.kind = static_cast<JobKind>(kind_->currentData().toInt());
   if (project_) r.projectDir = qs(project_->dir().string());
   const std::string run = ss(runs_.isEmpty() ? QString() : runs_[forms_->currentIndex() > 0 ? forms_->currentIndex() - 1 : 0]->currentText());
@@ -226,9 +244,18 @@ JobRequest ModelPanel::requestFromForm() const {
     case JobKind::kAutoLabel:
       r.autoLabel.runName = run;
       r.autoLabel.scoreThreshold = labelThreshold_->value();
+      if (!labelWhere_->text().trimmed().isEmpty() && project_) {
+        Status st = resolveImageQuery(*project_, ss(labelWhere_->text().trimmed()), &r.autoLabel.images);
+        if (!st.ok()) {
+          *error = tr("Auto-label images: %1").arg(describe(st));
+          return false;
+        }
+        r.autoLabel.useDefaultQuery = false;
+      }
       break;
     case JobKind::kScore:
       r.score.runName = run;
+      r.score.combine.mode = static_cast<CombineOptions::Mode>(combine_->currentData().toInt());
       r.score.mc.passes = passes_->value();
       r.score.valTag = ss(scoreVal_->text().trimmed());
       break;
@@ -243,11 +270,18 @@ JobRequest ModelPanel::requestFromForm() const {
       r.evaluate.runName = run;
       r.evaluate.valTag = ss(evalVal_->text().trimmed());
       break;
+    case JobKind::kExport:
+      break;  // the export dialog's
   }
-  return r;
+  return true;
 }
 
-void ModelPanel::runForm() { startJob(requestFromForm()); }
+void ModelPanel::runForm() {
+  JobRequest r;
+  QString error;
+  if (requestFromForm(&r, &error)) startJob(r);
+  else emit failed(error);
+}
 
 quint64 ModelPanel::startJob(const JobRequest& request) {
   if (!project_) return 0;

@@ -39,8 +39,10 @@ class ModelPanel : public QWidget {
   void reload();
 
   // The form's job as a request (for the kind shown), and starting it; tests set the form or
-  // start requests of their own.
-  JobRequest requestFromForm() const;
+  // start requests of their own. False (with the reason in *error) when a field does not make
+  // sense, e.g. a query that does not parse.
+  bool requestFromForm(JobRequest* out, QString* error) const;
+  JobRequest requestFromForm() const;  // the same, ignoring such fields
   quint64 startJob(const JobRequest& request);
   void setKind(JobKind kind);
   JobRunner* runner() const { return runner_; }
@@ -83,6 +85,8 @@ class ModelPanel : public QWidget {
   // Auto-label, Score, Select, Evaluate: the run each uses
   QVector<QComboBox*> runs_;
   QDoubleSpinBox* labelThreshold_;
+  QLineEdit* labelWhere_;
+  QComboBox* combine_;
   QSpinBox* passes_;
   QLineEdit* scoreVal_;
   QComboBox* strategy_;

@@ -22,6 +22,7 @@
 #include "gui/main_window.h"
 #include "gui/model_panel.h"
 #include "gui/runs_view.h"
+#include "gui/split_dialog.h"
 #include "loop_project.h"
 #include "quarry/accept.h"
 
@@ -43,6 +44,7 @@ class LoopTest : public QObject {
   void acceptingEasyImagesAsksWithTheCountsFirst();
   void theExportDialogRefusesAnOverlapAndSaysWhatItWrote();
   void experimentReportsShowAsLearningCurves();
+  void theSplitDialogTagsASeededSplitAndExplainsARefusal();
 
  private:
   // Runs a job through the Model panel and waits for its outcome.
@@ -220,6 +222,26 @@ void LoopTest::experimentReportsShowAsLearningCurves() {
   QCOMPARE(reports->currentText(), QString("demo"));
   // A line and its dots per arm.
   QCOMPARE(view->experimentChart()->chart()->series().size(), 4);
+}
+
+void LoopTest::theSplitDialogTagsASeededSplitAndExplainsARefusal() {
+  SplitDialog dialog(window->project());
+  QSignalSpy changed(&dialog, &SplitDialog::tagsChanged);
+  dialog.setSizes("three", "2");
+  QVERIFY(!dialog.split());
+  QVERIFY(dialog.result()->text().contains("count"));
+  dialog.setSizes("1000", "2");
+  QVERIFY(!dialog.split());
+  QVERIFY2(dialog.result()->text().startsWith("Not split"), qPrintable(dialog.result()->text()));
+  QCOMPARE(changed.size(), 0);
+  dialog.setSizes("3", "2");
+  QVERIFY2(dialog.split(), qPrintable(dialog.result()->text()));
+  QCOMPARE(changed.size(), 1);
+  // The defaults' tags already exist from the fixture's split: the dialog adds to them.
+  QVERIFY2(dialog.result()->text().contains("3 tagged VAL1, 2 tagged GT1"), qPrintable(dialog.result()->text()));
+  ImageQuery val;
+  val.anyTags = {"VAL1"};
+  QCOMPARE(*window->project()->countImages(val), 10 + 3);
 }
 
 QTEST_MAIN(LoopTest)

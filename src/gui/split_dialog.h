@@ -1,0 +1,46 @@
+// SplitDialog: the workflow's first step in the window: a seeded random split of the images
+// into a validation set and a first ground-truth set (counts or fractions, tag names, seed,
+// stratified by class or not). Calls quarry::splitImages on the GUI's Project (one short
+// transaction); shows the store's refusal (a pool too small, equal tags) and keeps the dialog open.
+// GUI thread only.
+#pragma once
+
+#include <QDialog>
+
+#include "quarry/project.h"
+#include "quarry/split.h"
+
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace quarry::gui {
+
+class SplitDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  explicit SplitDialog(Project* project, QWidget* parent = nullptr);
+  // The form as options; false (and the reason in result()) when a size does not parse.
+  bool options(SplitOptions* out) const;
+  // Splits with the form's options; true on success (then tagsChanged()).
+  bool split();
+  QLabel* result() const { return result_; }
+  void setSizes(const QString& val, const QString& gt);
+
+ signals:
+  void tagsChanged();
+
+ private:
+  Project* project_;
+  QLineEdit* val_;
+  QLineEdit* gt_;
+  QLineEdit* valTag_;
+  QLineEdit* gtTag_;
+  QSpinBox* seed_;
+  QCheckBox* stratify_;
+  QLabel* result_;
+};
+
+}  // namespace quarry::gui
