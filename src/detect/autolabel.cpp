@@ -33,22 +33,11 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
     if (!reportProgress(progress, at, targets.size(), "autolabel")) return Status::Cancelled();
     const std::vector<ImageId> chunk(targets.begin() + static_cast<std::ptrdiff_t>(at),
                                      targets.begin() + static_cast<std::ptrdiff_t>(std::min(targets.size(), at + batch)));
-    auto records = project.images(chunk);
-    if (!records.ok()) return records.status();
-    std::vector<std::string> files;
-    std::vector<ImageId> present;
-    for (const auto& r : *records) {
-      const auto file = project.resolve(r.path);
-      std::error_code ec;
-      if (!std::filesystem::exists(file, ec)) {
-        ++report->missingImages;
-        coreLogger()->warn("autolabel: {} is missing; skipped", file.string());
-        continue;
-      }
-      files.push_back(file.string());
-      present.push_back(r.id);
-    }
-    auto predictions = (*detector)->detect(files, options.scoreThreshold);
+    auto batchFiles = presentImages(project, chunk, "autolabel");
+    if (!batchFiles.ok()) return batchFiles.status();
+    report->missingImages += batchFiles->missing;
+    const std::vector<ImageId>& present = batchFiles->ids;
+    auto predictions = (*detector)->detect(batchFiles->files, options.scoreThreshold);
     if (!predictions.ok()) return predictions.status();
     Project::WriteBatch write(project);
     QUARRY_RETURN_IF_ERROR(write.status());

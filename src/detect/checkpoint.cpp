@@ -112,9 +112,6 @@ Result<RunCheckpoint> openRunCheckpoint(const Project& project, const std::strin
   return out;
 }
 
-OpenCvSingleThreaded::OpenCvSingleThreaded() : previous_(cv::getNumThreads()) { cv::setNumThreads(1); }
-OpenCvSingleThreaded::~OpenCvSingleThreaded() { cv::setNumThreads(previous_); }
-
 void useThreads(int threads) {
   const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   torch::set_num_threads(n);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "detect/dataset.h"
+#include "detect/job_support.h"
 #include "detect/net.h"
 #include "quarry/detect/scoring.h"
 #include "quarry/uncertainty.h"
@@ -97,16 +98,6 @@ std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const 
 // Sets LibTorch's intra-op threads (0: every core). LibTorch starts with one otherwise.
 void useThreads(int threads);
 
-// While alive, OpenCV runs single-threaded. OpenCV's TBB workers and LibTorch's OpenMP team
-// both spin while waiting; alternating between them on 2 cores made training 20x slower.
-class OpenCvSingleThreaded {
- public:
-  OpenCvSingleThreaded();
-  ~OpenCvSingleThreaded();
-
- private:
-  int previous_;
-};
 
 // A torch::Device from "cpu" / "cuda", refusing cuda when LibTorch has none.
 Result<torch::Device> pickDevice(const std::string& name);

@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "detect/job_support.h"
 #include "quarry/detect/detector.h"
 #include "quarry/log.h"
 #include "quarry/metrics.h"
@@ -26,24 +27,13 @@ Result<std::map<ImageId, ImageUncertainty>> scoreAll(Project& project, Detector&
     if (!reportProgress(progress, at, ids.size(), "score")) return Status::Cancelled();
     const std::vector<ImageId> chunk(ids.begin() + static_cast<std::ptrdiff_t>(at),
                                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + batch)));
-    auto records = project.images(chunk);
-    if (!records.ok()) return records.status();
-    std::vector<std::string> files;
-    std::vector<ImageId> present;
-    for (const auto& r : *records) {
-      const auto file = project.resolve(r.path);
-      std::error_code ec;
-      if (!std::filesystem::exists(file, ec)) {
-        ++report->missingImages;
-        coreLogger()->warn("score: {} is missing; skipped", file.string());
-        continue;
-      }
-      files.push_back(file.string());
-      present.push_back(r.id);
-    }
+    auto batchFiles = presentImages(project, chunk, "score");
+    if (!batchFiles.ok()) return batchFiles.status();
+    report->missingImages += batchFiles->missing;
+    const std::vector<ImageId>& present = batchFiles->ids;
     McOptions mc = o.mc;
     mc.seed = o.mc.seed * 1000003u + index;  // fresh masks per batch, the same on every run
-    auto result = detector.monteCarlo(files, mc);
+    auto result = detector.monteCarlo(batchFiles->files, mc);
     if (!result.ok()) return result.status();
     for (std::size_t i = 0; i < present.size(); ++i) {
       (*result)[i].image = present[i];
@@ -96,6 +86,7 @@ Status scoreImages(Project& project, const ScoreOptions& o, ScoreReport* report,
   if (!report) report = &local;
   *report = ScoreReport{};
   const auto start = std::chrono::steady_clock::now();
+  OpenCvSingleThreaded opencv;
   auto detector = Detector::load(project, o.runName);
   if (!detector.ok()) return detector.status();
   auto pool = unlabeledPool(project, o.pool, o.valTag);

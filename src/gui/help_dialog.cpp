@@ -25,6 +25,9 @@ const std::vector<ShortcutHelp>& shortcutTable() {
       {"Space + drag, middle drag", "pan"},
       {"wheel", "zoom around the cursor"},
       {"F / Ctrl+1", "fit the image / 100 %"},
+      {"U", "show the uncertainty of the filter's model run on the canvas (hover a box for its components)"},
+      {"Ctrl+R", "model runs: figures, comparisons, charts, experiment curves"},
+      {"Ctrl+E", "export a data set (COCO, Pascal VOC, YOLO, Ultralytics)"},
       {"Ctrl+O / Ctrl+N", "open / create a project"},
       {"F1", "this list"},
   };

@@ -149,7 +149,7 @@ void RunsView::reload() {
     runs_->setItem(row, 3, cell(figure(r.map50)));
     runs_->setItem(row, 4, cell(figure(r.map50to95)));
     runs_->setItem(row, 5, cell(std::isfinite(r.efficiencyBoost) ? figure(r.efficiencyBoost, 2) + "x" : "-"));
-    runs_->setItem(row, 6, cell(QDateTime::fromSecsSinceEpoch(run.createdAt).toString("yyyy-MM-dd hh:mm"), false));
+    runs_->setItem(row, 6, cell(QDateTime::fromMSecsSinceEpoch(run.createdAt).toString("yyyy-MM-dd hh:mm"), false));
   }
   runs_->resizeColumnsToContents();
   fillExperiments();
@@ -334,23 +334,31 @@ void RunsView::fillDifficulty(const std::vector<RunFigures>& runs) {
     return;
   }
   const RunFigures& r = runs.back();  // the run compared against, or the only one
+  // Images without detections are hard by rule and stored at the top score; a bar of their own
+  // would squash the others, so the title counts them instead.
   std::vector<double> scores;
+  std::size_t nothingFound = 0;
   for (const ModelRun& run : all_)
     if (run.name == r.name) {
       auto s = project_->scores(run.id);
       if (!s.ok()) emit failed(describe(s.status()));
       else
-        for (const ImageScore& x : *s) scores.push_back(x.score);
+        for (const ImageScore& x : *s) {
+          if (x.detections > 0) scores.push_back(x.score);
+          else ++nothingFound;
+        }
     }
-  if (scores.empty()) {
+  if (scores.empty() && nothingFound == 0) {
     chart->setTitle(tr("%1 has not scored any image yet (Model panel: Score uncertainty)").arg(qs(r.name)));
     showChart(difficulty_, chart);
     return;
   }
-  chart->setTitle(tr("%1: difficulty scores of %2 images; medium from %3, hard from %4 (%5)")
+  chart->setTitle(tr("%1: difficulty scores of %2 images; medium from %3, hard from %4 (%5); "
+                     "%6 more with no detection (hard)")
                       .arg(qs(r.name))
                       .arg(scores.size())
-                      .arg(figure(r.mediumThreshold, 2), figure(r.hardThreshold, 2), qs(r.thresholdSource)));
+                      .arg(figure(r.mediumThreshold, 2), figure(r.hardThreshold, 2), qs(r.thresholdSource))
+                      .arg(nothingFound));
   const Histogram h = histogram(scores, 30);
   // One stacked set per bar colour, so the thresholds show as where green turns yellow and red.
   auto* easy = new QBarSet(tr("easy"));
