@@ -2,6 +2,7 @@
 // arm in its own sandbox project so that arms never see each other's labels.
 #include "quarry/detect/experiment.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -154,6 +155,7 @@ class Runner {
   const ProgressFn& progress_;
   ExperimentResult result_;
   std::size_t modelsDone_ = 0, modelsTotal_ = 0;
+  std::size_t done_ = 0;  // progress reported so far, in hundredths of a model
   std::string stage_;
 };
 
@@ -166,7 +168,9 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   coreLogger()->info("experiment: {}: training {} on {} images", stage_, runName, labelledCount(*s.project));
   auto trained = train(*s.project, t, [&](const TrainProgress& p) {
     const double f = p.steps > 0 ? static_cast<double>(p.step) / static_cast<double>(p.steps) : 0;
-    return reportProgress(progress_, modelsDone_ * 100 + static_cast<std::size_t>(f * 99), modelsTotal_ * 100,
+    // The validation stage reports no steps: keep the count where training left it.
+    done_ = std::max(done_, modelsDone_ * 100 + static_cast<std::size_t>(f * 99));
+    return reportProgress(progress_, done_, modelsTotal_ * 100,
                           stage_ + ": train " + runName);
   });
   if (!trained.ok()) return trained.status();

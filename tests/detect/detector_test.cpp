@@ -39,7 +39,7 @@ TrainOptions quick(const std::string& run, long steps) {
   o.runName = run;
   o.preset = "tiny";
   o.batchSize = 8;
-  o.epochs = 100;
+  o.epochs = 200;
   o.maxSteps = steps;
   o.learningRate = 4e-3;
   o.warmupSteps = 10;
@@ -48,11 +48,14 @@ TrainOptions quick(const std::string& run, long steps) {
   return o;
 }
 
+// Regression: with 500 steps the easy AP was 0.40 on one machine and 0.13 on another, each run
+// giving the same figure on its machine (their BLAS kernels round differently); 900 steps gave
+// 0.49 on the second, well clear of the bar.
 TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
   TempDir tmp;
   auto p = demoProject(tmp);
   std::vector<double> losses;
-  auto trained = train(*p, quick("T1", 500), [&](const TrainProgress& tp) {
+  auto trained = train(*p, quick("T1", 900), [&](const TrainProgress& tp) {
     if (tp.stage == "train") losses.push_back(tp.loss);
     return true;
   });
