@@ -23,7 +23,7 @@
 #include "gui/model_panel.h"
 #include "gui/runs_view.h"
 #include "gui/split_dialog.h"
-#include "loop_project.h"
+#include "gui_test_support.h"
 #include "quarry/accept.h"
 
 using namespace quarry;
@@ -49,7 +49,9 @@ class LoopTest : public QObject {
  private:
   // Runs a job through the Model panel and waits for its outcome.
   JobOutcome runJob(const JobRequest& request);
-  JobRequest trainRequest(const QString& run, const std::vector<std::string>& tags, long steps) const;
+  JobRequest trainRequest(const QString& run, const std::vector<std::string>& tags, long steps) const {
+    return test::quickTrain(panel(), run, steps, tags);
+  }
   ModelPanel* panel() const { return window->modelPanel(); }
 
   std::unique_ptr<QTemporaryDir> tmp;
@@ -63,21 +65,6 @@ JobOutcome LoopTest::runJob(const JobRequest& request) {
   panel()->startJob(request);
   if (!finished.wait(kJobTimeoutMs)) return {};
   return finished.at(0).at(0).value<JobOutcome>();
-}
-
-JobRequest LoopTest::trainRequest(const QString& run, const std::vector<std::string>& tags, long steps) const {
-  panel()->setKind(JobKind::kTrain);
-  JobRequest r = panel()->requestFromForm();
-  r.train.runName = run.toStdString();
-  r.train.trainTags = tags;
-  r.train.preset = "tiny";
-  r.train.batchSize = 8;
-  r.train.maxSteps = steps;
-  r.train.patience = 100000;  // a few steps per epoch: early stopping would end it at once
-  r.train.epochs = 100000;
-  r.train.warmupSteps = 5;
-  r.train.learningRate = 4e-3;
-  return r;
 }
 
 // One project for the whole suite: CAL1 on GT1, auto-labels and scores on the pool, CAL2 on

@@ -15,29 +15,17 @@
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
 #include "gui/tag_panel.h"
+#include "gui_test_support.h"
 #include "quarry/demo.h"
 #include "quarry/formats.h"
 
 using namespace quarry;
 using namespace quarry::gui;
 
+using test::drag;
+using test::sendMouse;
+
 namespace {
-
-void sendMouse(QWidget* target, QEvent::Type type, const QPoint& pos, Qt::MouseButtons buttons,
-               Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
-  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-  QMouseEvent event(type, QPointF(pos), target->mapToGlobal(QPointF(pos)), button, buttons, modifiers);
-  QApplication::sendEvent(target, &event);
-}
-
-// A left drag on the canvas between two points in image pixels.
-void drag(Canvas* canvas, const QPointF& from, const QPointF& to) {
-  QWidget* vp = canvas->viewport();
-  const QPoint a = canvas->mapFromScene(from), b = canvas->mapFromScene(to);
-  sendMouse(vp, QEvent::MouseButtonPress, a, Qt::LeftButton);
-  for (int i = 1; i <= 5; ++i) sendMouse(vp, QEvent::MouseMove, a + (b - a) * i / 5, Qt::LeftButton);
-  sendMouse(vp, QEvent::MouseButtonRelease, b, Qt::NoButton);
-}
 
 void press(QWidget* w, Qt::Key key, Qt::KeyboardModifiers mods = Qt::NoModifier) { QTest::keyClick(w, key, mods); }
 

@@ -2,8 +2,6 @@
 // run appears, a cancelled job leaves the store as it was, scoring puts difficulty bars in the
 // list, annotators keep drawing while a job runs, a failing job says why, and a new job
 // supersedes the running one. Runs under QT_QPA_PLATFORM=offscreen with the tiny preset.
-#include <QApplication>
-#include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -13,30 +11,16 @@
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
 #include "gui/model_panel.h"
-#include "loop_project.h"
+#include "gui_test_support.h"
 
 using namespace quarry;
 using namespace quarry::gui;
 
 namespace {
-
 constexpr int kJobTimeoutMs = 180000;
-
-void sendMouse(QWidget* target, QEvent::Type type, const QPoint& pos, Qt::MouseButtons buttons) {
-  const Qt::MouseButton button = type == QEvent::MouseMove ? Qt::NoButton : Qt::LeftButton;
-  QMouseEvent event(type, QPointF(pos), target->mapToGlobal(QPointF(pos)), button, buttons, Qt::NoModifier);
-  QApplication::sendEvent(target, &event);
-}
-
-void drag(Canvas* canvas, const QPointF& from, const QPointF& to) {
-  QWidget* vp = canvas->viewport();
-  const QPoint a = canvas->mapFromScene(from), b = canvas->mapFromScene(to);
-  sendMouse(vp, QEvent::MouseButtonPress, a, Qt::LeftButton);
-  for (int i = 1; i <= 5; ++i) sendMouse(vp, QEvent::MouseMove, a + (b - a) * i / 5, Qt::LeftButton);
-  sendMouse(vp, QEvent::MouseButtonRelease, b, Qt::NoButton);
-}
-
 }  // namespace
+
+using test::drag;
 
 class ModelPanelTest : public QObject {
   Q_OBJECT
@@ -52,8 +36,8 @@ class ModelPanelTest : public QObject {
   void aNewJobSupersedesTheRunningOne();
 
  private:
-  // A quick training request on GT1, measured on VAL1.
-  JobRequest trainRequest(const QString& run, long steps) const;
+  // A quick training request on every GT* tag, measured on VAL1.
+  JobRequest trainRequest(const QString& run, long steps) const { return test::quickTrain(panel(), run, steps); }
   // Waits until the runner has ended `job` and the worker returned from it.
   bool waitSettled(quint64 job);
   ModelPanel* panel() const { return window->modelPanel(); }
@@ -78,20 +62,6 @@ void ModelPanelTest::init() {
 }
 
 void ModelPanelTest::cleanup() { window.reset(); }
-
-JobRequest ModelPanelTest::trainRequest(const QString& run, long steps) const {
-  panel()->setKind(JobKind::kTrain);
-  JobRequest r = panel()->requestFromForm();
-  r.train.runName = run.toStdString();
-  r.train.preset = "tiny";
-  r.train.batchSize = 8;
-  r.train.maxSteps = steps;
-  r.train.patience = 100000;  // a few steps per epoch: early stopping would end it at once
-  r.train.epochs = 100000;
-  r.train.warmupSteps = 5;
-  r.train.learningRate = 4e-3;
-  return r;
-}
 
 bool ModelPanelTest::waitSettled(quint64 job) {
   QSignalSpy settled(panel()->runner(), &JobRunner::settled);
