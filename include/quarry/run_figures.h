@@ -75,6 +75,16 @@ struct ArmCurve {
   std::string arm;                 // a strategy, or "control"; each starts at CAL1 (round 0)
   std::vector<CurvePoint> points;  // by round
 };
+// One trained model of an experiment: which arm and round, how many labelled images, its mAP.
+struct CurveSample {
+  std::string arm;  // "CAL1" for round 0, shared by every arm
+  int round = 0;
+  double labelled = 0, map50 = kNoFigure;
+};
+// The mean curve of every arm (in the order the samples first name them), each from CAL1 through
+// its rounds until one is missing; the spread is over the samples (seeds) of a point.
+std::vector<ArmCurve> learningCurves(const std::vector<CurveSample>& samples);
+
 // The learning curves of a `quarry experiment` report (reports/NAME/results.json); kNotFound or
 // kBadInput naming the file.
 Result<std::vector<ArmCurve>> readExperimentCurves(const std::filesystem::path& resultsJson);

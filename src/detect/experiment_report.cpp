@@ -9,6 +9,7 @@
 
 #include "quarry/detect/experiment.h"
 #include "quarry/metrics_json.h"
+#include "quarry/run_figures.h"
 #include "quarry/stats.h"
 #include "quarry/svg_chart.h"
 
@@ -61,17 +62,19 @@ std::vector<double> collect(const Index& ix, const Key& k, F value) {
   return out;
 }
 
-// The arm's mean learning curve: (labelled, mAP@0.5) from CAL1 (round 0) to its last round.
-std::vector<std::pair<double, double>> curve(const Index& ix, const std::string& arm, std::vector<double>* spread) {
+// The arm's mean learning curve, (labelled, mAP@0.5) from CAL1 (round 0) to its last round, with
+// the spread over seeds of each point; empty for an arm without models.
+std::vector<std::pair<double, double>> curve(const ExperimentResult& r, const std::string& arm,
+                                             std::vector<double>* spread) {
+  std::vector<CurveSample> samples;
+  for (const auto& m : r.models) samples.push_back({m.arm, m.round, static_cast<double>(m.labelled), m.eval.map50});
   std::vector<std::pair<double, double>> pts;
-  for (int r = 0; r <= ix.rounds; ++r) {
-    const Key k = r == 0 ? Key{"CAL1", 0} : Key{arm, r};
-    auto n = collect(ix, k, [](const ExperimentModel& m) { return static_cast<double>(m.labelled); });
-    auto map = collect(ix, k, [](const ExperimentModel& m) { return m.eval.map50; });
-    if (map.empty()) continue;
-    pts.push_back({stats::mean(n), stats::mean(map)});
-    if (spread) spread->push_back(map.size() > 1 ? stats::stddev(map) : 0.0);
-  }
+  for (const ArmCurve& c : learningCurves(samples))
+    if (c.arm == arm)
+      for (const CurvePoint& p : c.points) {
+        pts.push_back({p.labelled, p.map50});
+        if (spread) spread->push_back(p.spread);
+      }
   return pts;
 }
 
@@ -197,7 +200,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   line("");
 
   // Label savings: how many labelled images each strategy needs to reach the control's final mAP.
-  const auto control = curve(ix, "control", nullptr);
+  const auto control = curve(r, "control", nullptr);
   nlohmann::json savings = nlohmann::json::array();
   if (!control.empty()) {
     const double target = control.back().second, controlLabels = control.back().first;
@@ -207,7 +210,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     line("| strategy | labelled images needed | saving |");
     line("|---|---|---|");
     for (Strategy s : o.strategies) {
-      const double need = labelsToReach(curve(ix, toString(s), nullptr), target);
+      const double need = labelsToReach(curve(r, toString(s), nullptr), target);
       const double saving = std::isfinite(need) ? 1 - need / controlLabels : std::nan("");
       line(std::string("| ") + toString(s) + " | " + (std::isfinite(need) ? fmt(need, "%.0f") : "not reached") + " | " +
            (std::isfinite(saving) ? fmt(100 * saving, "%.0f%%") : "-") + " |");
@@ -296,7 +299,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   for (std::size_t a = 1; a < ix.arms.size(); ++a) {
     ChartSeries s;
     s.name = ix.arms[a];
-    s.points = curve(ix, ix.arms[a], &s.spread);
+    s.points = curve(r, ix.arms[a], &s.spread);
     if (ix.arms[a] == "control") s.color = "#7f7f7f";
     lc.series.push_back(s);
   }

@@ -138,21 +138,26 @@ Result<std::vector<ArmCurve>> readExperimentCurves(const std::filesystem::path& 
   const json j = json::parse(in, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("models") || !j["models"].is_array())
     return Status::BadInput(file.string() + ": not the results.json of a quarry experiment");
-  // (arm, round) -> per seed (labelled, mAP@0.5)
-  std::map<std::pair<std::string, int>, std::vector<std::pair<double, double>>> byRound;
+  std::vector<CurveSample> samples;
+  for (const auto& m : j["models"])
+    if (m.is_object() && m.contains("val"))
+      samples.push_back({text(m, "arm"), integer(m, "round"), static_cast<double>(integer(m, "labelled")),
+                         number(m["val"], "map50")});
+  return learningCurves(samples);
+}
+
+std::vector<ArmCurve> learningCurves(const std::vector<CurveSample>& samples) {
+  std::map<std::pair<std::string, int>, std::vector<const CurveSample*>> byRound;
   std::vector<std::string> arms;
-  for (const auto& m : j["models"]) {
-    if (!m.is_object() || !m.contains("val")) continue;
-    const std::string arm = text(m, "arm");
-    const int round = integer(m, "round");
-    byRound[{arm, round}].push_back({static_cast<double>(integer(m, "labelled")), number(m["val"], "map50")});
-    if (arm != "CAL1" && std::find(arms.begin(), arms.end(), arm) == arms.end()) arms.push_back(arm);
+  for (const auto& s : samples) {
+    byRound[{s.arm, s.round}].push_back(&s);
+    if (s.arm != "CAL1" && std::find(arms.begin(), arms.end(), s.arm) == arms.end()) arms.push_back(s.arm);
   }
-  auto point = [](const std::vector<std::pair<double, double>>& seeds) {
+  auto point = [](const std::vector<const CurveSample*>& seeds) {
     std::vector<double> n, map;
-    for (const auto& [labelled, m] : seeds) {
-      n.push_back(labelled);
-      map.push_back(m);
+    for (const CurveSample* s : seeds) {
+      n.push_back(s->labelled);
+      map.push_back(s->map50);
     }
     const double sd = stats::stddev(map);
     return CurvePoint{stats::mean(n), stats::mean(map), std::isfinite(sd) ? sd : 0.0};

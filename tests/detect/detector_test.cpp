@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/test_support.h"
+#include "detect/quick_train.h"
 #include "quarry/demo.h"
 #include "quarry/formats.h"
 #include "quarry/split.h"
@@ -34,19 +35,7 @@ std::unique_ptr<Project> demoProject(const TempDir& tmp) {
   return p;
 }
 
-TrainOptions quick(const std::string& run, long steps) {
-  TrainOptions o;
-  o.runName = run;
-  o.preset = "tiny";
-  o.batchSize = 8;
-  o.epochs = 200;
-  o.maxSteps = steps;
-  o.learningRate = 4e-3;
-  o.warmupSteps = 10;
-  o.seed = 3;
-  o.patience = 1000;  // a fixed number of steps, no early stop
-  return o;
-}
+TrainOptions quick(const std::string& run, long steps) { return test::quickTraining(run, steps); }
 
 // Regression: with 500 steps the easy AP was 0.40 on one machine and 0.13 on another, each run
 // giving the same figure on its machine (their BLAS kernels round differently); 900 steps gave

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/test_support.h"
+#include "detect/quick_train.h"
 #include "quarry/demo.h"
 #include "quarry/detect/detector.h"
 #include "quarry/detect/experiment.h"
@@ -20,19 +21,7 @@ namespace {
 
 using test::TempDir;
 
-TrainOptions quick(const std::string& run, long steps) {
-  TrainOptions o;
-  o.runName = run;
-  o.preset = "tiny";
-  o.batchSize = 8;
-  o.epochs = 100;
-  o.maxSteps = steps;
-  o.learningRate = 4e-3;
-  o.warmupSteps = 10;
-  o.seed = 3;
-  o.patience = 1000;
-  return o;
-}
+TrainOptions quick(const std::string& run, long steps) { return test::quickTraining(run, steps); }
 
 // A demo project (96 images, 128 px): 16 VAL1 and 48 GT1 with their truth, 32 pool images whose
 // boxes were removed (unlabelled), and a model trained briefly on GT1.

@@ -8,7 +8,11 @@
 #include <QString>
 #include <vector>
 
+#include <QTest>
+#include <memory>
+
 #include "gui/canvas.h"
+#include "gui/main_window.h"
 #include "quarry/demo.h"
 #include "quarry/project.h"
 #include "quarry/split.h"
@@ -57,6 +61,16 @@ inline std::vector<ImageId> makeLoopProject(const QString& dir) {
   for (ImageId id : *pool)
     if (!p.setImageStatus(id, ImageStatus::kUnlabeled).ok()) return {};
   return *pool;
+}
+
+// A shown window (no error dialogs) with the project in `dir` open; null when it cannot open it.
+inline std::unique_ptr<gui::MainWindow> openWindow(const QString& dir) {
+  auto window = std::make_unique<gui::MainWindow>();
+  window->setErrorDialogs(false);
+  window->resize(1300, 800);
+  window->show();
+  if (!QTest::qWaitForWindowExposed(window.get()) || !window->openProject(dir)) return nullptr;
+  return window;
 }
 
 #ifdef QUARRY_HAVE_DETECT

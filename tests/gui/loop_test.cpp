@@ -74,12 +74,8 @@ void LoopTest::initTestCase() {
   dir = tmp->path() + "/demo";
   pool = test::makeLoopProject(dir);
   QVERIFY(!pool.empty());
-  window = std::make_unique<MainWindow>();
-  window->setErrorDialogs(false);
-  window->resize(1300, 800);
-  window->show();
-  QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-  QVERIFY(window->openProject(dir));
+  window = test::openWindow(dir);
+  QVERIFY(window);
   QVERIFY(runJob(trainRequest("CAL1", {"GT1"}, 400)).ok);
   panel()->setKind(JobKind::kAutoLabel);
   JobRequest label = panel()->requestFromForm();

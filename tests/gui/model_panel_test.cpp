@@ -53,12 +53,8 @@ void ModelPanelTest::init() {
   dir = tmp->path() + "/demo";
   pool = test::makeLoopProject(dir);
   QVERIFY(!pool.empty());
-  window = std::make_unique<MainWindow>();
-  window->setErrorDialogs(false);
-  window->resize(1300, 800);
-  window->show();
-  QVERIFY(QTest::qWaitForWindowExposed(window.get()));
-  QVERIFY(window->openProject(dir));
+  window = test::openWindow(dir);
+  QVERIFY(window);
 }
 
 void ModelPanelTest::cleanup() { window.reset(); }
