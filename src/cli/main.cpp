@@ -65,13 +65,14 @@ int main(int argc, char** argv) {
 
   // The library logs through "quarry"; the executable decides where it goes.
   auto stderrSink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  stderrSink->set_pattern("quarry: %^%l%$: %v");
   auto logger = std::make_shared<spdlog::logger>("quarry", stderrSink);
   logger->set_level(spdlog::level::debug);
   spdlog::register_logger(logger);
   app.parse_complete_callback([&] {
     stderrSink->set_level(ctx.verbosity >= 2 ? spdlog::level::debug
                           : ctx.verbosity == 1 ? spdlog::level::info
-                                               : spdlog::level::err);
+                                               : spdlog::level::warn);
   });
   installCancelHandler();
   try {

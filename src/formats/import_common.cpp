@@ -41,7 +41,8 @@ namespace detail {
 bool addIssue(ImportReport* report, const ImportOptions& options, const std::string& file, int line,
               const std::string& message) {
   report->issues.push_back({file, line, message});
-  coreLogger()->warn("{}", report->issues.back().toString());
+  // Info, not a warning: the report carries every issue to the user (the CLI prints them once).
+  coreLogger()->info("{}", report->issues.back().toString());
   return !options.strict;
 }
 

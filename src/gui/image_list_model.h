@@ -1,12 +1,14 @@
 // ImageListModel: the image list as a virtual table over the store. Rows are fetched a page
 // at a time (Project::listImages) and cached; nothing holds all rows, so 100,000 images open
 // and scroll like 100. Sorting and filtering run in SQLite. GUI thread only (it uses the GUI
-// thread's Project connection); thumbnails load on a worker pool.
+// thread's Project connection); thumbnails load on a worker pool. An image whose file was moved
+// or deleted after import shows "missing" as its status (in red), so nobody edits it blind.
 #pragma once
 
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QImage>
+#include <QSet>
 #include <QVector>
 
 #include "quarry/image_list.h"
@@ -25,6 +27,7 @@ class ImageListModel : public QAbstractTableModel {
     kImageIdRole = Qt::UserRole + 1,  // qint64
     kDifficultyRole,                  // int 0/1/2, or invalid QVariant when unscored
     kPathRole,                        // QString, the stored path
+    kMissingRole,                     // bool: the file is not on disk (checked when its page loads)
   };
 
   // `project` must outlive the model.
@@ -68,6 +71,7 @@ class ImageListModel : public QAbstractTableModel {
   int rowCount_ = 0;
   mutable QHash<int, QVector<ImageListRow>> pages_;  // page index -> rows
   mutable QVector<int> pageOrder_;                    // least recently used first
+  mutable QSet<qint64> missing_;                      // ids on cached pages whose file is gone
   ThumbnailLoader* thumbnails_;
 };
 

@@ -75,7 +75,17 @@ Status guarded(const char* what, const std::function<Status()>& body) {
   }
 }
 
-Status inTransaction(Project::Impl& impl, const char* what, const std::function<Status()>& body) {
+namespace {
+// Writes that fail (disk full, read-only folder, locked) name the project file, so a user
+// who runs several projects knows which one.
+std::string onFile(const Project::Impl& impl, const char* what) {
+  return (impl.dir / Project::kStoreFile).string() + ": " + what;
+}
+}  // namespace
+
+Status inTransaction(Project::Impl& impl, const char* whatIn, const std::function<Status()>& body) {
+  const std::string named = onFile(impl, whatIn);
+  const char* what = named.c_str();
   const bool outer = impl.txDepth == 0;
   try {
     impl.db.exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT q");
@@ -285,7 +295,7 @@ Project::WriteBatch::WriteBatch(Project& project) : project_(project) {
     status_ = Status::InvalidArgument("a write batch is already open on this project");
     return;
   }
-  status_ = guarded("starting a write batch", [&] {
+  status_ = guarded(onFile(impl, "starting a write batch").c_str(), [&] {
     impl.db.exec("BEGIN IMMEDIATE");
     impl.txDepth = 1;
     return Status::Ok();
@@ -305,7 +315,7 @@ Project::WriteBatch::~WriteBatch() {
 Status Project::WriteBatch::commit() {
   if (!status_.ok()) return status_;
   Impl& impl = *project_.impl_;
-  status_ = guarded("committing a write batch", [&] {
+  status_ = guarded(onFile(impl, "committing a write batch").c_str(), [&] {
     impl.db.exec("COMMIT");
     impl.txDepth = 0;
     impl.db.exec("BEGIN IMMEDIATE");

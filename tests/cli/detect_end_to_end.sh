@@ -151,5 +151,25 @@ expect_err "too big says what it needs and has" "needs 60 labelled images .*the 
 check "experiment unknown strategy" 2 $Q -q -p "$tmp/exp" experiment --strategies magic
 check "experiment random is the control" 2 $Q -q -p "$tmp/exp" experiment --strategies random
 
+# Bad checkpoints: a clear error naming the file, and the project's boxes untouched.
+before=$(auto_boxes)
+cp -r "$P/models/T1" "$tmp/T1.saved"
+pt_size=$(stat -c %s "$P/models/T1/model.pt")
+truncate -s $((pt_size / 3)) "$P/models/T1/model.pt"
+check "autolabel with a truncated checkpoint" 1 $Q -q -p "$P" autolabel --run T1
+expect_err "it names the weights file" "models/T1/model.pt: corrupt or incompatible weights"
+expect "no auto box was touched" "$([[ $(auto_boxes) == "$before" ]]; echo $?)"
+echo '{"format": "yolov8", "names": ["a"]}' >"$P/models/T1/model.json"
+check "autolabel with another tool's checkpoint" 1 $Q -q -p "$P" autolabel --run T1
+expect_err "it says what the file is not" "models/T1/model.json: not a Quarry detector checkpoint"
+# As copied from a project whose first class is another: same network, other classes.
+sed 's/"scratch"/"weld_seam"/' "$tmp/T1.saved/model.json" >"$P/models/T1/model.json"
+cp "$tmp/T1.saved/model.pt" "$P/models/T1/model.pt"
+check "autolabel with another project's checkpoint" 1 $Q -q -p "$P" autolabel --run T1
+expect_err "it names both class lists" "trained on the classes \\[weld_seam.*but the project has \\[scratch"
+expect "still no auto box touched" "$([[ $(auto_boxes) == "$before" ]]; echo $?)"
+rm -rf "$P/models/T1" && cp -r "$tmp/T1.saved" "$P/models/T1"
+check "the restored checkpoint works again" 0 $Q -q -p "$P" autolabel --run T1
+
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -5,7 +5,9 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QCheckBox>
+#include <QColor>
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -68,6 +70,9 @@ struct SmallProject {
                   {run, d, 0.9, Difficulty::kMedium, 0, "{}"}});
   }
   ImageId add(const std::string& path) {
+    QImage pixels(8, 8, QImage::Format_Grayscale8);
+    pixels.fill(128);
+    pixels.save(dir.filePath(QString::fromStdString(path)));  // on disk, so the list does not say "missing"
     ImageRecord r;
     r.path = path;
     r.width = r.height = 8;
@@ -144,6 +149,7 @@ class ImageListTest : public QObject {
   void largeProjectReadsRightAtPageBoundaries();
   void pagesDroppedFromTheCacheReadRightAgain();
   void cellsShowNameStatusBoxesTagsAndTooltips();
+  void imageWhoseFileIsGoneShowsMissingAndComesBackWhenRestored();
   void sortingByEachColumnGivesTheExpectedFirstRow_data();
   void sortingByEachColumnGivesTheExpectedFirstRow();
   void rowOfFindsAnImageInTheSortedFilteredList();
@@ -220,6 +226,29 @@ void ImageListTest::pagesDroppedFromTheCacheReadRightAgain() {
   }
   QCOMPARE(nameAt(model, 7999), QString("img_07999.png"));
   QCOMPARE(nameAt(model, 0), QString("img_00000.png"));
+}
+
+void ImageListTest::imageWhoseFileIsGoneShowsMissingAndComesBackWhenRestored() {
+  SmallProject s;
+  const QString file = s.dir.filePath("c.png");
+  const QString moved = s.dir.filePath("c.moved");
+  QVERIFY(QFile::rename(file, moved));
+  ImageListModel model(s.p.get());
+  auto cell = [&](ImageId id, int column, int role = Qt::DisplayRole) {
+    return model.index(model.rowOf(id), column).data(role);
+  };
+  QCOMPARE(cell(s.c, ImageListModel::kStatus).toString(), QString("missing"));
+  QCOMPARE(cell(s.c, 0, ImageListModel::kMissingRole).toBool(), true);
+  QCOMPARE(cell(s.c, ImageListModel::kStatus, Qt::ForegroundRole).value<QColor>(), QColor(Qt::red));
+  const QString tip = cell(s.c, ImageListModel::kStatus, Qt::ToolTipRole).toString();
+  QVERIFY2(tip.contains("c.png") && tip.contains("labeled"), qPrintable(tip));
+  QCOMPARE(cell(s.c, ImageListModel::kBoxes).toInt(), 2);  // its boxes are still there
+  QCOMPARE(cell(s.d, ImageListModel::kStatus).toString(), QString("labeled"));
+  QCOMPARE(cell(s.d, 0, ImageListModel::kMissingRole).toBool(), false);
+
+  QVERIFY(QFile::rename(moved, file));
+  model.refresh();
+  QCOMPARE(cell(s.c, ImageListModel::kStatus).toString(), QString("labeled"));
 }
 
 void ImageListTest::cellsShowNameStatusBoxesTagsAndTooltips() {

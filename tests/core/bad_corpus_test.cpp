@@ -1,0 +1,147 @@
+// The checked-in corpus of malformed files (tests/data/bad, described in its README): each
+// import reports exactly the problems listed here, each with its file (and line where the
+// format has lines), imports what is sound, and leaves the work saved before it as it was.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/test_support.h"
+#include "quarry/formats.h"
+#include "quarry/image_probe.h"
+
+namespace fs = std::filesystem;
+
+namespace quarry {
+namespace {
+
+const fs::path kCorpus = QUARRY_BAD_DATA_DIR;
+
+struct Expected {
+  std::string file;  // relative to the corpus
+  int line;          // 0: the problem has no line
+  std::string phrase;
+};
+
+struct CorpusCase {
+  const char* name;
+  Format format;
+  const char* source;  // relative to the corpus
+  std::size_t imagesAdded, imagesSkipped, boxesAdded, boxesSkipped;
+  std::vector<Expected> issues;
+};
+
+class BadCorpus : public ::testing::TestWithParam<CorpusCase> {
+ protected:
+  void SetUp() override {
+    project = test::newProject(tmp / "p");
+    // Work saved before the import, which no bad file may disturb.
+    test::writeImage(tmp / "p" / "saved.png", 40, 30);
+    ImageRecord r;
+    r.path = "saved.png";
+    r.width = 40;
+    r.height = 30;
+    saved = *project->addImage(r);
+    Box b;
+    b.image = saved;
+    b.cls = *project->addClass("a");
+    b.x = 3;
+    b.w = b.h = 5;
+    ASSERT_TRUE(project->addBox(b).ok());
+    ASSERT_TRUE(project->tagImages("GT1", {saved}).ok());
+  }
+
+  test::TempDir tmp;
+  std::unique_ptr<Project> project;
+  ImageId saved = 0;
+};
+
+TEST_P(BadCorpus, ReportsEachProblemWithItsFileAndKeepsTheRest) {
+  const CorpusCase& c = GetParam();
+  ImportReport report;
+  ASSERT_TRUE(importDataset(*project, c.format, kCorpus / c.source, {}, &report).ok());
+  EXPECT_EQ(report.imagesAdded, c.imagesAdded);
+  EXPECT_EQ(report.imagesSkipped, c.imagesSkipped);
+  EXPECT_EQ(report.boxesAdded, c.boxesAdded);
+  EXPECT_EQ(report.boxesSkipped, c.boxesSkipped);
+
+  std::multiset<std::string> unmatched;
+  for (const ImportIssue& issue : report.issues) unmatched.insert(issue.toString());
+  for (const Expected& want : c.issues) {
+    const std::string file = (kCorpus / want.file).string();
+    auto hit = std::find_if(report.issues.begin(), report.issues.end(), [&](const ImportIssue& i) {
+      return i.file == file && i.line == want.line && i.message.find(want.phrase) != std::string::npos;
+    });
+    if (hit == report.issues.end()) {
+      ADD_FAILURE() << "no issue '" << want.phrase << "' for " << want.file << ":" << want.line;
+    } else {
+      unmatched.erase(unmatched.find(hit->toString()));
+    }
+  }
+  for (const std::string& extra : unmatched) ADD_FAILURE() << "unexpected issue: " << extra;
+
+  // The saved image keeps its box and its tag.
+  auto boxes = project->boxes(saved);
+  ASSERT_TRUE(boxes.ok());
+  ASSERT_EQ(boxes->size(), 1u);
+  EXPECT_EQ((*boxes)[0].x, 3);
+  ImageQuery gt;
+  gt.anyTags = {"GT1"};
+  EXPECT_EQ(*project->findImages(gt), std::vector<ImageId>{saved});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, BadCorpus,
+    ::testing::Values(
+        CorpusCase{"images", Format::kFolder, "images", 1, 5, 0, 0,
+                   {{"images/truncated.jpg", 0, "truncated JPEG (no end-of-image marker)"},
+                    {"images/truncated.png", 0, "truncated PNG (no IEND chunk)"},
+                    {"images/zero.jpg", 0, "empty file"},
+                    {"images/text.jpg", 0, "not a supported image"},
+                    {"images/bomb.png", 0, "20000 x 20000 pixels is over the limit of 100000000"}}},
+        CorpusCase{"yolo", Format::kYolo, "yolo", 4, 0, 4, 4,
+                   {{"yolo/labels/fields.txt", 2, "expected 5 fields"},
+                    {"yolo/labels/nan.txt", 2, "'nan' is not a finite number"},
+                    {"yolo/labels/negative.txt", 2, "zero or negative size"},
+                    {"yolo/labels/unknown_class.txt", 2, "unknown class id 7"}}},
+        CorpusCase{"voc", Format::kVoc, "voc", 1, 1, 1, 0,
+                   {{"voc/Annotations/malformed.xml", 3, "malformed XML"},
+                    {"voc/Annotations/nosize.xml", 0, "no usable <size>; using the image's own size"},
+                    {"voc/Annotations/escape.xml", 0, "escapes the import root"}}},
+        CorpusCase{"coco", Format::kCoco, "coco/problems.json", 1, 3, 1, 3,
+                   {{"coco/problems.json", 0, "categories[2]: duplicate category id 2"},
+                    {"coco/problems.json", 0, "images[1]: duplicate image id 1"},
+                    {"coco/problems.json", 0, "images[2]: path '../../../../etc/passwd' escapes the import root"},
+                    {"coco/problems.json", 0, "images[3]: absolute path '/etc/passwd' is not allowed"},
+                    {"coco/problems.json", 0, "annotations[1]: duplicate annotation id 1"},
+                    {"coco/problems.json", 0, "annotations[2]: refers to image id 99"},
+                    {"coco/problems.json", 0, "annotations[3]: refers to category id 42"}}}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(BadCorpusFile, MalformedCocoJsonStopsTheImportWithFileAndLineAndAddsNothing) {
+  test::TempDir tmp;
+  auto project = test::newProject(tmp / "p");
+  const fs::path file = kCorpus / "coco" / "malformed.json";
+  ImportReport report;
+  Status st = importDataset(*project, Format::kCoco, file, {}, &report);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kBadInput);
+  EXPECT_NE(st.message().find(file.string() + ":4: malformed JSON"), std::string::npos) << st.message();
+  EXPECT_EQ(project->stats()->images, 0);
+}
+
+TEST(BadCorpusFile, TheBombIsRefusedFromItsHeaderWithoutDecoding) {
+  // 400 megapixels in 48 KB: decoding it would take 400 MB. The probe reads the header only
+  // and refuses it, under the default limit and under --no-decode alike.
+  const fs::path bomb = kCorpus / "images" / "bomb.png";
+  ASSERT_LT(fs::file_size(bomb), 64u * 1024);
+  for (bool decode : {true, false}) {
+    ProbeOptions options;
+    options.decode = decode;
+    auto probed = probeImage(bomb, options);
+    ASSERT_FALSE(probed.ok());
+    EXPECT_NE(probed.status().message().find("over the limit"), std::string::npos) << probed.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace quarry
