@@ -44,6 +44,10 @@ Status parseCoco(const fs::path& source, const ImportOptions& options, ParsedDat
     doc = json::parse(*text);
   } catch (const json::parse_error& e) {
     return Status::BadInput(file + ":" + std::to_string(lineOfOffset(*text, e.byte)) + ": malformed JSON: " + e.what());
+  } catch (const json::exception& e) {
+    // Well-formed text the library still refuses, e.g. a number too large for a double
+    // (found by scripts/fuzz): no byte offset comes with these.
+    return Status::BadInput(file + ": malformed JSON: " + e.what());
   }
   if (!doc.is_object() || !doc.contains("images") || !doc["images"].is_array())
     return Status::BadInput(file + ": not a COCO file (no `images` array)");

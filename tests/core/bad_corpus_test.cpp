@@ -129,6 +129,19 @@ TEST(BadCorpusFile, MalformedCocoJsonStopsTheImportWithFileAndLineAndAddsNothing
   EXPECT_EQ(project->stats()->images, 0);
 }
 
+TEST(BadCorpusFile, ANumberTooLargeForADoubleIsMalformedJsonNotACrash) {
+  // Found by scripts/fuzz: the JSON library throws out_of_range, not parse_error, for it.
+  test::TempDir tmp;
+  auto project = test::newProject(tmp / "p");
+  const fs::path file = kCorpus / "coco" / "number_overflow.json";
+  Status st = importDataset(*project, Format::kCoco, file, {}, nullptr);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kBadInput);
+  EXPECT_NE(st.message().find(file.string() + ": malformed JSON"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("number overflow"), std::string::npos) << st.message();
+  EXPECT_EQ(project->stats()->images, 0);
+}
+
 TEST(BadCorpusFile, TheBombIsRefusedFromItsHeaderWithoutDecoding) {
   // 400 megapixels in 48 KB: decoding it would take 400 MB. The probe reads the header only
   // and refuses it, under the default limit and under --no-decode alike.
