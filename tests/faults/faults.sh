@@ -106,7 +106,7 @@ G=$tmp/gui
 check "gui demo" 0 $Q -q demo "$G" --images 30 --size 200 --seed 4 --unlabeled
 "$EDIT" edit "$G" 60 >"$tmp/edits.log" 2>"$tmp/edits.err" &
 pid=$!
-lines_at_least() { [[ $(wc -l <"$1") -ge $2 ]]; }
+lines_at_least() { [[ -f $1 && $(wc -l <"$1") -ge $2 ]]; }
 wait_for 60 lines_at_least "$tmp/edits.log" 200
 kill -9 $pid
 wait $pid 2>/dev/null
