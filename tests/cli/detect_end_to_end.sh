@@ -5,15 +5,6 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 
-expect() {  # expect NAME CONDITION_EXIT: 0 passes
-  if [[ $2 == 0 ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-  fi
-}
-
 json_int() {  # json_int KEY FILE: the first integer value of "KEY" in FILE (or -1)
   local v
   v=$(grep -oE "\"$1\": [0-9]+" "$2" | head -1 | grep -oE '[0-9]+$')

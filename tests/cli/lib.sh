@@ -1,5 +1,5 @@
 # Shared by the CLI end-to-end scripts: a temporary folder, pass/fail counters, and checks on
-# the last command's exit code, stdout and stderr. Source it; it needs $QUARRY.
+# the last command's exit code, stdout and stderr, and on a condition (expect). Source it; it needs $QUARRY.
 Q=${QUARRY:?set QUARRY to the quarry executable}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,3 +40,12 @@ expect_err() {
   fi
 }
 
+
+expect() {  # expect NAME CONDITION_EXIT: 0 passes
+  if [[ $2 == 0 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $1"
+  fi
+}

@@ -34,20 +34,7 @@ class BadCorpus : public ::testing::TestWithParam<CorpusCase> {
  protected:
   void SetUp() override {
     project = test::newProject(tmp / "p");
-    // Work saved before the import, which no bad file may disturb.
-    test::writeImage(tmp / "p" / "saved.png", 40, 30);
-    ImageRecord r;
-    r.path = "saved.png";
-    r.width = 40;
-    r.height = 30;
-    saved = *project->addImage(r);
-    Box b;
-    b.image = saved;
-    b.cls = *project->addClass("a");
-    b.x = 3;
-    b.w = b.h = 5;
-    ASSERT_TRUE(project->addBox(b).ok());
-    ASSERT_TRUE(project->tagImages("GT1", {saved}).ok());
+    saved = test::addSavedWork(*project);  // which no bad file may disturb
   }
 
   test::TempDir tmp;
@@ -79,14 +66,7 @@ TEST_P(BadCorpus, ReportsEachProblemWithItsFileAndKeepsTheRest) {
   }
   for (const std::string& extra : unmatched) ADD_FAILURE() << "unexpected issue: " << extra;
 
-  // The saved image keeps its box and its tag.
-  auto boxes = project->boxes(saved);
-  ASSERT_TRUE(boxes.ok());
-  ASSERT_EQ(boxes->size(), 1u);
-  EXPECT_EQ((*boxes)[0].x, 3);
-  ImageQuery gt;
-  gt.anyTags = {"GT1"};
-  EXPECT_EQ(*project->findImages(gt), std::vector<ImageId>{saved});
+  test::expectSavedWorkIntact(*project, saved);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -16,25 +16,9 @@ class BadInput : public ::testing::Test {
  protected:
   void SetUp() override {
     project = test::newProject(tmp / "p");
-    // Work saved before the import: one labelled image that must survive every bad import.
-    test::writeImage(tmp / "p" / "saved.png", 40, 30);
-    ImageRecord r;
-    r.path = "saved.png";
-    r.width = 40;
-    r.height = 30;
-    savedImage = *project->addImage(r);
-    Box b;
-    b.image = savedImage;
-    b.cls = *project->addClass("a");
-    b.w = b.h = 5;
-    ASSERT_TRUE(project->addBox(b).ok());
+    savedImage = test::addSavedWork(*project);  // must survive every bad import
   }
-  void TearDown() override {
-    auto s = project->stats();
-    ASSERT_TRUE(s.ok());
-    EXPECT_TRUE(*project->findImageByPath("saved.png"));
-    EXPECT_EQ(project->boxes(savedImage)->size(), 1u);
-  }
+  void TearDown() override { test::expectSavedWorkIntact(*project, savedImage); }
   // A YOLO data set with classes a, b and the given label files (name -> content).
   fs::path yolo(const std::vector<std::pair<std::string, std::string>>& labels) {
     const fs::path root = tmp / "yolo";

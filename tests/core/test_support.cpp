@@ -53,4 +53,35 @@ std::unique_ptr<Project> newProject(const fs::path& dir) {
   return p.ok() ? std::move(p).value() : nullptr;
 }
 
+ImageId addSavedWork(Project& project) {
+  writeImage(project.dir() / "saved.png", 40, 30);
+  ImageRecord r;
+  r.path = "saved.png";
+  r.width = 40;
+  r.height = 30;
+  auto id = project.addImage(r);
+  EXPECT_TRUE(id.ok());
+  Box b;
+  b.image = *id;
+  b.cls = *project.addClass("a");
+  b.x = 3;
+  b.w = b.h = 5;
+  EXPECT_TRUE(project.addBox(b).ok());
+  EXPECT_TRUE(project.tagImages("GT1", {*id}).ok());
+  return *id;
+}
+
+void expectSavedWorkIntact(const Project& project, ImageId saved) {
+  auto found = project.findImageByPath("saved.png");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->id, saved);
+  auto boxes = project.boxes(saved);
+  ASSERT_TRUE(boxes.ok());
+  ASSERT_EQ(boxes->size(), 1u);
+  EXPECT_EQ((*boxes)[0].x, 3);
+  ImageQuery gt;
+  gt.anyTags = {"GT1"};
+  EXPECT_EQ(*project.findImages(gt), std::vector<ImageId>{saved});
+}
+
 }  // namespace quarry::test

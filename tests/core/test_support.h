@@ -31,4 +31,9 @@ std::string readText(const std::filesystem::path& file);
 // A new project in `dir`, failing the test when it cannot be made.
 std::unique_ptr<Project> newProject(const std::filesystem::path& dir);
 
+// Work saved before a risky operation: saved.png (40 x 30) in the project folder with one box
+// of class "a" at x = 3 and the tag GT1. expectSavedWorkIntact checks all of it is still there.
+ImageId addSavedWork(Project& project);
+void expectSavedWorkIntact(const Project& project, ImageId saved);
+
 }  // namespace quarry::test

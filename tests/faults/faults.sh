@@ -11,14 +11,6 @@ EDIT=${EDITOR_SCRIPT:?set EDITOR_SCRIPT to the gui_edit_script executable}
 export QT_QPA_PLATFORM=offscreen OMP_WAIT_POLICY=PASSIVE XDG_RUNTIME_DIR=$tmp/runtime
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 
-expect() {  # expect NAME CONDITION_EXIT: 0 passes
-  if [[ $2 == 0 ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $1"
-  fi
-}
 sql() { sqlite3 -batch "$1/project.quarry" "$2"; }
 intact() {  # intact NAME DIR: integrity_check says ok and the CLI opens the project
   expect "$1: integrity_check" "$([[ $(sql "$2" 'PRAGMA integrity_check') == ok ]]; echo $?)"
