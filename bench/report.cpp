@@ -162,12 +162,11 @@ void scoringFigures(const json& d, std::vector<Figure>* out) {
 }
 
 void neuFigures(const json& train, const json& eval, std::vector<Figure>* out) {
-  const json& e = eval.contains("map50") ? eval : eval.value("result", json::object());
   const double minutes = train.value("minutes", NAN);
   const std::string budget = "after " + number(minutes) + " min of training (" + train.value("preset", "small") + ")";
-  out->push_back({"neu-det", "VAL mAP@0.5", "", e.value("map50", NAN), Goal::kAtLeast, 0.65, budget});
-  out->push_back({"neu-det", "VAL mAP@[.5:.95]", "", e.value("map50_95", NAN), Goal::kNone, NAN, budget});
-  out->push_back({"neu-det", "expected labeling efficiency boost", "x", e.value("efficiency_boost", NAN), Goal::kNone,
+  out->push_back({"neu-det", "VAL mAP@0.5", "", eval.value("map50", NAN), Goal::kAtLeast, 0.65, budget});
+  out->push_back({"neu-det", "VAL mAP@[.5:.95]", "", eval.value("map50_95", NAN), Goal::kNone, NAN, budget});
+  out->push_back({"neu-det", "expected labeling efficiency boost", "x", eval.value("efficiency_boost", NAN), Goal::kNone,
                   NAN, "review the proposals vs draw every box"});
   out->push_back({"neu-det", "training throughput over the run", "images/s", train.value("images_per_second", NAN),
                   Goal::kNone, NAN, "augmentation and VAL checks included"});

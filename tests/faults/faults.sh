@@ -27,6 +27,11 @@ wait_for() {  # wait_for SECONDS COMMAND...: polls every 20 ms until COMMAND suc
   return 1
 }
 at_least() { [[ $(sql "$1" "$2" 2>/dev/null || echo 0) -ge $3 ]]; }
+start() { "$@" >/dev/null 2>&1 & job=$!; }  # start COMMAND...: in the background, as $job
+crash() { kill -9 $job; wait $job 2>/dev/null; }  # crash: kill -9 of $job, reaped
+auto_per_image() {  # the auto-box count of every image, by path, as one checksum
+  sql "$1" "SELECT i.path, COUNT(b.id) FROM images i LEFT JOIN boxes b ON b.image_id = i.id AND b.source = 1 GROUP BY i.id ORDER BY i.path" | md5sum
+}
 
 # --- kill -9 in the middle of an import --------------------------------------------------------
 check "demo source" 0 $Q -q demo "$tmp/src" --images 6000 --size 64 --seed 1
@@ -37,12 +42,10 @@ want_boxes=$(sql "$tmp/ref" "SELECT COUNT(*) FROM boxes")
 
 P=$tmp/imp
 check "init" 0 $Q -q init "$P"
-$Q -q -p "$P" import "$tmp/src/dataset" --format yolo --chunk 32 >/dev/null 2>&1 &
-pid=$!
+start $Q -q -p "$P" import "$tmp/src/dataset" --format yolo --chunk 32
 wait_for 30 at_least "$P" "SELECT COUNT(*) FROM images" 96
 seen=$(sql "$P" "SELECT COUNT(*) FROM images")
-kill -9 $pid
-wait $pid 2>/dev/null
+crash
 got=$(sql "$P" "SELECT COUNT(*) FROM images")
 echo "import: killed with $got of $want_images images committed ($seen seen before the kill)"
 expect "import was interrupted mid-way" "$( ((got < want_images)); echo $?)"
@@ -59,12 +62,10 @@ M=$tmp/model
 check "model demo" 0 $Q -q demo "$M" --images 80 --size 96 --seed 2
 check "model split" 0 $Q -q -p "$M" split --val 20 --gt 40 --seed 1
 train=(-q -p "$M" train --run T1 --preset tiny --max-steps 150 --batch 8 --epochs 100000 --patience 100000 --threads 2)
-$Q "${train[@]}" >/dev/null 2>&1 &
-pid=$!
+start $Q "${train[@]}"
 wait_for 120 test -f "$M/models/T1/model.pt"
 sleep 0.5
-kill -9 $pid
-wait $pid 2>/dev/null
+crash
 expect "training was interrupted (no run row yet)" "$([[ $(sql "$M" "SELECT COUNT(*) FROM model_runs") == 0 ]]; echo $?)"
 intact "after kill -9 of train" "$M"
 check "train re-run with the same name" 0 $Q "${train[@]}"
@@ -77,12 +78,10 @@ check "import pool" 0 $Q -q -p "$M" import "$tmp/pool/dataset/images" --format f
 cp -r "$M" "$tmp/model_ref"
 check "reference auto-label" 0 $Q -q -p "$tmp/model_ref" autolabel --run T1 --where tag:POOL --batch 8 --score-threshold 0.05
 ref_auto=$(sql "$tmp/model_ref" "SELECT COUNT(*) FROM boxes WHERE source = 1")
-ref_per_image=$(sql "$tmp/model_ref" "SELECT i.path, COUNT(b.id) FROM images i LEFT JOIN boxes b ON b.image_id = i.id AND b.source = 1 GROUP BY i.id ORDER BY i.path" | md5sum)
-$Q -q -p "$M" autolabel --run T1 --where tag:POOL --batch 8 --score-threshold 0.05 >/dev/null 2>&1 &
-pid=$!
+ref_per_image=$(auto_per_image "$tmp/model_ref")
+start $Q -q -p "$M" autolabel --run T1 --where tag:POOL --batch 8 --score-threshold 0.05
 wait_for 60 at_least "$M" "SELECT COUNT(*) FROM boxes WHERE source = 1" 50
-kill -9 $pid
-wait $pid 2>/dev/null
+crash
 got=$(sql "$M" "SELECT COUNT(*) FROM boxes WHERE source = 1")
 echo "autolabel: killed with $got of $ref_auto auto boxes committed"
 expect "auto-label was interrupted mid-way" "$( ((got > 0 && got < ref_auto)); echo $?)"
@@ -91,17 +90,16 @@ check "auto-label re-run" 0 $Q -q -p "$M" autolabel --run T1 --where tag:POOL --
 expect "re-run: the same auto boxes as an uninterrupted run" \
   "$([[ $(sql "$M" "SELECT COUNT(*) FROM boxes WHERE source = 1") == "$ref_auto" ]]; echo $?)"
 expect "re-run: the same boxes per image" \
-  "$([[ $(sql "$M" "SELECT i.path, COUNT(b.id) FROM images i LEFT JOIN boxes b ON b.image_id = i.id AND b.source = 1 GROUP BY i.id ORDER BY i.path" | md5sum) == "$ref_per_image" ]]; echo $?)"
+  "$([[ $(auto_per_image "$M") == "$ref_per_image" ]]; echo $?)"
 
 # --- kill -9 of the GUI while an annotation script edits boxes ---------------------------------
 G=$tmp/gui
 check "gui demo" 0 $Q -q demo "$G" --images 30 --size 200 --seed 4 --unlabeled
 "$EDIT" edit "$G" 60 >"$tmp/edits.log" 2>"$tmp/edits.err" &
-pid=$!
+job=$!
 lines_at_least() { [[ -f $1 && $(wc -l <"$1") -ge $2 ]]; }
 wait_for 60 lines_at_least "$tmp/edits.log" 200
-kill -9 $pid
-wait $pid 2>/dev/null
+crash
 echo "gui: killed after $(grep -c '' "$tmp/edits.log") logged edits"
 expect "gui script was running when killed" "$(! grep -q '^done\|^error' "$tmp/edits.log"; echo $?)"
 intact "after kill -9 of the GUI" "$G"

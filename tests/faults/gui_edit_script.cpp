@@ -57,11 +57,11 @@ int edit(const QString& dir, double seconds, const QString& where) {
   std::vector<ImageId> images;  // empty: the list's order, with the Next action
   if (!where.isEmpty()) {
     ImageQuery query;
-    auto found = resolveImageQuery(*window->project(), where.toStdString(), &query).ok()
-                     ? window->project()->findImages(query)
-                     : Result<std::vector<ImageId>>(Status::InvalidArgument("bad query"));
+    const Status parsed = resolveImageQuery(*window->project(), where.toStdString(), &query);
+    auto found = parsed.ok() ? window->project()->findImages(query) : Result<std::vector<ImageId>>(parsed);
     if (!found.ok() || found->empty()) {
-      std::printf("error: no images match %s\n", qPrintable(where));
+      std::printf("error: no images match %s: %s\n", qPrintable(where),
+                  found.ok() ? "none" : found.status().message().c_str());
       return 2;
     }
     images = *found;
