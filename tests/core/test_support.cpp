@@ -2,22 +2,24 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
+#include <stdlib.h>
+
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <sstream>
+#include <stdexcept>
 
 namespace fs = std::filesystem;
 
 namespace quarry::test {
 
 TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-  path_ = fs::temp_directory_path() / ("quarry_test_" + std::to_string(now) + "_" + std::to_string(counter++));
-  fs::create_directories(path_);
+  // mkdtemp, not a clock reading: CTest runs each test in its own process, in parallel, and two
+  // processes read the same steady_clock value often enough to share a folder (seen on CI).
+  std::string pattern = (fs::temp_directory_path() / "quarry_test_XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+  path_ = pattern;
 }
 
 TempDir::~TempDir() {

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <opencv2/imgcodecs.hpp>
@@ -22,10 +22,10 @@ namespace fs = std::filesystem;
 class DatasetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() / ("quarry_detect_data_" +
-                                        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) +
-                                        "_" + std::to_string(counter++));
+    // A folder no other test process can share (CTest runs them in parallel).
+    std::string pattern = (fs::temp_directory_path() / "quarry_detect_data_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << pattern;
+    dir_ = pattern;
     auto p = Project::create(dir_);
     ASSERT_TRUE(p.ok()) << p.status().message();
     project_ = std::move(p).value();
