@@ -100,7 +100,7 @@ job=$!
 lines_at_least() { [[ -f $1 && $(wc -l <"$1") -ge $2 ]]; }
 wait_for 60 lines_at_least "$tmp/edits.log" 200
 crash
-echo "gui: killed after $(grep -c '' "$tmp/edits.log") logged edits"
+echo "gui: killed after $(grep -c '^draw\|^clear' "$tmp/edits.log") logged edits"
 expect "gui script was running when killed" "$(! grep -q '^done\|^error' "$tmp/edits.log"; echo $?)"
 intact "after kill -9 of the GUI" "$G"
 "$EDIT" verify "$G" "$tmp/edits.log" >"$tmp/verify.out" 2>&1
