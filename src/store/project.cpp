@@ -76,29 +76,30 @@ Status guarded(const char* what, const std::function<Status()>& body) {
 }
 
 namespace {
-// Writes that fail (disk full, read-only folder, locked) name the project file, so a user
-// who runs several projects knows which one.
-std::string onFile(const Project::Impl& impl, const char* what) {
-  return (impl.dir / Project::kStoreFile).string() + ": " + what;
+// A write that fails (disk full, read-only folder, locked) names the project file, so a user
+// who runs several projects knows which one. Built only on failure: every edit is a write.
+Status writeError(const Project::Impl& impl, const std::string& what, const std::exception& e) {
+  return Status::IoError((impl.dir / Project::kStoreFile).string() + ": " + what + ": " + e.what());
+}
+
+Status guardedWrite(const Project::Impl& impl, const char* what, const std::function<Status()>& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return writeError(impl, what, e);
+  }
 }
 }  // namespace
 
-Status inTransaction(Project::Impl& impl, const char* whatIn, const std::function<Status()>& body) {
-  const std::string named = onFile(impl, whatIn);
-  const char* what = named.c_str();
+Status inTransaction(Project::Impl& impl, const char* what, const std::function<Status()>& body) {
   const bool outer = impl.txDepth == 0;
   try {
     impl.db.exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT q");
   } catch (const std::exception& e) {
-    return Status::IoError(std::string(what) + ": " + e.what());
+    return writeError(impl, what, e);
   }
   ++impl.txDepth;
-  Status st;
-  try {
-    st = body();
-  } catch (const std::exception& e) {
-    st = Status::IoError(std::string(what) + ": " + e.what());
-  }
+  Status st = guardedWrite(impl, what, body);
   --impl.txDepth;
   try {
     if (st.ok()) {
@@ -110,7 +111,7 @@ Status inTransaction(Project::Impl& impl, const char* whatIn, const std::functio
       impl.db.exec("RELEASE q");
     }
   } catch (const std::exception& e) {
-    if (st.ok()) st = Status::IoError(std::string(what) + ": commit failed: " + e.what());
+    if (st.ok()) st = writeError(impl, std::string(what) + ": commit failed", e);
     // A failed COMMIT (disk full, say) leaves the transaction open; close it so the
     // connection stays usable and nothing half-written is kept.
     try {
@@ -295,7 +296,7 @@ Project::WriteBatch::WriteBatch(Project& project) : project_(project) {
     status_ = Status::InvalidArgument("a write batch is already open on this project");
     return;
   }
-  status_ = guarded(onFile(impl, "starting a write batch").c_str(), [&] {
+  status_ = guardedWrite(impl, "starting a write batch", [&] {
     impl.db.exec("BEGIN IMMEDIATE");
     impl.txDepth = 1;
     return Status::Ok();
@@ -315,7 +316,7 @@ Project::WriteBatch::~WriteBatch() {
 Status Project::WriteBatch::commit() {
   if (!status_.ok()) return status_;
   Impl& impl = *project_.impl_;
-  status_ = guarded(onFile(impl, "committing a write batch").c_str(), [&] {
+  status_ = guardedWrite(impl, "committing a write batch", [&] {
     impl.db.exec("COMMIT");
     impl.txDepth = 0;
     impl.db.exec("BEGIN IMMEDIATE");
