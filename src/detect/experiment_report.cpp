@@ -41,6 +41,7 @@ struct Index {
   std::vector<std::string> arms;                          // CAL1, strategies..., control
   std::map<Key, std::map<std::uint64_t, const ExperimentModel*>> bySeed;
   int rounds = 0;
+  std::vector<ArmCurve> curves;  // mean learning curve of every arm with models
 };
 
 Index indexOf(const ExperimentResult& r, const ExperimentOptions& o) {
@@ -49,7 +50,12 @@ Index indexOf(const ExperimentResult& r, const ExperimentOptions& o) {
   for (Strategy s : o.strategies) ix.arms.push_back(toString(s));
   ix.arms.push_back("control");
   ix.rounds = o.rounds;
-  for (const auto& m : r.models) ix.bySeed[{m.arm, m.round}][m.seed] = &m;
+  std::vector<CurveSample> samples;
+  for (const auto& m : r.models) {
+    ix.bySeed[{m.arm, m.round}][m.seed] = &m;
+    samples.push_back({m.arm, m.round, static_cast<double>(m.labelled), m.eval.map50});
+  }
+  ix.curves = learningCurves(samples);
   return ix;
 }
 
@@ -64,12 +70,9 @@ std::vector<double> collect(const Index& ix, const Key& k, F value) {
 
 // The arm's mean learning curve, (labelled, mAP@0.5) from CAL1 (round 0) to its last round, with
 // the spread over seeds of each point; empty for an arm without models.
-std::vector<std::pair<double, double>> curve(const ExperimentResult& r, const std::string& arm,
-                                             std::vector<double>* spread) {
-  std::vector<CurveSample> samples;
-  for (const auto& m : r.models) samples.push_back({m.arm, m.round, static_cast<double>(m.labelled), m.eval.map50});
+std::vector<std::pair<double, double>> curve(const Index& ix, const std::string& arm, std::vector<double>* spread) {
   std::vector<std::pair<double, double>> pts;
-  for (const ArmCurve& c : learningCurves(samples))
+  for (const ArmCurve& c : ix.curves)
     if (c.arm == arm)
       for (const CurvePoint& p : c.points) {
         pts.push_back({p.labelled, p.map50});
@@ -200,7 +203,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   line("");
 
   // Label savings: how many labelled images each strategy needs to reach the control's final mAP.
-  const auto control = curve(r, "control", nullptr);
+  const auto control = curve(ix, "control", nullptr);
   nlohmann::json savings = nlohmann::json::array();
   if (!control.empty()) {
     const double target = control.back().second, controlLabels = control.back().first;
@@ -210,7 +213,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     line("| strategy | labelled images needed | saving |");
     line("|---|---|---|");
     for (Strategy s : o.strategies) {
-      const double need = labelsToReach(curve(r, toString(s), nullptr), target);
+      const double need = labelsToReach(curve(ix, toString(s), nullptr), target);
       const double saving = std::isfinite(need) ? 1 - need / controlLabels : std::nan("");
       line(std::string("| ") + toString(s) + " | " + (std::isfinite(need) ? fmt(need, "%.0f") : "not reached") + " | " +
            (std::isfinite(saving) ? fmt(100 * saving, "%.0f%%") : "-") + " |");
@@ -299,7 +302,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   for (std::size_t a = 1; a < ix.arms.size(); ++a) {
     ChartSeries s;
     s.name = ix.arms[a];
-    s.points = curve(r, ix.arms[a], &s.spread);
+    s.points = curve(ix, ix.arms[a], &s.spread);
     if (ix.arms[a] == "control") s.color = "#7f7f7f";
     lc.series.push_back(s);
   }
