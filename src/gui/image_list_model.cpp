@@ -91,8 +91,7 @@ QVariant ImageListModel::data(const QModelIndex& index, int role) const {
     default: break;
   }
   const int column = index.column();
-  const bool missing = missing_.contains(row->id);
-  if (column == kStatus && missing) {
+  if (column == kStatus && missing_.contains(row->id)) {
     if (role == Qt::DisplayRole) return tr("missing");
     if (role == Qt::ForegroundRole) return QColor(Qt::red);
     if (role == Qt::ToolTipRole) {
