@@ -3,11 +3,13 @@
 // can be compared with the last.
 //
 //   quarry_bench_report RAW_DIR OUT_BASE [--previous OLD.json] [--machine TEXT] [--commit SHA]
+//   (unknown options are refused, --help lists them)
 //
 // RAW_DIR holds what bench/run wrote: store.json, detector.json, scoring.json (Google Benchmark
 // JSON), gui.json (quarry_gui_bench --json) and, when NEU-DET was there, neu_train.json and
 // neu_eval.json (quarry train/eval --json). A missing file leaves its figures out and says so.
 // Writes OUT_BASE.md and OUT_BASE.json.
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -187,20 +189,15 @@ std::map<std::string, double> previousValues(const fs::path& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::cerr << "usage: quarry_bench_report RAW_DIR OUT_BASE [--previous OLD.json] [--machine TEXT] [--commit SHA]\n";
-    return 2;
-  }
-  const fs::path raw = argv[1];
-  const fs::path outBase = argv[2];
-  fs::path previousFile;
+  CLI::App app{"Gathers the raw outputs of one bench/run into OUT_BASE.md and OUT_BASE.json."};
+  fs::path raw, outBase, previousFile;
   std::string machine, commit;
-  for (int i = 3; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--previous") previousFile = argv[i + 1];
-    else if (flag == "--machine") machine = argv[i + 1];
-    else if (flag == "--commit") commit = argv[i + 1];
-  }
+  app.add_option("RAW_DIR", raw, "what bench/run wrote")->required()->check(CLI::ExistingDirectory);
+  app.add_option("OUT_BASE", outBase, "the report's path without .md / .json")->required();
+  app.add_option("--previous", previousFile, "the last report's .json, for the previous values");
+  app.add_option("--machine", machine, "the machine, in words");
+  app.add_option("--commit", commit, "the commit measured");
+  CLI11_PARSE(app, argc, argv);
 
   std::vector<Figure> figures;
   std::vector<std::string> missing;
