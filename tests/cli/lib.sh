@@ -40,7 +40,6 @@ expect_err() {
   fi
 }
 
-
 expect() {  # expect NAME CONDITION_EXIT: 0 passes
   if [[ $2 == 0 ]]; then
     passed=$((passed + 1))

@@ -3,8 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -14,6 +12,8 @@
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "core/test_support.h"
+
 namespace quarry::detect {
 namespace {
 
@@ -22,19 +22,11 @@ namespace fs = std::filesystem;
 class DatasetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // A folder no other test process can share (CTest runs them in parallel).
-    std::string pattern = (fs::temp_directory_path() / "quarry_detect_data_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << pattern;
-    dir_ = pattern;
     auto p = Project::create(dir_);
     ASSERT_TRUE(p.ok()) << p.status().message();
     project_ = std::move(p).value();
   }
-  void TearDown() override {
-    project_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);  // even when an assertion failed
-  }
+  void TearDown() override { project_.reset(); }  // closed before tmp_ removes the folder
 
   // Writes a colour PNG inside the project and adds it.
   ImageId addImage(const std::string& name, int width = 64, int height = 48) {
@@ -60,7 +52,8 @@ class DatasetTest : public ::testing::Test {
   }
   void tag(const std::string& name, const std::vector<ImageId>& ids) { ASSERT_TRUE(project_->tagImages(name, ids).ok()); }
 
-  fs::path dir_;
+  test::TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
   std::unique_ptr<Project> project_;
 };
 

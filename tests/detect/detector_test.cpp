@@ -35,7 +35,6 @@ std::unique_ptr<Project> demoProject(const TempDir& tmp) {
   return p;
 }
 
-TrainOptions quick(const std::string& run, long steps) { return test::quickTraining(run, steps); }
 
 // Regression: with 500 steps the easy AP was 0.40 on one machine and 0.13 on another, each run
 // giving the same figure on its machine (their BLAS kernels round differently); 900 steps gave
@@ -44,7 +43,7 @@ TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
   TempDir tmp;
   auto p = demoProject(tmp);
   std::vector<double> losses;
-  auto trained = train(*p, quick("T1", 900), [&](const TrainProgress& tp) {
+  auto trained = train(*p, test::quickTraining("T1", 900), [&](const TrainProgress& tp) {
     if (tp.stage == "train") losses.push_back(tp.loss);
     return true;
   });
@@ -78,7 +77,7 @@ TEST(Detector, RefusesToTrainOnImagesTaggedVal) {
   val.anyTags = {"VAL1"};
   auto ids = *p->findImages(val);
   p->tagImages("GT1", {ids[0]});
-  auto trained = train(*p, quick("Leak", 5));
+  auto trained = train(*p, test::quickTraining("Leak", 5));
   ASSERT_FALSE(trained.ok());
   EXPECT_EQ(trained.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(trained.status().message().find((*p->image(ids[0])).path), std::string::npos)
@@ -90,7 +89,7 @@ TEST(Detector, ACancelledTrainingLeavesNoRunAndNoCheckpoint) {
   TempDir tmp;
   auto p = demoProject(tmp);
   int calls = 0;
-  auto trained = train(*p, quick("C1", 50), [&](const TrainProgress& tp) { return tp.stage != "train" || ++calls < 5; });
+  auto trained = train(*p, test::quickTraining("C1", 50), [&](const TrainProgress& tp) { return tp.stage != "train" || ++calls < 5; });
   ASSERT_FALSE(trained.ok());
   EXPECT_TRUE(trained.status().cancelled());
   EXPECT_FALSE(*p->findRun("C1"));
@@ -103,7 +102,7 @@ TEST(Detector, AColourPresetTrainsAndDetectsOnGreyImagesToo) {
   test::writeText(tmp / "colour.json",
                   R"({"name": "tiny-colour", "input_size": 128, "channels": 3, "widths": [16, 24, 32, 48],
                       "neck_width": 24, "head_width": 24, "dropout": 0.1})");
-  TrainOptions o = quick("RGB", 12);
+  TrainOptions o = test::quickTraining("RGB", 12);
   o.preset = (tmp / "colour.json").string();
   auto trained = train(*p, o);
   ASSERT_TRUE(trained.ok()) << trained.status().message();
@@ -121,7 +120,7 @@ class TrainedDetector : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp = new TempDir;
     project = demoProject(*tmp).release();
-    ASSERT_TRUE(train(*project, quick("T2", 60)).ok());
+    ASSERT_TRUE(train(*project, test::quickTraining("T2", 60)).ok());
   }
   static void TearDownTestSuite() {
     delete project;
@@ -145,7 +144,7 @@ TEST_F(TrainedDetector, ACheckpointForOtherClassesIsRefusedWithBothLists) {
 TEST_F(TrainedDetector, ACorruptCheckpointIsAClearError) {
   TempDir other;
   auto p = demoProject(other);
-  ASSERT_TRUE(train(*p, quick("T3", 3)).ok());
+  ASSERT_TRUE(train(*p, test::quickTraining("T3", 3)).ok());
   const fs::path pt = p->dir() / "models" / "T3" / "model.pt";
   const auto size = fs::file_size(pt);
   fs::resize_file(pt, size / 3);
@@ -166,7 +165,7 @@ TEST(AutoLabel, ReplacesOnlyItsOwnAutoBoxesAndLeavesHumanBoxesAlone) {
   split.val = {8, 0};
   split.gt = {24, 0};
   ASSERT_TRUE(splitImages(*p, split).ok());
-  ASSERT_TRUE(train(*p, quick("A1", 40)).ok());
+  ASSERT_TRUE(train(*p, test::quickTraining("A1", 40)).ok());
   // The pool: images neither GT nor VAL lose their boxes, so they look unlabeled.
   ImageQuery pool;
   pool.noTags = {"GT1", "VAL1"};

@@ -21,7 +21,6 @@ namespace {
 
 using test::TempDir;
 
-TrainOptions quick(const std::string& run, long steps) { return test::quickTraining(run, steps); }
 
 // A demo project (96 images, 128 px): 16 VAL1 and 48 GT1 with their truth, 32 pool images whose
 // boxes were removed (unlabelled), and a model trained briefly on GT1.
@@ -45,7 +44,7 @@ class ScoredProject : public ::testing::Test {
     pool = *project->findImages(rest);
     for (const Box& b : *project->boxesOfImages(pool)) ASSERT_TRUE(project->removeBox(b.id).ok());
     for (ImageId id : pool) ASSERT_TRUE(project->setImageStatus(id, ImageStatus::kUnlabeled).ok());
-    ASSERT_TRUE(train(*project, quick("CAL1", 300)).ok());
+    ASSERT_TRUE(train(*project, test::quickTraining("CAL1", 300)).ok());
   }
   static void TearDownTestSuite() {
     delete project;
@@ -147,7 +146,7 @@ TEST_F(ScoredProject, ScoringStoresEveryPoolAndValImageWithDifficultyAndCalibrat
 }
 
 TEST_F(ScoredProject, ACancelledScoringKeepsTheEarlierScores) {
-  ASSERT_TRUE(train(*project, quick("CANCEL", 20)).ok());
+  ASSERT_TRUE(train(*project, test::quickTraining("CANCEL", 20)).ok());
   ScoreOptions o;
   o.runName = "CANCEL";
   o.mc.passes = 2;
@@ -174,7 +173,7 @@ TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
   o.budget = 16;
   o.rounds = 1;
   o.strategies = {Strategy::kHybrid};
-  o.train = quick("", 40);
+  o.train = test::quickTraining("", 40);
   o.mc.passes = 4;
   std::size_t lastTotal = 0;
   auto r = runExperiment(*p, o, [&](std::size_t, std::size_t total, std::string_view) {

@@ -1,15 +1,15 @@
 // Shared by the GUI tests: mouse drags on the canvas as a user makes them, and for the tests of
 // the active-learning loop a small generated demo project (split into VAL1 and GT1 with their
-// truth, the rest an unlabelled pool) and quick training requests from the Model panel.
+// truth, the rest an unlabelled pool), opening it in a shown window, and quick training requests
+// from the Model panel.
 #pragma once
 
 #include <QApplication>
 #include <QMouseEvent>
 #include <QString>
-#include <vector>
-
 #include <QTest>
 #include <memory>
+#include <vector>
 
 #include "gui/canvas.h"
 #include "gui/main_window.h"
