@@ -71,7 +71,13 @@ struct ExportOptions {
   std::vector<std::string> valTags;    //   (required for Ultralytics; optional for the others)
   bool onlyReviewed = false;           // leave out images whose status is not reviewed
   ImageCopy imageCopy = ImageCopy::kCopy;  // hard links fall back to copies across file systems
+  // A folder that is not empty is refused unless this is set, and even then only a folder an
+  // earlier Quarry export made (it holds kExportMarker) is emptied and written again.
+  bool overwrite = false;
 };
+
+// The file every export leaves in its folder, so that --overwrite knows what it may replace.
+inline constexpr const char* kExportMarker = ".quarry-export";
 
 struct ExportReport {
   std::size_t images = 0;
@@ -81,7 +87,10 @@ struct ExportReport {
 };
 
 // Writes the chosen images of `project` to `outDir` in `format`. Refuses (kInvalidArgument,
-// naming up to 20 images) when an image is in both the train and the val set.
+// naming up to 20 images) when an image is in both the train and the val set, and (naming the
+// folder) when `outDir` is not empty and options.overwrite is off, or is on but the folder was
+// not made by a Quarry export, is the project's folder or holds it or any of its images. Nothing
+// is removed before those checks pass.
 Status exportDataset(const Project& project, Format format, const std::filesystem::path& outDir,
                      const ExportOptions& options, ExportReport* report, const ProgressFn& progress = {});
 

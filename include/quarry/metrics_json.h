@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "quarry/metrics.h"
+#include "quarry/uncertainty.h"
 
 namespace quarry {
 
@@ -16,5 +17,8 @@ nlohmann::json jsonNumber(double value);
 // `classNames` in the order of the classes evaluated; per-image rows are left out unless asked.
 nlohmann::json evalResultJson(const EvalResult& result, const std::vector<std::string>& classNames,
                               bool perImage = false);
+
+// A scoring's calibration on VAL; a figure that cannot be computed is null with a reason beside it.
+nlohmann::json calibrationJson(const Calibration& calibration);
 
 }  // namespace quarry

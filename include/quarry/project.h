@@ -117,6 +117,8 @@ class Project {
   Result<std::int64_t> tagImages(const std::string& tag, const std::vector<ImageId>& ids);
   Result<std::int64_t> untagImages(const std::string& tag, const std::vector<ImageId>& ids);
   Result<std::vector<std::string>> imageTags(ImageId id) const;
+  // The tags these images carry, by name, with imageCount = how many of `ids` carry each.
+  Result<std::vector<TagInfo>> tagsOfImages(const std::vector<ImageId>& ids) const;
 
   // --- model runs and scores -----------------------------------------------------------
   Result<RunId> addRun(const ModelRun& run);

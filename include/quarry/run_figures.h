@@ -44,6 +44,12 @@ struct RunFigures {
   double mediumThreshold = kNoFigure, hardThreshold = kNoFigure;
   std::string thresholdSource;      // "val" or "pool-quantiles"
   double spearman = kNoFigure, auroc = kNoFigure;  // the scoring's calibration on VAL
+  double hardToEasyErrorRatio = kNoFigure;
+  int calibrationImages = 0;
+  double bandError[3] = {kNoFigure, kNoFigure, kNoFigure};  // mean error of easy, medium, hard VAL images
+  int bandImages[3] = {0, 0, 0};
+  std::string spearmanWhy, aurocWhy, ratioWhy;     // why a calibration figure is missing, when it is
+  double scoreThreshold = kNoFigure;               // the score the VAL precision and recall counted from
 };
 
 // Reads the run's params and metrics JSON; kBadInput naming the run when they do not parse.

@@ -30,6 +30,7 @@ struct SplitOptions {
   std::string gtTag = "GT1";
   std::uint64_t seed = 1;
   bool stratify = false;       // keep each class's share of images alike in both sets
+  bool extend = false;         // add to a VAL or GT tag that already holds images (else refused)
 };
 
 struct SplitResult {
@@ -40,9 +41,18 @@ struct SplitResult {
 
 // Draws VAL, then GT from the rest of the pool, and tags them in one transaction. Images that
 // already carry either tag are left out of the pool, so VAL and GT never share an image and a
-// second split adds to the sets instead of reshuffling them. Fails (kInvalidArgument) when the
-// pool is smaller than asked or both tags are the same.
+// second split with `extend` adds to the sets instead of reshuffling them. Fails
+// (kInvalidArgument) when the pool is smaller than asked, both tags are the same, or a tag that
+// would get images already holds some and `extend` is off (the message names the tag).
 Result<SplitResult> splitImages(Project& project, const SplitOptions& options);
+
+// The tags the split would add images to that already hold images, with their counts (empty:
+// the split starts new sets). The split dialog asks before extending them.
+struct TagInUse {
+  std::string tag;
+  std::size_t images = 0;
+};
+Result<std::vector<TagInUse>> splitTagsInUse(const Project& project, const SplitOptions& options);
 
 // Shuffles `items` in place with a seeded generator (Fisher-Yates); the same seed gives the
 // same order everywhere.

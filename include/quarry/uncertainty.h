@@ -113,7 +113,10 @@ struct Calibration {
     double anyErrorRate = 0;
   };
   std::array<Band, 3> bands{};  // indexed by Difficulty
-  double hardToEasyErrorRatio = 0;  // bands[hard].meanError / bands[easy].meanError (inf when easy is 0)
+  double hardToEasyErrorRatio = 0;  // bands[hard].meanError / bands[easy].meanError
+  // Why a figure above is NaN ("no easy images", "every VAL image has an error"); empty when it
+  // is a number. Print them with figureText() (quarry/figure.h), never as nan or inf.
+  std::string spearmanWhy, aurocWhy, ratioWhy;
 };
 // `scores` empty where the image had no detection (ranked with the highest score).
 Calibration calibrate(const std::vector<std::optional<double>>& scores, const std::vector<double>& errors,

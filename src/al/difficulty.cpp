@@ -104,7 +104,20 @@ Calibration calibrate(const std::vector<std::optional<double>>& scores, const st
     c.bands[b].anyErrorRate = count > 0 ? anySum[b] / count : nan;
   }
   const double easy = c.bands[0].meanError, hard = c.bands[2].meanError;
-  c.hardToEasyErrorRatio = easy > 0 ? hard / easy : (hard > 0 ? std::numeric_limits<double>::infinity() : nan);
+  c.hardToEasyErrorRatio = easy > 0 ? hard / easy : nan;
+  if (c.bands[0].images == 0) c.ratioWhy = "no easy images";
+  else if (c.bands[2].images == 0) c.ratioWhy = "no hard images";
+  else if (!(easy > 0)) c.ratioWhy = "the easy images have no error";
+  const auto constant = [](const std::vector<double>& v) {
+    return std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); });
+  };
+  if (n < 2) c.spearmanWhy = c.aurocWhy = "fewer than 2 VAL images";
+  else if (constant(err)) c.spearmanWhy = "every VAL image has the same error";
+  else if (constant(ranked)) c.spearmanWhy = "every VAL image has the same score";
+  if (n >= 2 && std::isnan(c.auroc))
+    c.aurocWhy = std::any_of(anyError.begin(), anyError.end(), [](bool b) { return b; }) ? "every VAL image has an error"
+                                                                                          : "no VAL image has an error";
+  if (std::isnan(c.spearman) && c.spearmanWhy.empty()) c.spearmanWhy = "not computable";
   return c;
 }
 

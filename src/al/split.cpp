@@ -82,6 +82,21 @@ void seededShuffle(std::vector<ImageId>& items, std::uint64_t seed) {
   for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(rng, i)]);
 }
 
+Result<std::vector<TagInUse>> splitTagsInUse(const Project& project, const SplitOptions& options) {
+  std::vector<TagInUse> out;
+  const bool wantsVal = options.val.count != 0 && !(options.val.count < 0 && options.val.fraction <= 0);
+  const bool wantsGt = options.gt.count != 0 && !(options.gt.count < 0 && options.gt.fraction <= 0);
+  for (const auto& [tag, wanted] : {std::pair{options.valTag, wantsVal}, std::pair{options.gtTag, wantsGt}}) {
+    if (!wanted) continue;
+    ImageQuery q;
+    q.anyTags = {tag};
+    auto n = project.countImages(q);
+    if (!n.ok()) return n.status();
+    if (*n > 0) out.push_back({tag, static_cast<std::size_t>(*n)});
+  }
+  return out;
+}
+
 Result<SplitResult> splitImages(Project& project, const SplitOptions& options) {
   if (options.valTag == options.gtTag) return Status::InvalidArgument("the VAL and GT tags must differ");
   ImageQuery q = options.pool;
@@ -97,6 +112,15 @@ Result<SplitResult> splitImages(Project& project, const SplitOptions& options) {
   if (nVal + nGt > pool->size())
     return Status::InvalidArgument("asked for " + std::to_string(nVal) + " VAL + " + std::to_string(nGt) +
                                    " GT images but the pool has only " + std::to_string(pool->size()));
+  if (!options.extend) {
+    auto inUse = splitTagsInUse(project, options);
+    if (!inUse.ok()) return inUse.status();
+    for (const TagInUse& t : *inUse)
+      if ((t.tag == options.valTag && nVal > 0) || (t.tag == options.gtTag && nGt > 0))
+        return Status::InvalidArgument("tag " + t.tag + " already holds " + std::to_string(t.images) +
+                                       " images: add to it with --extend, or split into new tags "
+                                       "(--val-tag, --gt-tag)");
+  }
   std::vector<ImageId> order = *pool;
   if (options.stratify) {
     auto s = stratifiedOrder(project, order, options.seed);

@@ -18,7 +18,7 @@ namespace {
 
 
 // Training progress in ProgressLine's style: a live line on a terminal, and in a log one line
-// per epoch (or every 30 s), so a long run stays readable. Ctrl+C cancels.
+// per epoch (at most one per 10 s, at least one per 30 s), so a long run stays readable. Ctrl+C cancels.
 class TrainProgressLine {
  public:
   explicit TrainProgressLine(bool enabled)
@@ -42,7 +42,10 @@ class TrainProgressLine {
     const auto now = std::chrono::steady_clock::now();
     const double sinceLast = std::chrono::duration<double>(now - lastPrint_).count();
     const bool newEpoch = p.epoch != epoch_;
-    const bool due = tty_ ? (sinceLast > 0.1 || newEpoch || p.stage != stage_) : (newEpoch || sinceLast > 30);
+    // In a log, a line per epoch reads well for long epochs; short ones (a small ground truth is
+    // a few steps an epoch) would flood it, so a new epoch waits 10 s after the last line.
+    const bool due = tty_ ? (sinceLast > 0.1 || newEpoch || p.stage != stage_)
+                          : ((newEpoch && sinceLast > 10) || sinceLast > 30 || epoch_ < 0);
     if (!due) return true;
     lastPrint_ = now;
     stage_ = p.stage;
@@ -104,6 +107,9 @@ nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResul
           {"preset", o.preset},
           {"best_epoch", r.bestEpoch},
           {"best_map50", jsonNumber(r.bestMap50)},
+          {"planned_steps", r.plannedSteps},
+          {"planned_epochs", r.plannedEpochs},
+          {"steps", r.steps},
           {"checkpoint", r.checkpoint},
           {"train_seconds", r.trainSeconds},
           {"minutes", r.trainSeconds / 60.0},
@@ -125,8 +131,9 @@ void runTrain(Context& ctx, TrainArgs& args) {
   if (!std::isnan(result->bestMap50)) std::snprintf(map50, sizeof map50, "%.3f", result->bestMap50);
   std::printf("trained run %s (preset %s): best epoch %d, VAL mAP@0.5 %s\n", args.options.runName.c_str(),
               args.options.preset.c_str(), result->bestEpoch, map50);
-  std::printf("  checkpoint %s, %.1f minutes, %.1f images/s\n", result->checkpoint.c_str(),
-              result->trainSeconds / 60.0, result->imagesPerSecond);
+  std::printf("  %ld of %ld planned steps (%d epochs of %ld steps), checkpoint %s, %.1f minutes, %.1f images/s\n",
+              result->steps, result->plannedSteps, result->plannedEpochs, result->stepsPerEpoch,
+              result->checkpoint.c_str(), result->trainSeconds / 60.0, result->imagesPerSecond);
 }
 
 // --- autolabel -------------------------------------------------------------------------
@@ -222,13 +229,17 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   train->add_option("--preset", o.preset, "model size: tiny | small | medium | FILE.json")->capture_default_str();
   train->add_option("--train-tags", t->trainTags, "tags to train on, comma-separated (default: every GT* tag)");
   train->add_option("--val-tag", o.valTag, "validation tag (never trained on)")->capture_default_str();
-  train->add_option("--epochs", o.epochs, "most epochs")->capture_default_str()->check(CLI::Range(1, 100000));
+  train->add_option("--epochs", o.epochs, "epochs to plan (raised to reach --min-steps)")->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  train->add_option("--min-steps", o.minSteps, "the fewest optimiser steps to plan; early stopping waits for them")
+      ->capture_default_str()->check(CLI::Range(0L, 100000000L));
   train->add_option("--batch", o.batchSize, "images per step")->capture_default_str()->check(CLI::Range(2, 4096));
   train->add_option("--lr", o.learningRate, "peak learning rate (AdamW)")->capture_default_str()
       ->check(CLI::PositiveNumber);
   train->add_option("--max-steps", o.maxSteps, "stop after this many steps (-1: no limit)")->capture_default_str();
-  train->add_option("--validate-every", o.validateEvery, "epochs between VAL checks")->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+  train->add_option("--validate-every", o.validateEvery,
+                    "epochs between VAL checks (0: auto, about 20 checks a run, at most 100 steps apart)")
+      ->capture_default_str()->check(CLI::Range(0, 100000));
   train->add_option("--patience", o.patience, "stop after this many VAL checks without a better mAP@0.5")
       ->capture_default_str();
   train->add_option("--max-minutes", o.maxMinutes, "stop after this wall time (0: no limit)")->capture_default_str()

@@ -63,6 +63,7 @@ struct ExportArgs {
   std::string train, val;
   std::string images = "copy";
   bool reviewedOnly = false;
+  bool overwrite = false;
 };
 
 void runExport(Context& ctx, const ExportArgs& args) {
@@ -81,6 +82,7 @@ void runExport(Context& ctx, const ExportArgs& args) {
   options.trainTags = splitList(args.train);
   options.valTags = splitList(args.val);
   options.onlyReviewed = args.reviewedOnly;
+  options.overwrite = args.overwrite;
   options.imageCopy = args.images == "link" ? ImageCopy::kHardLink : args.images == "none" ? ImageCopy::kNone : ImageCopy::kCopy;
   ExportReport report;
   ProgressLine progress(!ctx.quiet);
@@ -122,6 +124,8 @@ void addFormatCommands(CLI::App& app, Context& ctx) {
   exp->add_option("--train", out->train, "tags forming the train set, comma-separated (e.g. GT1,GT2)");
   exp->add_option("--val", out->val, "tags forming the val set (e.g. VAL1)");
   exp->add_flag("--reviewed-only", out->reviewedOnly, "only images whose status is reviewed");
+  exp->add_flag("--overwrite", out->overwrite,
+                "replace an earlier Quarry export in the folder (a folder it did not make is never replaced)");
   exp->add_option("--images", out->images, "copy | link | none")->capture_default_str()
       ->check(CLI::IsMember({"copy", "link", "none"}));
   exp->callback([&ctx, out] { runExport(ctx, *out); });

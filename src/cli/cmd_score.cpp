@@ -5,6 +5,7 @@
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
 #include "quarry/detect/scoring.h"
+#include "quarry/figure.h"
 #include "quarry/metrics_json.h"
 
 namespace quarry::cli {
@@ -30,14 +31,7 @@ nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreRepo
                    {"images_per_second", r.imagesPerSecond}};
   if (r.calibration) {
     const auto& c = *r.calibration;
-    j["calibration"] = {{"images", c.images},
-                        {"spearman", jsonNumber(c.spearman)},
-                        {"auroc", jsonNumber(c.auroc)},
-                        {"hard_to_easy_error_ratio", jsonNumber(c.hardToEasyErrorRatio)}};
-    for (int b = 0; b < 3; ++b)
-      j["calibration"]["bands"][toString(static_cast<Difficulty>(b))] = {
-          {"images", c.bands[b].images}, {"mean_error", jsonNumber(c.bands[b].meanError)},
-          {"any_error_rate", jsonNumber(c.bands[b].anyErrorRate)}};
+    j["calibration"] = calibrationJson(c);
   }
   return j;
 }
@@ -71,11 +65,13 @@ void runScore(Context& ctx, ScoreArgs& args) {
               report.thresholds.medium, report.thresholds.hard);
   if (report.calibration) {
     const auto& c = *report.calibration;
-    std::printf("  calibration on %d VAL images: Spearman %.3f, AUROC %.3f, hard/easy error %.2fx\n", c.images,
-                c.spearman, c.auroc, c.hardToEasyErrorRatio);
+    std::printf("  calibration on %d VAL images: Spearman %s, AUROC %s, hard/easy error %s\n", c.images,
+                figureText(c.spearman, 3, c.spearmanWhy).c_str(), figureText(c.auroc, 3, c.aurocWhy).c_str(),
+                figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str());
     for (int b = 0; b < 3; ++b)
-      std::printf("    %-6s %4d images, mean error %.3f, with any error %.0f%%\n", toString(static_cast<Difficulty>(b)),
-                  c.bands[b].images, c.bands[b].meanError, 100 * c.bands[b].anyErrorRate);
+      std::printf("    %-6s %4d images, mean error %s, with any error %s\n", toString(static_cast<Difficulty>(b)),
+                  c.bands[b].images, figureText(c.bands[b].meanError, 3, "no images").c_str(),
+                  figureText(100 * c.bands[b].anyErrorRate, 0, "no images", "%").c_str());
   }
 }
 

@@ -89,6 +89,7 @@ void addTagCommands(CLI::App& app, Context& ctx) {
   split->add_option("--gt-tag", args->options.gtTag, "tag for the ground-truth set")->capture_default_str();
   split->add_option("--seed", args->options.seed, "random seed")->capture_default_str();
   split->add_flag("--stratify", args->options.stratify, "keep each class's share alike in both sets");
+  split->add_flag("--extend", args->options.extend, "add to VAL or GT tags that already hold images");
   split->add_option("-w,--where", args->where, "draw only from the images this query matches");
   split->callback([&ctx, args] { runSplit(ctx, *args); });
 }

@@ -16,10 +16,9 @@ std::string className(const std::vector<ClassInfo>& classes, ClassId id) {
   return "#" + std::to_string(id);
 }
 
-// NaN is "nothing to measure" (see metrics.h) and shows as "-".
+// NaN is "nothing to measure" (see metrics.h) and shows as "-"; the report's last line says why.
 std::string number(double v, int decimals = 3) {
-  if (std::isnan(v)) return "-";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (!std::isfinite(v)) return "-";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   return buf;
@@ -107,6 +106,12 @@ void printEvalReport(const EvalResult& r, const std::vector<ClassInfo>& classes,
               "(%d verify, %d adjust, %d delete, %d draw)\n",
               number(r.efficiencyBoost, 1).c_str(), r.manualSeconds, r.reviewSeconds, r.actions.verify,
               r.actions.adjust, r.actions.remove, r.actions.draw);
+  bool dashes = !std::isfinite(r.map50) || !std::isfinite(r.efficiencyBoost);
+  for (const auto& c : r.perClass)
+    dashes = dashes || !std::isfinite(c.precision) || !std::isfinite(c.recall) || !std::isfinite(c.ap50);
+  if (dashes)
+    std::printf("- : not computable: precision without detections above the score, recall and AP without truth "
+                "boxes, the boost without any box to draw or review\n");
   printConfusion(r, classes, options);
   if (r.ignoredTruth > 0 || r.ignoredDetections > 0)
     std::printf("left out (cannot be evaluated): %d truth boxes, %d detections\n", r.ignoredTruth,

@@ -24,11 +24,12 @@ std::string fmt(double v, const char* f = "%.3f") {
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
 }
-std::string meanSd(const std::vector<double>& v, const char* f = "%.3f") {
+// "-" when no value is finite, with `why` in brackets when given.
+std::string meanSd(const std::vector<double>& v, const char* f = "%.3f", const std::string& why = {}) {
   std::vector<double> finite;
   for (double x : v)
     if (std::isfinite(x)) finite.push_back(x);
-  if (finite.empty()) return "-";
+  if (finite.empty()) return why.empty() ? "-" : "- (" + why + ")";
   const double sd = stats::stddev(finite);
   std::string sdFormat = f;  // the spread never carries the mean's sign
   if (auto plus = sdFormat.find('+'); plus != std::string::npos) sdFormat.erase(plus, 1);
@@ -257,12 +258,16 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
 
   // Difficulty bars: how CAL1's scores on VAL relate to its true auto-label errors.
   std::vector<double> rho, auc, ratio;
+  std::string rhoWhy, aucWhy, ratioWhy;  // the first seed's reason where a figure is missing
   std::array<std::vector<double>, 3> bandError, bandShare;
   for (const auto& m : r.models)
     if (m.arm == "CAL1" && m.calibration) {
       rho.push_back(m.calibration->spearman);
       auc.push_back(m.calibration->auroc);
       ratio.push_back(m.calibration->hardToEasyErrorRatio);
+      if (rhoWhy.empty()) rhoWhy = m.calibration->spearmanWhy;
+      if (aucWhy.empty()) aucWhy = m.calibration->aurocWhy;
+      if (ratioWhy.empty()) ratioWhy = m.calibration->ratioWhy;
       for (int b = 0; b < 3; ++b) {
         bandError[b].push_back(m.calibration->bands[b].meanError);
         bandShare[b].push_back(static_cast<double>(m.calibration->bands[b].images) / std::max(1, m.calibration->images));
@@ -271,14 +276,15 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   if (!rho.empty()) {
     line("## Difficulty bars of CAL1 on VAL");
     line("");
-    line("True error of an image = 1 - F1 of its auto-labels at IoU 0.5. Spearman (score vs error) " + meanSd(rho) +
-         ", AUROC (any error) " + meanSd(auc) + ", hard / easy mean error " + meanSd(ratio, "%.2f") + ".");
+    line("True error of an image = 1 - F1 of its auto-labels at IoU 0.5. Spearman (score vs error) " +
+         meanSd(rho, "%.3f", rhoWhy) + ", AUROC (any error) " + meanSd(auc, "%.3f", aucWhy) +
+         ", hard / easy mean error " + meanSd(ratio, "%.2f", ratioWhy) + ".");
     line("");
     line("| bar | share of VAL | mean error |");
     line("|---|---|---|");
     for (int b = 0; b < 3; ++b)
       line(std::string("| ") + toString(static_cast<Difficulty>(b)) + " | " + meanSd(bandShare[b], "%.2f") + " | " +
-           meanSd(bandError[b]) + " |");
+           meanSd(bandError[b], "%.3f", "no images") + " |");
     line("");
     BarChart errors;
     errors.title = "CAL1 on VAL: true auto-label error per difficulty bar";
@@ -326,8 +332,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
                      {"train_seconds", m.trainSeconds}, {"val", evalResultJson(m.eval, r.classNames)}};
     j["chosen_per_difficulty"] = {m.chosenPerDifficulty[0], m.chosenPerDifficulty[1], m.chosenPerDifficulty[2]};
     if (m.calibration)
-      j["calibration"] = {{"spearman", jsonNumber(m.calibration->spearman)}, {"auroc", jsonNumber(m.calibration->auroc)},
-                          {"hard_to_easy_error_ratio", jsonNumber(m.calibration->hardToEasyErrorRatio)}};
+      j["calibration"] = calibrationJson(*m.calibration);
     models.push_back(j);
   }
   nlohmann::json all{{"name", o.name}, {"seconds", r.seconds}, {"classes", r.classNames}, {"models", models},

@@ -12,6 +12,7 @@
 #include "quarry/detect/detector.h"
 #include "quarry/log.h"
 #include "quarry/metrics.h"
+#include "quarry/metrics_json.h"
 #include "quarry/select.h"
 
 namespace quarry::detect {
@@ -68,18 +69,8 @@ Result<std::map<ImageId, double>> valErrors(const Project& project, const std::v
   return out;
 }
 
-nlohmann::json calibrationJson(const Calibration& c) {
-  auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  nlohmann::json j{{"images", c.images}, {"spearman", num(c.spearman)}, {"auroc", num(c.auroc)},
-                   {"hard_to_easy_error_ratio", num(c.hardToEasyErrorRatio)}};
-  for (int b = 0; b < 3; ++b)
-    j["bands"][toString(static_cast<Difficulty>(b))] = {{"images", c.bands[b].images},
-                                                        {"mean_error", num(c.bands[b].meanError)},
-                                                        {"any_error_rate", num(c.bands[b].anyErrorRate)}};
-  return j;
-}
-
 }  // namespace
+
 
 Status scoreImages(Project& project, const ScoreOptions& o, ScoreReport* report, const ProgressFn& progress) {
   ScoreReport local;

@@ -33,13 +33,34 @@ double learningRate(const TrainOptions& o, long step, long total, double elapsed
   return o.learningRate * (0.05 + 0.95 * 0.5 * (1 + std::cos(M_PI * std::min(1.0, t))));
 }
 
+}  // namespace
+
+StepPlan planSteps(const TrainOptions& o, long stepsPerEpoch) {
+  StepPlan plan;
+  const long perEpoch = std::max<long>(1, stepsPerEpoch);
+  plan.steps = std::max(o.minSteps, perEpoch * static_cast<long>(o.epochs));
+  if (o.maxSteps > 0) plan.steps = std::min(plan.steps, o.maxSteps);
+  plan.minSteps = std::min(std::max<long>(0, o.minSteps), plan.steps);
+  plan.epochs = static_cast<int>(std::min<long>((plan.steps + perEpoch - 1) / perEpoch, 1L << 30));
+  if (o.validateEvery > 0) {
+    plan.validateEvery = o.validateEvery;
+  } else {
+    const long spacing = std::clamp<long>(plan.steps / 20, 1, 100);
+    plan.validateEvery = static_cast<int>(std::max<long>(1, (spacing + perEpoch - 1) / perEpoch));
+  }
+  return plan;
+}
+
+namespace {
+
 void shuffle(std::vector<std::size_t>& v, std::mt19937_64& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
 }
 
 nlohmann::json paramsJson(const TrainOptions& o, const Preset& p, const std::vector<std::string>& tags) {
   return {{"preset", p.name}, {"input_size", p.inputSize}, {"channels", p.channels}, {"widths", p.widths},
-          {"train_tags", tags}, {"val_tag", o.valTag}, {"epochs", o.epochs}, {"batch_size", o.batchSize},
+          {"train_tags", tags}, {"val_tag", o.valTag}, {"epochs", o.epochs}, {"min_steps", o.minSteps},
+          {"batch_size", o.batchSize},
           {"learning_rate", o.learningRate}, {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps},
           {"patience", o.patience}, {"validate_every", o.validateEvery}, {"max_steps", o.maxSteps}, {"max_minutes", o.maxMinutes}, {"seed", o.seed},
           {"aleatoric", o.aleatoric}, {"score_threshold", o.scoreThreshold}, {"device", o.device}};
@@ -104,8 +125,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   const std::size_t n = trainImages->size();
   const std::size_t batch = std::min<std::size_t>(static_cast<std::size_t>(o.batchSize), n);
   const long stepsPerEpoch = static_cast<long>(n / batch);  // the last partial batch is dropped
-  long totalSteps = stepsPerEpoch * o.epochs;
-  if (o.maxSteps > 0) totalSteps = std::min(totalSteps, o.maxSteps);
+  const StepPlan plan = planSteps(o, stepsPerEpoch);
+  const long totalSteps = plan.steps;
 
   const fs::path dir = project.dir() / "models" / o.runName;
   auto cleanup = [&] {
@@ -127,7 +148,11 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   double trainSeconds = 0;
   tp.steps = totalSteps;
 
-  for (int epoch = 1; epoch <= o.epochs && !stop; ++epoch) {
+  result.plannedSteps = totalSteps;
+  result.plannedEpochs = plan.epochs;
+  result.stepsPerEpoch = stepsPerEpoch;
+  tp.epochs = plan.epochs;
+  for (int epoch = 1; epoch <= plan.epochs && !stop; ++epoch) {
     tp.epoch = epoch;
     tp.stage = "train";
     net->train();
@@ -172,8 +197,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     }
     trainSeconds += secondsSince(epochStart);
     EpochRecord record{epoch, epochLoss / std::max<long>(1, epochSteps), std::nan(""), secondsSince(start)};
-    const bool lastEpoch = stop || epoch == o.epochs;
-    const bool validate = !valImages.empty() && (lastEpoch || epoch % std::max(1, o.validateEvery) == 0);
+    const bool lastEpoch = stop || epoch == plan.epochs;
+    const bool validate = !valImages.empty() && (lastEpoch || epoch % plan.validateEvery == 0);
     bool better = valImages.empty();  // without VAL the latest weights are the best we know
     if (validate) {
       tp.stage = "validate";
@@ -198,7 +223,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
       saved = true;
       sinceBest = 0;
-    } else if (validate && ++sinceBest >= o.patience) {
+    } else if (validate && step >= plan.minSteps && ++sinceBest >= o.patience) {
       coreLogger()->info("train {}: early stop after {} epochs without a better VAL mAP", o.runName, sinceBest);
       stop = true;
     }
@@ -218,9 +243,12 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     eo.scoreThreshold = o.scoreThreshold;
     metrics["val"] = evalResultJson(evaluate(valIds, classIds, valTruth, dets, eo), classNames);
   }
+  result.steps = step;
   result.trainSeconds = trainSeconds;
   result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
   metrics["train_images"] = n;
+  metrics["planned_steps"] = totalSteps;
+  metrics["steps"] = step;
   metrics["train_seconds"] = result.trainSeconds;
   metrics["train_images_per_second"] = result.imagesPerSecond;
 

@@ -152,15 +152,63 @@ std::string formatNumber(double v) {
 
 }  // namespace detail
 
+namespace {
+
+// Whether `inner` is `outer` or lies inside it, after resolving what can be resolved.
+bool within(const fs::path& outer, const fs::path& inner) {
+  std::error_code ec;
+  const fs::path a = fs::weakly_canonical(outer, ec);
+  const fs::path b = fs::weakly_canonical(inner, ec);
+  return relativeInside(a.empty() ? outer : a, b.empty() ? inner : b).has_value();
+}
+
+// Refuses a target folder an export must not write into or replace; empties it when allowed.
+Status prepareTarget(const Project& project, const fs::path& outDir, bool overwrite) {
+  std::error_code ec;
+  const std::string name = outDir.string();
+  if (within(outDir, project.dir()))
+    return Status::InvalidArgument(name + ": is the project's folder or holds it; choose another folder for the export");
+  if (!fs::exists(outDir, ec)) return Status::Ok();
+  if (!fs::is_directory(outDir, ec)) return Status::InvalidArgument(name + ": exists and is not a folder");
+  if (fs::directory_iterator(outDir, ec) == fs::directory_iterator()) return ec ? Status::IoError(name + ": " + ec.message()) : Status::Ok();
+  if (!overwrite)
+    return Status::InvalidArgument(name + ": the folder is not empty (an earlier export?); choose an empty folder, "
+                                   "or replace an earlier Quarry export with --overwrite");
+  if (!fs::exists(outDir / kExportMarker, ec))
+    return Status::InvalidArgument(name + ": holds files that no Quarry export made (no " + kExportMarker +
+                                   "); it is not replaced. Choose an empty folder");
+  auto ids = project.findImages(ImageQuery{});
+  if (!ids.ok()) return ids.status();
+  for (ImageId id : *ids) {
+    auto rec = project.image(id);
+    if (!rec.ok()) return rec.status();
+    if (within(outDir, project.resolve(rec->path)))
+      return Status::InvalidArgument(name + ": holds the project's image " + rec->path +
+                                     "; it is not replaced. Choose another folder for the export");
+  }
+  for (const auto& entry : fs::directory_iterator(outDir, ec)) {
+    fs::remove_all(entry.path(), ec);
+    if (ec) return Status::IoError(entry.path().string() + ": cannot remove the earlier export: " + ec.message());
+  }
+  if (ec) return Status::IoError(name + ": " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status exportDataset(const Project& project, Format format, const fs::path& outDir, const ExportOptions& options,
                      ExportReport* report, const ProgressFn& progress) {
   ExportReport local;
   if (!report) report = &local;
   detail::ExportPlan plan;
   QUARRY_RETURN_IF_ERROR(detail::planExport(project, options, format == Format::kUltralytics, &plan));
+  QUARRY_RETURN_IF_ERROR(prepareTarget(project, outDir, options.overwrite));
   std::error_code ec;
   fs::create_directories(outDir, ec);
   if (ec) return Status::IoError(outDir.string() + ": cannot create folder: " + ec.message());
+  QUARRY_RETURN_IF_ERROR(detail::writeTextFile(
+      outDir / kExportMarker, std::string("Made by quarry export (") + toString(format) +
+                                  "). `quarry export --overwrite` may replace this folder.\n"));
   switch (format) {
     case Format::kCoco: return detail::exportCoco(project, plan, outDir, options, report, progress);
     case Format::kVoc: return detail::exportVoc(project, plan, outDir, options, report, progress);

@@ -64,7 +64,8 @@ class Canvas : public QGraphicsView {
   double zoom() const;    // screen pixels per image pixel
 
  signals:
-  // The annotator finished drawing a box (already clipped to the image, at least 2x2 px).
+  // The annotator finished drawing a box (already clipped to the image, at least 2 x 2 image
+  // pixels and 6 x 6 screen pixels: a smaller drag is a slip and draws nothing).
   void boxDrawn(const QRectF& rect);
   // The annotator finished moving, resizing or nudging a box; `rect` is clipped to the image.
   void boxGeometryEdited(quarry::BoxId id, const QRectF& rect);

@@ -129,7 +129,10 @@ void Canvas::finishDrag(const QPoint& viewPos, const QPointF& scenePos) {
     clickSelect(viewPos, s.modifiers);
   } else if (drag == Drag::kDraw) {
     const QRectF r = drawnRect(s.pressScene, scenePos, imageRect());
-    if (r.width() >= kMinDrawn && r.height() >= kMinDrawn) emit boxDrawn(r);
+    const QRect onScreen = mapFromScene(r).boundingRect();
+    if (r.width() >= kMinDrawn && r.height() >= kMinDrawn && onScreen.width() >= kMinDrawnScreen &&
+        onScreen.height() >= kMinDrawnScreen)
+      emit boxDrawn(r);
   } else if ((drag == Drag::kMove || drag == Drag::kResize) && dragged) {
     commitGeometry();
   } else if (drag == Drag::kMove) {

@@ -27,6 +27,8 @@ constexpr int kDragThreshold = 3;  // screen pixels a press moves before it coun
 constexpr int kHandleReach = 6;    // screen pixels around a handle's centre that grab it
 constexpr int kBoxReach = 3;       // screen pixels around a box that still pick it
 constexpr double kMinDrawn = 2;    // image pixels: a smaller box is a slip, not a box
+constexpr int kMinDrawnScreen = 6; // screen pixels each side must span: at a low zoom a 2 px slip
+                                   // of the hand would otherwise make a 5 x 4 px box
 
 enum class Drag { kNone, kDraw, kMove, kResize, kPan };
 

@@ -3,7 +3,9 @@
 #include <QColorDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
+#include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -23,8 +25,12 @@ QToolButton* button(const QString& text, const QString& tip, const QString& name
 
 }  // namespace
 
-ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget(this)) {
+ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget(this)), message_(new QLabel(this)) {
   list_->setObjectName("classList");
+  message_->setObjectName("classMessage");
+  message_->setWordWrap(true);
+  message_->setStyleSheet("color: #c62828");
+  message_->hide();
   auto* add = button("+", tr("Add a class"), "addClass", this);
   auto* rename = button(tr("Rename"), tr("Rename the class"), "renameClass", this);
   auto* color = button(tr("Colour"), tr("Change the class colour"), "recolorClass", this);
@@ -37,6 +43,7 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(list_);
   layout->addLayout(buttons);
+  layout->addWidget(message_);
   connect(add, &QToolButton::clicked, this, &ClassPanel::askAdd);
   connect(rename, &QToolButton::clicked, this, &ClassPanel::askRename);
   connect(color, &QToolButton::clicked, this, &ClassPanel::askColor);
@@ -86,14 +93,24 @@ bool ClassPanel::pick(int index) {
 
 bool ClassPanel::check(const Status& st) {
   if (st.ok()) return true;
+  message_->setText(describe(st));
+  message_->show();
   emit failed(describe(st));
   return false;
 }
+
+void ClassPanel::clearMessage() {
+  message_->clear();
+  message_->hide();
+}
+
+QString ClassPanel::message() const { return message_->isHidden() ? QString() : message_->text(); }
 
 bool ClassPanel::addClass(const QString& name) {
   if (!project_) return false;
   auto id = project_->addClass(ss(name.trimmed()));
   if (!check(id.status())) return false;
+  clearMessage();
   reload();
   for (int i = 0; i < list_->count(); ++i)
     if (list_->item(i)->data(Qt::UserRole).toLongLong() == *id) list_->setCurrentRow(i);
@@ -104,6 +121,7 @@ bool ClassPanel::addClass(const QString& name) {
 bool ClassPanel::renameCurrent(const QString& name) {
   if (!project_ || !currentClass()) return false;
   if (!check(project_->renameClass(currentClass(), ss(name.trimmed())))) return false;
+  clearMessage();
   reload();
   emit classesChanged();
   return true;
@@ -122,7 +140,24 @@ bool ClassPanel::moveCurrent(int delta) {
   if (!project_ || row < 0) return false;
   const int target = row + delta;
   if (target < 0 || target >= list_->count()) return false;
+  const QString name = qs(classes_[static_cast<std::size_t>(row)].name);
+  QStringList trained;
+  if (auto runs = project_->runs(); runs.ok())
+    for (const ModelRun& r : *runs) trained << qs(r.name);
+  QString question = tr("Move \"%1\" from position %2 to %3 of the class order? This changes the order every "
+                        "export writes (YOLO class indexes, COCO category ids) and which digit key picks which class.")
+                         .arg(name)
+                         .arg(row + 1)
+                         .arg(target + 1);
+  if (!trained.isEmpty())
+    question += tr(" The %n model run(s) trained on the current order (%1) will no longer load.", nullptr,
+                   static_cast<int>(trained.size()))
+                    .arg(trained.join(", "));
+  const bool yes = confirm_ ? confirm_(question)
+                            : QMessageBox::question(this, tr("Reorder classes"), question) == QMessageBox::Yes;
+  if (!yes) return false;
   if (!check(project_->moveClass(currentClass(), target))) return false;
+  clearMessage();
   reload();
   emit classesChanged();
   return true;

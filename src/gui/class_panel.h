@@ -1,15 +1,19 @@
 // ClassPanel: the project's classes in their frozen export order, with add, rename,
 // recolour and reorder (ids never change). Picking a class (click or digit key) makes it the
 // class of new boxes and is reported so the main window can reclass selected boxes.
-// Writes go straight to the store. GUI thread only.
+// Reordering changes the export order, the digit keys and which trained runs still load, so it
+// asks first, naming those. Writes go straight to the store; a refusal (a duplicate name, one
+// that differs only in case) is shown in the panel itself. GUI thread only.
 #pragma once
 
 #include <QColor>
 #include <QWidget>
+#include <functional>
 #include <vector>
 
 #include "quarry/project.h"
 
+class QLabel;
 class QListWidget;
 
 namespace quarry::gui {
@@ -31,7 +35,12 @@ class ClassPanel : public QWidget {
   bool addClass(const QString& name);
   bool renameCurrent(const QString& name);
   bool recolorCurrent(const QColor& color);
-  bool moveCurrent(int delta);  // -1 up, +1 down
+  // -1 up, +1 down; only after confirm() agrees to a question saying what the move changes.
+  bool moveCurrent(int delta);
+  // Asks the user yes or no; a message box unless replaced (tests, scripts).
+  void setConfirm(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+  // The panel's last refusal; empty after a change that worked.
+  QString message() const;
 
  signals:
   void classesChanged();
@@ -43,10 +52,13 @@ class ClassPanel : public QWidget {
   void askRename();
   void askColor();
   bool check(const Status& st);
+  void clearMessage();
 
   Project* project_ = nullptr;
   std::vector<ClassInfo> classes_;
   QListWidget* list_;
+  QLabel* message_;
+  std::function<bool(const QString&)> confirm_;
 };
 
 }  // namespace quarry::gui

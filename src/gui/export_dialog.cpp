@@ -50,11 +50,29 @@ ExportDialog::ExportDialog(Project* project, QWidget* parent)
   auto* dirRow = new QHBoxLayout;
   dirRow->addWidget(dir_, 1);
   dirRow->addWidget(browse);
-  train_ = new QLineEdit("GT1,GT2");
+  // The project's own GT* and VAL* tags: a default naming a tag it lacks would be refused.
+  QStringList gt, val;
+  if (project)
+    if (auto tags = project->tags(); tags.ok())
+      for (const auto& t : *tags) {
+        const QString name = qs(t.name);
+        if (name.startsWith("GT")) gt << name;
+        if (name.startsWith("VAL")) val << name;
+      }
+  gt.sort();
+  val.sort();
+  const QString valDefault = val.contains("VAL1") ? QString("VAL1") : val.value(0);
+  train_ = new QLineEdit(gt.join(","));
+  train_->setObjectName("exportTrainTags");
   train_->setToolTip(tr("Tags whose images form the train set, comma-separated"));
-  val_ = new QLineEdit("VAL1");
+  val_ = new QLineEdit(valDefault);
+  val_->setObjectName("exportValTags");
   val_->setToolTip(tr("Tags whose images form the val set (empty: one set of every image)"));
   reviewed_ = new QCheckBox(tr("Only reviewed images"));
+  overwrite_ = new QCheckBox(tr("Replace an earlier Quarry export in this folder"));
+  overwrite_->setObjectName("exportOverwrite");
+  overwrite_->setToolTip(tr("A folder that is not empty is refused unless this is ticked; even then only a "
+                            "folder an earlier export made is emptied (never the project or its images)"));
   copy_ = new QComboBox;
   copy_->addItem(tr("copy the images"), static_cast<int>(ImageCopy::kCopy));
   copy_->addItem(tr("hard-link the images"), static_cast<int>(ImageCopy::kHardLink));
@@ -92,6 +110,7 @@ ExportDialog::ExportDialog(Project* project, QWidget* parent)
   form->addRow(tr("Train tags"), train_);
   form->addRow(tr("Val tags"), val_);
   form->addRow(QString(), reviewed_);
+  form->addRow(QString(), overwrite_);
   form->addRow(tr("Images"), copy_);
   form->addRow(tr("Class order"), classes_);
   auto* buttons = new QHBoxLayout;
@@ -114,6 +133,9 @@ void ExportDialog::setTags(const QString& train, const QString& val) {
 }
 void ExportDialog::setOutputDir(const QString& dir) { dir_->setText(dir); }
 void ExportDialog::setOnlyReviewed(bool on) { reviewed_->setChecked(on); }
+void ExportDialog::setOverwrite(bool on) { overwrite_->setChecked(on); }
+QString ExportDialog::trainTags() const { return train_->text(); }
+QString ExportDialog::valTags() const { return val_->text(); }
 
 JobRequest ExportDialog::request() const {
   JobRequest r;
@@ -129,6 +151,7 @@ JobRequest ExportDialog::request() const {
     r.exportOptions.trainTags.clear();
   }
   r.exportOptions.onlyReviewed = reviewed_->isChecked();
+  r.exportOptions.overwrite = overwrite_->isChecked();
   r.exportOptions.imageCopy = static_cast<ImageCopy>(copy_->currentData().toInt());
   return r;
 }

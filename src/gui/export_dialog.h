@@ -2,8 +2,9 @@
 // Ultralytics-ready), the tags that form the train and the val set, reviewed images only or all,
 // how images travel (copy, hard link, none), and the frozen class order the labels will use.
 // The export runs on a worker thread (JobRunner) with a progress bar and Cancel; the store's
-// refusal of an image in both train and val is shown with the images it names; the dialog then
-// says what it wrote.
+// refusal of an image in both train and val is shown with the images it names, and so is the
+// refusal of a folder that is not empty unless "Replace an earlier export" is ticked (a folder no
+// Quarry export made is never replaced); the dialog then says what it wrote.
 //
 // GUI thread only; reads tags and classes from the GUI's Project.
 #pragma once
@@ -41,6 +42,10 @@ class ExportDialog : public QDialog {
   void setTags(const QString& train, const QString& val);
   void setOutputDir(const QString& dir);
   void setOnlyReviewed(bool on);
+  void setOverwrite(bool on);
+  // The tags the form starts with: every GT* tag of the project, and VAL1 (or the first VAL* tag).
+  QString trainTags() const;
+  QString valTags() const;
 
  signals:
   void exported(const quarry::gui::JobOutcome& outcome);
@@ -54,6 +59,7 @@ class ExportDialog : public QDialog {
   QLineEdit* train_;
   QLineEdit* val_;
   QCheckBox* reviewed_;
+  QCheckBox* overwrite_;
   QComboBox* copy_;
   QListWidget* classes_;
   QProgressBar* bar_;

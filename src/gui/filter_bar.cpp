@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>
@@ -124,7 +125,7 @@ void FilterBar::buildWidgets() {
   removeView_->setToolTip(tr("Delete the chosen saved view"));
   removeView_->setEnabled(false);
   connect(removeView_, &QToolButton::clicked, this, [this] {
-    if (views_->currentIndex() > 0) removeView(views_->currentText());
+    if (views_->currentIndex() > 0) removeViewAsking(views_->currentText());
   });
 
   tags_ = new QToolButton(this);
@@ -449,7 +450,33 @@ void FilterBar::askAndSaveView() {
   bool ok = false;
   const QString current = views_->currentIndex() > 0 ? views_->currentText() : QString();
   const QString name = QInputDialog::getText(this, tr("Save view"), tr("Name of the view:"), QLineEdit::Normal, current, &ok);
-  if (ok && !name.trimmed().isEmpty()) saveView(name);
+  if (ok && !name.trimmed().isEmpty()) saveViewAsking(name);
+}
+
+bool FilterBar::ask(const QString& title, const QString& question) {
+  return confirm_ ? confirm_(question) : QMessageBox::question(this, title, question) == QMessageBox::Yes;
+}
+
+bool FilterBar::saveViewAsking(const QString& name) {
+  if (!project_) return false;
+  const QString trimmed = name.trimmed();
+  auto views = project_->views();
+  if (!views.ok()) {
+    emit failed(qs(views.status().message()));
+    return false;
+  }
+  for (const auto& [viewName, query] : *views)
+    if (qs(viewName) == trimmed &&
+        !ask(tr("Replace view"), tr("A view named \"%1\" exists (%2). Replace it with the current filter (%3)?")
+                                     .arg(trimmed, qs(query), queryText())))
+      return false;
+  return saveView(trimmed);
+}
+
+bool FilterBar::removeViewAsking(const QString& name) {
+  if (!ask(tr("Delete view"), tr("Delete the saved view \"%1\"? The images and their tags stay as they are.").arg(name)))
+    return false;
+  return removeView(name);
 }
 
 QStringList FilterBar::checkedTags() const {

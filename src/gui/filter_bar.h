@@ -11,6 +11,7 @@
 #pragma once
 
 #include <QWidget>
+#include <functional>
 #include <optional>
 
 #include "quarry/image_query.h"
@@ -48,6 +49,9 @@ class FilterBar : public QWidget {
   // query() in the CLI syntax, e.g. "tag:GT1,GT2 status:labeled difficulty:hard run:CAL1".
   QString queryText() const;
 
+  // Asks the user yes or no; a message box unless replaced (tests, scripts).
+  void setConfirm(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+
  public slots:
   // Sets every widget from a query in the CLI syntax; false (and failed()) when it does not
   // parse. An unknown run leaves the run as it is.
@@ -59,6 +63,10 @@ class FilterBar : public QWidget {
   // Applies the saved view `name`; false (and failed()) when there is none.
   bool loadView(const QString& name);
   bool removeView(const QString& name);
+  // What the Save and Delete buttons do: saving under a name a view already has asks confirm()
+  // first whether to replace it, deleting always asks; false when the user says no.
+  bool saveViewAsking(const QString& name);
+  bool removeViewAsking(const QString& name);
   // Every widget back to "any"; keeps the run.
   void clearFilter();
   // Shows the difficulty of the run named `name` (e.g. after scoring it); false when the bar
@@ -82,6 +90,8 @@ class FilterBar : public QWidget {
 
   Project* project_ = nullptr;
   bool applying_ = false;       // widgets being set from code: no signals
+  bool ask(const QString& title, const QString& question);
+  std::function<bool(const QString&)> confirm_;
   ImageQuery extra_;            // terms of the applied view that no widget shows
   QToolButton* tags_;
   QMenu* tagMenu_;

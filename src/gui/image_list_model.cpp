@@ -38,6 +38,11 @@ ImageListModel::~ImageListModel() = default;
 void ImageListModel::setRequest(const ImageListRequest& request) {
   beginResetModel();
   request_ = request;
+  runName_.clear();
+  if (request_.difficultyRun)
+    if (auto runs = project_->runs(); runs.ok())
+      for (const ModelRun& r : *runs)
+        if (r.id == *request_.difficultyRun) runName_ = qs(r.name);
   dropPages();
   rowCount_ = count();
   endResetModel();
@@ -110,7 +115,12 @@ QVariant ImageListModel::data(const QModelIndex& index, int role) const {
   }
   if (role == Qt::ToolTipRole) {
     if (column == kName) return qs(row->path);
-    if (column == kDifficulty && row->difficulty) return QString::fromLatin1(toString(*row->difficulty));
+    if (column == kDifficulty && row->difficulty)
+      return tr("%1: score %2 under run %3 (higher is harder)")
+          .arg(QString::fromLatin1(toString(*row->difficulty)))
+          .arg(row->score ? QString::number(*row->score, 'f', 3) : tr("-"))
+          .arg(runName_);
+    if (column == kDifficulty) return runName_.isEmpty() ? tr("no model run chosen") : tr("not scored by run %1").arg(runName_);
     return {};
   }
   if (role == Qt::TextAlignmentRole && column == kBoxes)

@@ -68,6 +68,7 @@ class ImageListModel : public QAbstractTableModel {
 
   Project* project_;
   ImageListRequest request_;
+  QString runName_;  // of request_.difficultyRun, for the Difficulty column's tooltip
   int rowCount_ = 0;
   mutable QHash<int, QVector<ImageListRow>> pages_;  // page index -> rows
   mutable QVector<int> pageOrder_;                    // least recently used first

@@ -46,7 +46,7 @@ QString JobRequest::describe() const {
   const QString head = toString(kind) + ' ' + runName();
   switch (kind) {
     case JobKind::kTrain: {
-      QString limits = QObject::tr("%1 epochs").arg(train.epochs);
+      QString limits = QObject::tr("%1 epochs, at least %2 steps").arg(train.epochs).arg(train.minSteps);
       if (train.maxSteps > 0) limits += QObject::tr(", %1 steps").arg(train.maxSteps);
       if (train.maxMinutes > 0) limits += QObject::tr(", %1 min").arg(train.maxMinutes);
       return head + QObject::tr(" (preset %1, tags %2, VAL %3, %4)")

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "gui/qt_convert.h"
+#include "quarry/figure.h"
 
 namespace quarry::gui {
 namespace {
@@ -35,7 +36,9 @@ QString summaryOf(const detect::ScoreReport& r) {
                   .arg(r.withoutDetections)
                   .arg(r.valImages);
   if (r.calibration)
-    s += QObject::tr("; Spearman %1, AUROC %2").arg(r.calibration->spearman, 0, 'f', 2).arg(r.calibration->auroc, 0, 'f', 2);
+    s += QObject::tr("; Spearman %1, AUROC %2")
+             .arg(qs(figureText(r.calibration->spearman, 2, r.calibration->spearmanWhy)),
+                  qs(figureText(r.calibration->auroc, 2, r.calibration->aurocWhy)));
   return s;
 }
 

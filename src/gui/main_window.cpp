@@ -14,6 +14,7 @@
 #include <QTableView>
 #include <QUndoGroup>
 #include <QUndoStack>
+#include <algorithm>
 
 #include "gui/canvas.h"
 #include "gui/class_panel.h"
@@ -30,6 +31,9 @@
 #include "gui/tag_panel.h"
 #include "quarry/box_uncertainty.h"
 #include "ui_main_window.h"
+
+// The icon lives in quarry_gui, a static library: its resources register only when asked to.
+static void initResources() { Q_INIT_RESOURCE(quarry); }
 
 namespace quarry::gui {
 
@@ -49,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
       undoGroup_(new QUndoGroup(this)),
       statusImage_(new QLabel),
       statusCursor_(new QLabel) {
+  initResources();
   ui_->setupUi(this);
   setWindowIcon(QIcon(":/quarry/quarry.svg"));
   ui_->listLayout->insertWidget(0, filterBar_);
@@ -79,12 +84,17 @@ MainWindow::MainWindow(QWidget* parent)
   connect(classPanel_, &ClassPanel::classesChanged, this, [this] {
     canvas_->setClasses(classPanel_->classes());
     filterBar_->reload();
-    model_->refresh();
+    refreshList();
+    statusBar()->showMessage(tr("Classes changed. Class changes are not on the undo history (Ctrl+Z undoes box edits)."),
+                             8000);
   });
   connect(classPanel_, &ClassPanel::failed, this, &MainWindow::fail);
   connect(tagPanel_, &TagPanel::tagsChanged, this, [this] {
     filterBar_->reload();
-    model_->refresh();
+    refreshList();
+    statusBar()->showMessage(tr("Tags changed. Tag changes are not on the undo history (Ctrl+Z undoes box edits): "
+                                "Remove from selected takes one back."),
+                             8000);
   });
   connect(tagPanel_, &TagPanel::failed, this, &MainWindow::fail);
 #ifdef QUARRY_HAVE_DETECT
@@ -97,12 +107,21 @@ MainWindow::MainWindow(QWidget* parent)
   connect(modelPanel_, &ModelPanel::failed, this, &MainWindow::fail);
 #endif
   buildActions();
+#ifdef QUARRY_HAVE_DETECT
+  panelsMenu_->addAction(modelDock->toggleViewAction());
+#endif
   updateStatus();
 }
 
 MainWindow::~MainWindow() = default;
 
 QTableView* MainWindow::imageTable() const { return ui_->imageTable; }
+
+void MainWindow::setConfirm(std::function<bool(const QString&)> confirm) {
+  confirm_ = std::move(confirm);
+  classPanel_->setConfirm(confirm_);
+  filterBar_->setConfirm(confirm_);
+}
 
 QUndoStack* MainWindow::undoStack() const { return undoGroup_->activeStack(); }
 
@@ -169,8 +188,35 @@ void MainWindow::onFilterChanged() {
   }
   model_->setRequest(request);
   reloadUncertainty();
+  leftRow_ = -1;
   const int row = current_ ? model_->rowOf(current_) : -1;
+  shownRow_ = row;
   if (row >= 0) selectRow(row);
+  updateStatus();
+}
+
+void MainWindow::refreshList() {
+  if (!model_) return;
+  // The store has already changed: the row the image had is the one remembered when it was shown.
+  const int before = shownRow_;
+  model_->refresh();
+  const int after = current_ ? model_->rowOf(current_) : -1;
+  shownRow_ = after;
+  if (after >= 0) {
+    leftRow_ = -1;
+    if (ui_->imageTable->selectionModel()->currentIndex().row() != after) {
+      syncingSelection_ = true;
+      selectRow(after);
+      syncingSelection_ = false;
+    }
+  } else if (current_) {
+    if (before >= 0) leftRow_ = before;
+    // No row stands for the shown image: highlighting its successor would say it is shown.
+    syncingSelection_ = true;
+    ui_->imageTable->selectionModel()->clear();
+    syncingSelection_ = false;
+    onListSelection();
+  }
   updateStatus();
 }
 
@@ -181,7 +227,7 @@ void MainWindow::afterJob(const JobOutcome& outcome) {
   tagPanel_->reload();
   // Scores are what the list's bars show: show the run just scored.
   if (outcome.kind != JobKind::kScore || !filterBar_->setRun(outcome.runName)) onFilterChanged();
-  model_->refresh();
+  refreshList();
   if (current_) {
     reloadBoxes();
     reloadUncertainty();
@@ -243,6 +289,8 @@ void MainWindow::showImage(ImageId id) {
     return;
   }
   current_ = id;
+  leftRow_ = -1;
+  shownRow_ = model_ ? model_->rowOf(id) : -1;
   QString error;
   const QImage image = cache_->get(qs(project_->resolve(rec->path).string()), &error);
   canvas_->setImage(image);
@@ -302,6 +350,8 @@ void MainWindow::onListSelection() {
   std::vector<ImageId> ids;
   for (const QModelIndex& index : ui_->imageTable->selectionModel()->selectedRows())
     ids.push_back(model_->imageAt(index.row()));
+  // With no row selected (the shown image left the filtered list) the panels act on the canvas.
+  if (ids.empty() && current_) ids.push_back(current_);
   tagPanel_->setSelectedImages(ids);
 }
 
@@ -325,12 +375,17 @@ void MainWindow::updateStatus() {
 }
 
 void MainWindow::nextImage() {
-  const int row = model_ ? model_->rowOf(current_) : -1;
+  if (!model_) return;
+  const int row = model_->rowOf(current_);
+  // The image left the list: the row that followed it now sits where it was.
+  if (row < 0 && leftRow_ >= 0) return selectRow(leftRow_);
   selectRow(row + 1);
 }
 
 void MainWindow::previousImage() {
-  const int row = model_ ? model_->rowOf(current_) : -1;
+  if (!model_) return;
+  const int row = model_->rowOf(current_);
+  if (row < 0 && leftRow_ > 0) return selectRow(std::min(leftRow_, model_->rowCount()) - 1);
   if (row > 0) selectRow(row - 1);
 }
 

@@ -69,7 +69,8 @@ class MainWindow : public QMainWindow {
   // Returns how many it marked.
   int acceptEasyImages();
   // Asks the user yes or no; a message box unless replaced (tests, scripts).
-  void setConfirm(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+  // The panels and dialogs the window opens ask through it too.
+  void setConfirm(std::function<bool(const QString&)> confirm);
   // The Runs view (created on first use), showing this project.
   RunsView* runsView();
   void copyBoxes();
@@ -86,6 +87,8 @@ class MainWindow : public QMainWindow {
   ClassPanel* classPanel() const { return classPanel_; }
   TagPanel* tagPanel() const { return tagPanel_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
+  // View > Panels: one checkable action per panel that can be closed (the Model panel).
+  QMenu* panelsMenu() const { return panelsMenu_; }
   QUndoStack* undoStack() const;
 
  private:
@@ -107,6 +110,13 @@ class MainWindow : public QMainWindow {
   void fillRecentMenu();
   void chooseProject(bool create);
   void selectRow(int row);
+  // Re-reads the list after the store changed. When that takes the shown image out of the
+  // filtered list, the canvas keeps it, no row stays highlighted, and D / A continue from the
+  // row it left (the rows that followed it have moved up into its place).
+  void refreshList();
+  // Selects the newest command's added boxes on the canvas (a box just drawn or pasted is the
+  // selection, and only it, so a digit reclasses what is shown selected).
+  void selectAddedBoxes();
   // A model job changed the store: runs, tags, auto boxes or scores are new.
   void afterJob(const JobOutcome& outcome);
 
@@ -124,6 +134,7 @@ class MainWindow : public QMainWindow {
   QLabel* statusImage_;
   QLabel* statusCursor_;
   QMenu* recentMenu_ = nullptr;
+  QMenu* panelsMenu_ = nullptr;
   ImageId current_ = 0;
   std::vector<Box> clipboard_;
   QString lastError_;
@@ -131,6 +142,8 @@ class MainWindow : public QMainWindow {
   std::function<bool(const QString&)> confirm_;
   RunsView* runsView_ = nullptr;
   bool syncingSelection_ = false;
+  int shownRow_ = -1; // the shown image's row in the list as last read; -1: not in it
+  int leftRow_ = -1;  // the row the shown image had before an edit took it out of the list; -1: none
 };
 
 }  // namespace quarry::gui

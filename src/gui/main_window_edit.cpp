@@ -52,10 +52,11 @@ void MainWindow::buildActions() {
     if (!project_) return;
     auto* dialog = new SplitDialog(project_.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (confirm_) dialog->setConfirm(confirm_);
     connect(dialog, &SplitDialog::tagsChanged, this, [this] {
       filterBar_->reload();
       tagPanel_->reload();
-      model_->refresh();
+      refreshList();
     });
     dialog->open();
   });
@@ -104,6 +105,8 @@ void MainWindow::buildActions() {
   uncertainty->setToolTip(tr("Colour each scored detection by how unsure the model is (green to red), with the "
                              "spread of its Monte-Carlo boxes dotted around it; hover for the components"));
   view->addSeparator();
+  panelsMenu_ = view->addMenu(tr("&Panels"));
+  panelsMenu_->setObjectName("panelsMenu");
   action(view, tr("Model &runs..."), {QKeySequence("Ctrl+R")}, [this] {
     runsView()->show();
     runsView()->raise();
@@ -128,8 +131,17 @@ void MainWindow::pushEdits(std::vector<BoxEdit> edits, const QString& text) {
 void MainWindow::afterEdit(const Status& st) {
   if (!st.ok()) fail(tr("Not saved: %1").arg(describe(st)));
   reloadBoxes();
-  model_->refresh();
-  updateStatus();
+  refreshList();
+}
+
+void MainWindow::selectAddedBoxes() {
+  const auto* cmd = undoStack() ? dynamic_cast<const BoxEditCommand*>(undoStack()->command(undoStack()->index() - 1))
+                                : nullptr;
+  std::vector<BoxId> ids;
+  if (cmd)
+    for (const BoxEdit& e : cmd->edits())
+      if (e.after.id) ids.push_back(e.after.id);
+  canvas_->selectBoxes(ids);
 }
 
 void MainWindow::undo() {
@@ -154,6 +166,7 @@ void MainWindow::onBoxDrawn(const QRectF& rect) {
   b.source = BoxSource::kManual;
   b.author = ss(qEnvironmentVariable("USER", "annotator"));
   pushEdits({addEdit(b)}, tr("Draw box"));
+  selectAddedBoxes();
 }
 
 void MainWindow::onBoxEdited(BoxId id, const QRectF& rect) {
@@ -211,11 +224,7 @@ void MainWindow::pasteBoxes() {
     edits.push_back(addEdit(b));
   }
   pushEdits(std::move(edits), tr("Paste boxes"));
-  if (auto* cmd = dynamic_cast<const BoxEditCommand*>(undoStack()->command(undoStack()->index() - 1))) {
-    std::vector<BoxId> ids;
-    for (const BoxEdit& e : cmd->edits()) ids.push_back(e.after.id);
-    canvas_->selectBoxes(ids);
-  }
+  selectAddedBoxes();
 }
 
 void MainWindow::toggleReviewed() {
@@ -227,8 +236,12 @@ void MainWindow::toggleReviewed() {
                                                                : ImageStatus::kLabeled;
   Status st = project_->setImageStatus(current_, next);
   if (!st.ok()) return fail(describe(st));
-  model_->refresh();
-  updateStatus();
+  // The undo history holds box edits only; say how to take this back.
+  statusBar()->showMessage(next == ImageStatus::kReviewed
+                               ? tr("Marked reviewed. Space again unmarks it (Ctrl+Z undoes box edits only).")
+                               : tr("Review mark taken off. Space marks it again."),
+                           8000);
+  refreshList();
 }
 
 int MainWindow::acceptEasyImages() {
@@ -255,8 +268,7 @@ int MainWindow::acceptEasyImages() {
                             : QMessageBox::question(this, tr("Accept easy images"), question) == QMessageBox::Yes;
   if (!yes) return 0;
   if (Status st = acceptImages(*project_, *plan); !st.ok()) fail(describe(st));
-  model_->refresh();
-  updateStatus();
+  refreshList();
   return static_cast<int>(plan->images.size());
 }
 
@@ -266,8 +278,10 @@ void MainWindow::acceptImage() {
   // records that a person checked them.
   Status st = project_->setImageStatus(current_, ImageStatus::kReviewed);
   if (!st.ok()) return fail(describe(st));
-  model_->refresh();
-  updateStatus();
+  statusBar()->showMessage(tr("Auto boxes accepted and the image marked reviewed. Space unmarks it "
+                              "(Ctrl+Z undoes box edits only)."),
+                           8000);
+  refreshList();
 }
 
 }  // namespace quarry::gui

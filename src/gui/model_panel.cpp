@@ -103,8 +103,17 @@ QWidget* ModelPanel::buildTrainForm() {
   preset_->addItems({"tiny", "small", "medium"});
   preset_->setCurrentText("small");
   epochs_ = new QSpinBox;
+  const detect::TrainOptions defaults;
   epochs_->setRange(1, 10000);
-  epochs_->setValue(40);
+  epochs_->setValue(defaults.epochs);
+  minSteps_ = new QSpinBox;
+  minSteps_->setObjectName("trainMinSteps");
+  minSteps_->setRange(0, 1000000);
+  minSteps_->setSingleStep(100);
+  minSteps_->setSuffix(tr(" steps"));
+  minSteps_->setValue(static_cast<int>(defaults.minSteps));
+  minSteps_->setToolTip(tr("A small ground truth gets at least this many optimiser steps, and early stopping "
+                           "waits for them: the plan is the larger of this and epochs x steps per epoch"));
   maxMinutes_ = new QDoubleSpinBox;
   maxMinutes_->setRange(0, 10000);
   maxMinutes_->setSpecialValueText(tr("no limit"));
@@ -114,6 +123,7 @@ QWidget* ModelPanel::buildTrainForm() {
   f->addRow(tr("Validation tag"), trainVal_);
   f->addRow(tr("Preset"), preset_);
   f->addRow(tr("Epochs"), epochs_);
+  f->addRow(tr("At least"), minSteps_);
   f->addRow(tr("Time limit"), maxMinutes_);
   return w;
 }
@@ -239,6 +249,7 @@ bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
       r.train.valTag = ss(trainVal_->text().trimmed());
       r.train.preset = ss(preset_->currentText());
       r.train.epochs = epochs_->value();
+      r.train.minSteps = minSteps_->value();
       r.train.maxMinutes = maxMinutes_->value();
       break;
     case JobKind::kAutoLabel:

@@ -81,6 +81,7 @@ class ModelPanel : public QWidget {
   QLineEdit* trainVal_;
   QComboBox* preset_;
   QSpinBox* epochs_;
+  QSpinBox* minSteps_;
   QDoubleSpinBox* maxMinutes_;
   // Auto-label, Score, Select, Evaluate: the run each uses
   QVector<QComboBox*> runs_;

@@ -16,6 +16,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPen>
 #include <QScatterSeries>
 #include <QSplitter>
 #include <QStackedBarSeries>
@@ -31,10 +32,37 @@ namespace quarry::gui {
 namespace {
 
 const QColor kFirst("#1f77b4"), kSecond("#d62728");
+// The loss lines get hues of their own (and dashes), so no line can pass for the mAP line.
+const QColor kFirstLoss("#ff7f0e"), kSecondLoss("#7f7f7f");
 
 QString figure(double v, int decimals = 3, bool sign = false) {
   if (!std::isfinite(v)) return QStringLiteral("-");
   return (sign && v > 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', decimals);
+}
+
+QString figureWhy(double v, int decimals, const std::string& why) {
+  if (std::isfinite(v)) return QString::number(v, 'f', decimals);
+  return why.empty() ? QStringLiteral("-") : QStringLiteral("- (%1)").arg(qs(why));
+}
+
+// The score the P/R figures counted from, and the difficulty calibration, as one line.
+QString runDetails(const RunFigures& r) {
+  QString out;
+  if (r.evaluated)
+    out += QObject::tr("&nbsp;&nbsp;precision and recall at score ≥ %1").arg(figure(r.scoreThreshold, 2));
+  if (r.scored && r.calibrationImages > 0) {
+    out += QObject::tr("; difficulty on %1 VAL images: Spearman %2, AUROC %3, hard/easy error %4x; mean error "
+                       "easy %5 (%6), medium %7 (%8), hard %9 (%10)")
+               .arg(r.calibrationImages)
+               .arg(figureWhy(r.spearman, 2, r.spearmanWhy), figureWhy(r.auroc, 2, r.aurocWhy),
+                    figureWhy(r.hardToEasyErrorRatio, 2, r.ratioWhy))
+               .arg(figure(r.bandError[0], 2)).arg(r.bandImages[0])
+               .arg(figure(r.bandError[1], 2)).arg(r.bandImages[1])
+               .arg(figure(r.bandError[2], 2)).arg(r.bandImages[2]);
+  } else if (r.scored) {
+    out += QObject::tr("; difficulty thresholds from %1 (no VAL calibration)").arg(qs(r.thresholdSource));
+  }
+  return out.isEmpty() ? out : out + "<br>";
 }
 
 QTableWidgetItem* cell(const QString& text, bool number = true) {
@@ -201,7 +229,8 @@ void RunsView::showSelection() {
                   .arg(qs(r.name), qs(r.preset.empty() ? "?" : r.preset), qs(r.trainedOn.empty() ? "every GT*" : r.trainedOn))
                   .arg(r.trainImages)
                   .arg(figure(r.map50), figure(r.map50to95), figure(r.efficiencyBoost, 2))
-                  .arg(r.valImages);
+                  .arg(r.valImages)
+              + runDetails(r);
     if (chosen.size() == 2) {
       const RunDifference d = compareRuns(chosen[0], chosen[1]);
       text += tr("%1 minus %2: mAP@0.5 %3, mAP@[.5:.95] %4, boost %5")
@@ -266,11 +295,16 @@ void RunsView::fillCurve(const std::vector<RunFigures>& runs) {
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const QColor colour = i == 0 ? kFirst : kSecond;
     auto* l = new QLineSeries;
-    l->setName(tr("%1 loss").arg(qs(runs[i].name)));
-    l->setColor(colour.lighter(140));
+    l->setName(tr("%1 loss (dashed)").arg(qs(runs[i].name)));
+    QPen dashed(i == 0 ? kFirstLoss : kSecondLoss);
+    dashed.setStyle(Qt::DashLine);
+    dashed.setWidthF(1.5);
+    l->setPen(dashed);
     auto* m = new QLineSeries;
     m->setName(tr("%1 VAL mAP@0.5").arg(qs(runs[i].name)));
-    m->setColor(colour);
+    QPen solid(colour);
+    solid.setWidthF(2.5);
+    m->setPen(solid);
     for (const auto& e : runs[i].curve) {
       if (std::isfinite(e.loss)) {
         l->append(e.epoch, e.loss);

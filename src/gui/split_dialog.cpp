@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -75,6 +76,26 @@ bool SplitDialog::options(SplitOptions* out) const {
 bool SplitDialog::split() {
   SplitOptions o;
   if (!project_ || !options(&o)) return false;
+  auto inUse = splitTagsInUse(*project_, o);
+  if (!inUse.ok()) {
+    result_->setText(tr("Not split: %1").arg(describe(inUse.status())));
+    return false;
+  }
+  if (!inUse->empty()) {
+    QStringList held;
+    for (const TagInUse& t : *inUse) held << tr("%1 (%2 images)").arg(qs(t.tag)).arg(t.images);
+    const QString question = tr("%1 already exist. Add more images to them (the images they hold stay), or cancel "
+                                "and choose new tag names?")
+                                 .arg(held.join(tr(" and ")));
+    const bool extend = confirm_ ? confirm_(question)
+                                 : QMessageBox::question(this, tr("Extend the split?"), question,
+                                                         QMessageBox::Yes | QMessageBox::Cancel) == QMessageBox::Yes;
+    if (!extend) {
+      result_->setText(tr("Not split: %1 kept as they are.").arg(held.join(tr(" and "))));
+      return false;
+    }
+    o.extend = true;
+  }
   auto r = splitImages(*project_, o);
   if (!r.ok()) {
     result_->setText(tr("Not split: %1").arg(describe(r.status())));

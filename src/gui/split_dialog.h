@@ -2,10 +2,12 @@
 // into a validation set and a first ground-truth set (counts or fractions, tag names, seed,
 // stratified by class or not). Calls quarry::splitImages on the GUI's Project (one short
 // transaction); shows the store's refusal (a pool too small, equal tags) and keeps the dialog open.
+// When the tags already hold images it asks first whether to extend them or cancel.
 // GUI thread only.
 #pragma once
 
 #include <QDialog>
+#include <functional>
 
 #include "quarry/project.h"
 #include "quarry/split.h"
@@ -24,8 +26,11 @@ class SplitDialog : public QDialog {
   explicit SplitDialog(Project* project, QWidget* parent = nullptr);
   // The form as options; false (and the reason in result()) when a size does not parse.
   bool options(SplitOptions* out) const;
-  // Splits with the form's options; true on success (then tagsChanged()).
+  // Splits with the form's options; true on success (then tagsChanged()). When a tag that would
+  // get images already holds some, asks confirm() (a message box unless replaced) whether to add
+  // to it; no adds nothing.
   bool split();
+  void setConfirm(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
   QLabel* result() const { return result_; }
   void setSizes(const QString& val, const QString& gt);
 
@@ -41,6 +46,7 @@ class SplitDialog : public QDialog {
   QSpinBox* seed_;
   QCheckBox* stratify_;
   QLabel* result_;
+  std::function<bool(const QString&)> confirm_;
 };
 
 }  // namespace quarry::gui

@@ -1,5 +1,7 @@
-// TagPanel: the project's tags with their image counts, and adding or removing a tag on the
-// images selected in the list. Writes go straight to the store. GUI thread only.
+// TagPanel: the tags of the images selected in the list (or of the image on the canvas when no
+// row is selected), each with how many of them carry it, and adding or removing a tag on those
+// images. Writes go straight to the store; a refusal (an empty or malformed name) is shown in
+// the panel itself, not only in the status bar. GUI thread only.
 #pragma once
 
 #include <QWidget>
@@ -19,12 +21,17 @@ class TagPanel : public QWidget {
  public:
   explicit TagPanel(QWidget* parent = nullptr);
   void setProject(Project* project);
+  // Re-reads the selected images' tags.
   void reload();
   void setSelectedImages(const std::vector<ImageId>& ids);
+  const std::vector<ImageId>& selectedImages() const { return selected_; }
 
-  // Adds or removes `tag` on the selected images; false (and failed()) on error.
+  // Adds or removes `tag` on the selected images; false (and failed(), and the panel's message)
+  // on error or when the name is empty.
   bool addTagToSelection(const QString& tag);
   bool removeTagFromSelection(const QString& tag);
+  // The panel's last refusal; empty after a change that worked.
+  QString message() const;
 
  signals:
   void tagsChanged();
@@ -33,11 +40,13 @@ class TagPanel : public QWidget {
  private:
   QString chosenTag() const;
   bool changeSelection(const QString& tag, bool add);
+  void refuse(const QString& message);
   Project* project_ = nullptr;
   std::vector<ImageId> selected_;
   QListWidget* list_;
   QLineEdit* name_;
   QLabel* selection_;
+  QLabel* message_;
 };
 
 }  // namespace quarry::gui

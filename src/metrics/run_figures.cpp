@@ -46,7 +46,10 @@ Result<RunFigures> runFigures(const ModelRun& run) {
   RunFigures r;
   r.name = run.name;
   r.trainedOn = run.trainedOn;
-  if (params.is_object()) r.preset = text(params, "preset");
+  if (params.is_object()) {
+    r.preset = text(params, "preset");
+    r.scoreThreshold = number(params, "score_threshold");
+  }
   r.trainImages = integer(metrics, "train_images");
   r.trainSeconds = std::isfinite(number(metrics, "train_seconds")) ? number(metrics, "train_seconds") : 0;
   if (auto curve = metrics.find("curve"); curve != metrics.end() && curve->is_array())
@@ -84,8 +87,21 @@ Result<RunFigures> runFigures(const ModelRun& run) {
       r.thresholdSource = text(*t, "source");
     }
     if (auto c = scoring->find("calibration"); c != scoring->end() && c->is_object()) {
+      r.calibrationImages = integer(*c, "images");
       r.spearman = number(*c, "spearman");
       r.auroc = number(*c, "auroc");
+      r.hardToEasyErrorRatio = number(*c, "hard_to_easy_error_ratio");
+      r.spearmanWhy = text(*c, "spearman_reason");
+      r.aurocWhy = text(*c, "auroc_reason");
+      r.ratioWhy = text(*c, "hard_to_easy_error_ratio_reason");
+      if (auto bands = c->find("bands"); bands != c->end() && bands->is_object()) {
+        const char* names[3] = {"easy", "medium", "hard"};
+        for (int b = 0; b < 3; ++b)
+          if (auto band = bands->find(names[b]); band != bands->end() && band->is_object()) {
+            r.bandError[b] = number(*band, "mean_error");
+            r.bandImages[b] = integer(*band, "images");
+          }
+      }
     }
   }
   return r;

@@ -10,10 +10,14 @@ constexpr const char* kTagsExpr =
     "(SELECT group_concat(name, ',') FROM (SELECT t.name FROM image_tags l JOIN tags t ON t.id = l.tag_id "
     "WHERE l.image_id = i.id ORDER BY t.name))";
 
+// The file name the Name column shows: what follows the stored path's last '/' (rtrim with
+// every character but '/' leaves the folder part, which is then cut off).
+constexpr const char* kFileNameExpr = "replace(i.path, rtrim(i.path, replace(i.path, '/', '')), '')";
+
 std::string orderBy(const ImageListRequest& r) {
   const char* dir = r.descending ? " DESC" : "";
   switch (r.sort) {
-    case ImageSort::kName: return std::string("i.path") + dir;
+    case ImageSort::kName: return std::string(kFileNameExpr) + dir + ", i.path" + dir;
     case ImageSort::kStatus: return std::string("i.status") + dir + ", i.path";
     case ImageSort::kBoxCount: return std::string("i.box_count") + dir + ", i.id";
     case ImageSort::kTags: return std::string(kTagsExpr) + dir + ", i.path";

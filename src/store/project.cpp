@@ -205,15 +205,26 @@ Result<std::vector<ClassInfo>> Project::classes() const {
   return out;
 }
 
+namespace {
+
+Status classExists(const std::string& name, const std::string& existing) {
+  if (name == existing) return Status::Error(StatusCode::kAlreadyExists, "class '" + name + "' already exists");
+  return Status::Error(StatusCode::kAlreadyExists,
+                       "class '" + name + "' differs only in case from the existing class '" + existing + "'");
+}
+
+}  // namespace
+
 Result<ClassId> Project::addClass(const std::string& name, const std::string& color) {
   if (name.empty()) return Status::InvalidArgument("a class name cannot be empty");
   if (!color.empty() && !validColor(color))
     return Status::InvalidArgument("colour '" + color + "' is not of the form #rrggbb");
   ClassId id = 0;
   Status st = inTransaction(*impl_, "adding a class", [&] {
-    SQLite::Statement exists(impl_->db, "SELECT 1 FROM classes WHERE name = ?");
+    // Names that differ only in case would be two classes to the store and one to a reader.
+    SQLite::Statement exists(impl_->db, "SELECT name FROM classes WHERE name = ? COLLATE NOCASE");
     exists.bind(1, name);
-    if (exists.executeStep()) return Status::Error(StatusCode::kAlreadyExists, "class '" + name + "' already exists");
+    if (exists.executeStep()) return classExists(name, exists.getColumn(0).getString());
     const int pos = impl_->db.execAndGet("SELECT COALESCE(MAX(position) + 1, 0) FROM classes").getInt();
     SQLite::Statement ins(impl_->db, "INSERT INTO classes(name, position, color) VALUES (?, ?, ?)");
     ins.bind(1, name);
@@ -243,10 +254,10 @@ Result<ClassId> Project::ensureClass(const std::string& name) {
 Status Project::renameClass(ClassId id, const std::string& newName) {
   if (newName.empty()) return Status::InvalidArgument("a class name cannot be empty");
   return inTransaction(*impl_, "renaming a class", [&] {
-    SQLite::Statement dup(impl_->db, "SELECT 1 FROM classes WHERE name = ? AND id != ?");
+    SQLite::Statement dup(impl_->db, "SELECT name FROM classes WHERE name = ? COLLATE NOCASE AND id != ?");
     dup.bind(1, newName);
     dup.bind(2, id);
-    if (dup.executeStep()) return Status::Error(StatusCode::kAlreadyExists, "class '" + newName + "' already exists");
+    if (dup.executeStep()) return classExists(newName, dup.getColumn(0).getString());
     SQLite::Statement q(impl_->db, "UPDATE classes SET name = ? WHERE id = ?");
     q.bind(1, newName);
     q.bind(2, id);

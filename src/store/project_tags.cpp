@@ -1,4 +1,7 @@
 // Project: tags and image-tag links.
+#include <algorithm>
+#include <map>
+
 #include "store/project_impl.h"
 
 namespace quarry {
@@ -90,6 +93,33 @@ Result<std::vector<std::string>> Project::imageTags(ImageId id) const {
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<TagInfo>> Project::tagsOfImages(const std::vector<ImageId>& ids) const {
+  std::map<std::string, TagInfo> byName;
+  Status st = guarded("reading the tags of images", [&] {
+    constexpr std::size_t kChunk = 500;  // well under SQLite's limit of bound parameters
+    for (std::size_t start = 0; start < ids.size(); start += kChunk) {
+      const std::size_t n = std::min(kChunk, ids.size() - start);
+      std::string marks;
+      for (std::size_t k = 0; k < n; ++k) marks += k ? ",?" : "?";
+      SQLite::Statement q(impl_->db,
+                          "SELECT t.id, t.name, COUNT(DISTINCT l.image_id) FROM image_tags l JOIN tags t ON t.id = l.tag_id "
+                          "WHERE l.image_id IN (" + marks + ") GROUP BY t.id");
+      for (std::size_t k = 0; k < n; ++k) q.bind(static_cast<int>(k + 1), ids[start + k]);
+      while (q.executeStep()) {
+        TagInfo& t = byName[q.getColumn(1).getString()];
+        t.id = q.getColumn(0).getInt64();
+        t.name = q.getColumn(1).getString();
+        t.imageCount += q.getColumn(2).getInt64();
+      }
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  std::vector<TagInfo> out;
+  for (auto& [name, t] : byName) out.push_back(std::move(t));
   return out;
 }
 

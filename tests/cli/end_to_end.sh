@@ -28,6 +28,12 @@ check "split" 0 $Q -p "$tmp/demo" split --val 8 --gt 6 --seed 2 --json
 expect_out "split sizes" '"VAL1": 8'
 check "split too large" 2 $Q -p "$tmp/demo" split --val 100 --gt 1
 check "split bad amount" 2 $Q -p "$tmp/demo" split --val lots
+# Splitting again into tags that hold images is refused unless extending them (issue 21).
+check "split into new tags" 0 $Q -p "$tmp/demo" split --val 1 --gt 1 --val-tag VALX --gt-tag GTX
+check "split again refused" 2 $Q -p "$tmp/demo" split --val 1 --gt 1 --val-tag VALX --gt-tag GTX
+expect_err "refusal names the tag" "VALX already holds 1 images"
+check "split again with --extend" 0 $Q -p "$tmp/demo" split --val 1 --gt 1 --val-tag VALX --gt-tag GTX --extend --json
+expect_out "extended" '"VALX": 1'
 check "tag add" 0 $Q -p "$tmp/demo" tag add review --where "tag:GT1 class:scratch" --json
 expect_out "tag add counts" '"changed": [1-9]'
 check "tag with bad query" 2 $Q -p "$tmp/demo" tag add x --where "colour:red"
@@ -39,6 +45,12 @@ check "tag remove" 0 $Q -p "$tmp/demo" tag remove review --where "tag:review"
 check "export ultralytics" 0 $Q -q -p "$tmp/demo" export "$tmp/ul" --format ultralytics --train GT1 --val VAL1 --json
 expect_out "export counts" '"images": 14'
 [[ -f $tmp/ul/data.yaml ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: no data.yaml"; }
+# A second export into the same folder is refused without --overwrite, and replaces it with it.
+check "export into a non-empty folder refused" 2 $Q -q -p "$tmp/demo" export "$tmp/ul" --format ultralytics --train GTX --val VAL1
+expect_err "refusal says how" "not empty.*--overwrite"
+check "export --overwrite" 0 $Q -q -p "$tmp/demo" export "$tmp/ul" --format ultralytics --train GTX --val VAL1 --overwrite
+[[ $(ls "$tmp/ul/labels/train" | wc -l) == 2 ]]
+expect "old label files are gone (GTX holds 2 images)" $?
 check "export overlap refused" 2 $Q -q -p "$tmp/demo" export "$tmp/bad" --format ultralytics --train GT1,VAL1 --val VAL1
 expect_err "overlap names the problem" "both the train and the val set"
 check "export coco" 0 $Q -q -p "$tmp/demo" export "$tmp/coco" --format coco --where "tag:GT1"

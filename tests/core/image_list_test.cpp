@@ -79,6 +79,21 @@ TEST_F(ImageListTest, SortsByEveryColumnBothWays) {
   EXPECT_EQ(order(ImageSort::kDifficulty, true), (std::vector<ImageId>{c, a, b}));
 }
 
+// Regression (issue 21): the Name column showed file names but sorted by the whole path, so
+// 90100083.jpg came before 00041000.jpg.
+TEST_F(ImageListTest, TheNameColumnSortsByTheFileNameItShows) {
+  const ImageId late = add("a_folder/90100083.jpg");
+  const ImageId early = add("z_folder/00041000.jpg");
+  const auto ids = order(ImageSort::kName);
+  ASSERT_EQ(ids.size(), 5u);
+  EXPECT_EQ(ids[0], early);
+  EXPECT_EQ(ids[1], late);
+  EXPECT_EQ(ids[2], a);
+  ImageListRequest req;
+  req.sort = ImageSort::kName;
+  EXPECT_EQ(*p->listPosition(req, early), 0);
+}
+
 TEST_F(ImageListTest, PagesAndFiltersInsideTheStore) {
   ImageListRequest req;
   req.limit = 1;

@@ -171,6 +171,72 @@ TEST(Export, RefusesAnImageInBothTrainAndValAndNamesIt) {
   EXPECT_FALSE(fs::exists(tmp / "u" / "data.yaml"));
 }
 
+// An Ultralytics export set up as the demo makes it: GT1 for train, VAL1 for val.
+class ExportTarget : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DemoOptions demo;
+    demo.images = 6;
+    ASSERT_TRUE(generateDemoDataset(tmp / "data", demo).ok());
+    p = test::newProject(tmp / "p");
+    ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", {}, nullptr).ok());
+    ids = *p->findImages({});
+    p->tagImages("GT1", {ids[0], ids[1], ids[2]});
+    p->tagImages("GT2", {ids[3]});
+    p->tagImages("VAL1", {ids[4], ids[5]});
+    options.trainTags = {"GT1"};
+    options.valTags = {"VAL1"};
+  }
+  std::size_t trainLabels(const fs::path& out) const {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(out / "labels" / "train")) n += e.is_regular_file() ? 1 : 0;
+    return n;
+  }
+  TempDir tmp;
+  std::unique_ptr<Project> p;
+  std::vector<ImageId> ids;
+  ExportOptions options;
+};
+
+// Regression (issue 21): a second export into the same folder left the first one's label files,
+// and data.yaml pointed at both.
+TEST_F(ExportTarget, ANonEmptyFolderIsRefusedUnlessReplacingAnEarlierExport) {
+  ASSERT_TRUE(exportDataset(*p, Format::kUltralytics, tmp / "u", options, nullptr).ok());
+  EXPECT_TRUE(fs::exists(tmp / "u" / kExportMarker));
+  EXPECT_EQ(trainLabels(tmp / "u"), 3u);
+  options.trainTags = {"GT2"};
+  Status again = exportDataset(*p, Format::kUltralytics, tmp / "u", options, nullptr);
+  ASSERT_EQ(again.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(again.message().find("not empty"), std::string::npos) << again.message();
+  EXPECT_NE(again.message().find((tmp / "u").string()), std::string::npos) << again.message();
+  EXPECT_EQ(trainLabels(tmp / "u"), 3u) << "a refused export leaves the folder as it was";
+  options.overwrite = true;
+  ASSERT_TRUE(exportDataset(*p, Format::kUltralytics, tmp / "u", options, nullptr).ok());
+  EXPECT_EQ(trainLabels(tmp / "u"), 1u) << "only GT2's one image: the old files are gone";
+}
+
+TEST_F(ExportTarget, AFolderNoExportMadeIsNeverReplaced) {
+  test::writeText(tmp / "mine" / "notes.txt", "keep me");
+  options.overwrite = true;
+  Status st = exportDataset(*p, Format::kUltralytics, tmp / "mine", options, nullptr);
+  ASSERT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find(kExportMarker), std::string::npos) << st.message();
+  EXPECT_EQ(test::readText(tmp / "mine" / "notes.txt"), "keep me");
+}
+
+TEST_F(ExportTarget, NeverTheProjectFolderNorAFolderHoldingItsImages) {
+  options.overwrite = true;
+  EXPECT_EQ(exportDataset(*p, Format::kUltralytics, tmp / "p", options, nullptr).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(exportDataset(*p, Format::kUltralytics, tmp.path(), options, nullptr).code(), StatusCode::kInvalidArgument);
+  // Even a folder with the marker: the project's images are there.
+  test::writeText(tmp / "data" / kExportMarker, "planted");
+  Status st = exportDataset(*p, Format::kUltralytics, tmp / "data", options, nullptr);
+  ASSERT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("holds the project's image"), std::string::npos) << st.message();
+  EXPECT_EQ(p->stats()->images, 6);
+  for (ImageId id : ids) EXPECT_TRUE(fs::exists(p->resolve(p->image(id)->path))) << id;
+}
+
 TEST(Export, UltralyticsNeedsBothSets) {
   TempDir tmp;
   auto p = test::newProject(tmp / "p");

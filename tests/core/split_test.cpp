@@ -67,12 +67,38 @@ TEST(Split, ValAndGtAreDisjointAndTaggedWithTheAskedSizes) {
   EXPECT_EQ(*p->countImages(q), 25);
 }
 
+TEST(Split, ASecondSplitIntoTagsThatHoldImagesIsRefusedUnlessExtending) {
+  TempDir tmp;
+  auto p = pool(tmp);
+  SplitOptions o;
+  o.val = {24, 0};
+  o.gt = {24, 0};
+  ASSERT_TRUE(splitImages(*p, o).ok());
+  auto inUse = *splitTagsInUse(*p, o);
+  ASSERT_EQ(inUse.size(), 2u);
+  EXPECT_EQ(inUse[0].tag, "VAL1");
+  EXPECT_EQ(inUse[0].images, 24u);
+  auto again = splitImages(*p, o);
+  ASSERT_EQ(again.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(again.status().message().find("VAL1 already holds 24 images"), std::string::npos)
+      << again.status().message();
+  ImageQuery q;
+  q.anyTags = {"VAL1"};
+  EXPECT_EQ(*p->countImages(q), 24) << "a refused split tags nothing";
+  // New tags, or none for VAL, start new sets as before.
+  o.val = {0, 0};
+  o.gtTag = "GT2";
+  EXPECT_TRUE(splitTagsInUse(*p, o)->empty());
+  EXPECT_TRUE(splitImages(*p, o).ok());
+}
+
 TEST(Split, ASecondSplitDrawsOnlyFromUntaggedImages) {
   TempDir tmp;
   auto p = pool(tmp);
   SplitOptions o;
   o.val = {40, 0};
   o.gt = {40, 0};
+  o.extend = true;
   ASSERT_TRUE(splitImages(*p, o).ok());
   auto second = splitImages(*p, o);
   ASSERT_FALSE(second.ok());

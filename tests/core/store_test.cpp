@@ -154,6 +154,37 @@ TEST(ProjectStore, TagsLinkImagesOnceAndCountThem) {
   EXPECT_EQ(p->ensureTag("bad tag").status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ProjectStore, TheTagsOfSomeImagesAreCountedWithinThem) {
+  TempDir tmp;
+  auto p = test::newProject(tmp.path());
+  const ImageId a = *p->addImage(img("a.png")), b = *p->addImage(img("b.png")), c = *p->addImage(img("c.png"));
+  ASSERT_TRUE(p->tagImages("BOTH", {a, b}).ok());
+  ASSERT_TRUE(p->tagImages("ONE", {b}).ok());
+  ASSERT_TRUE(p->tagImages("OTHER", {c}).ok());
+  auto tags = *p->tagsOfImages({a, b});
+  ASSERT_EQ(tags.size(), 2u);
+  EXPECT_EQ(tags[0].name, "BOTH");
+  EXPECT_EQ(tags[0].imageCount, 2);
+  EXPECT_EQ(tags[1].name, "ONE");
+  EXPECT_EQ(tags[1].imageCount, 1);
+  EXPECT_TRUE(p->tagsOfImages({})->empty());
+}
+
+// Regression (issue 21): "scratch" and "Scratch" were both accepted as classes.
+TEST(ProjectStore, ClassNamesThatDifferOnlyInCaseAreRefused) {
+  TempDir tmp;
+  auto p = test::newProject(tmp.path());
+  const ClassId scratch = *p->addClass("scratch");
+  auto twin = p->addClass("Scratch");
+  ASSERT_EQ(twin.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(twin.status().message().find("differs only in case from the existing class 'scratch'"), std::string::npos)
+      << twin.status().message();
+  const ClassId dent = *p->addClass("dent");
+  EXPECT_EQ(p->renameClass(dent, "SCRATCH").code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(p->renameClass(scratch, "Scratch").ok()) << "a class may change its own case";
+  EXPECT_EQ(p->classes()->size(), 2u);
+}
+
 TEST(ProjectStore, ModelRunsAndScoresRoundTrip) {
   TempDir tmp;
   auto p = test::newProject(tmp.path());

@@ -2,6 +2,8 @@
 // the calibration figures, and the stored JSON, on hand-built cases whose answers are known.
 #include "quarry/uncertainty.h"
 #include "quarry/box_uncertainty.h"
+#include "quarry/figure.h"
+#include "quarry/metrics_json.h"
 
 #include <gtest/gtest.h>
 
@@ -131,7 +133,33 @@ TEST(Uncertainty, CalibrationOfAPerfectScoreRanksErrorsExactly) {
   EXPECT_EQ(c.bands[2].images, 2);
   EXPECT_DOUBLE_EQ(c.bands[2].meanError, 0.8);
   EXPECT_DOUBLE_EQ(c.bands[0].anyErrorRate, 0.0);
-  EXPECT_TRUE(std::isinf(c.hardToEasyErrorRatio));  // easy images made no error at all
+  // Easy images made no error at all: no ratio, and the reason instead of inf.
+  EXPECT_TRUE(std::isnan(c.hardToEasyErrorRatio));
+  EXPECT_EQ(c.ratioWhy, "the easy images have no error");
+  EXPECT_TRUE(c.spearmanWhy.empty());
+  EXPECT_TRUE(c.aurocWhy.empty());
+}
+
+// Regression (issue 21): a model that found nothing printed "Spearman nan, AUROC nan, hard/easy
+// error infx". Every image is hard and wrong: each missing figure names why.
+TEST(Uncertainty, CalibrationThatCannotBeComputedSaysWhy) {
+  const DifficultyThresholds t{1.0, 2.0, "val"};
+  const std::vector<std::optional<double>> scores(4, std::nullopt);
+  const std::vector<double> errors(4, 1.0);
+  const Calibration c = calibrate(scores, errors, t);
+  EXPECT_TRUE(std::isnan(c.spearman));
+  EXPECT_EQ(c.spearmanWhy, "every VAL image has the same error");
+  EXPECT_TRUE(std::isnan(c.auroc));
+  EXPECT_EQ(c.aurocWhy, "every VAL image has an error");
+  EXPECT_EQ(c.ratioWhy, "no easy images");
+  EXPECT_EQ(figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x"), "- (no easy images)");
+  EXPECT_EQ(figureText(3.14159, 2, "unused", "x"), "3.14x");
+  const nlohmann::json j = calibrationJson(c);
+  EXPECT_TRUE(j["auroc"].is_null());
+  EXPECT_EQ(j["auroc_reason"], "every VAL image has an error");
+  EXPECT_EQ(j["hard_to_easy_error_ratio_reason"], "no easy images");
+  EXPECT_EQ(j["bands"]["easy"]["mean_error_reason"], "no images");
+  EXPECT_EQ(j.dump().find("nan"), std::string::npos);
 }
 
 TEST(Uncertainty, ImageErrorIsOneMinusF1) {

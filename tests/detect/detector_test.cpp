@@ -39,6 +39,30 @@ std::unique_ptr<Project> demoProject(const TempDir& tmp) {
 // Regression: with 500 steps the easy AP was 0.40 on one machine and 0.13 on another, each run
 // giving the same figure on its machine (their BLAS kernels round differently); 900 steps gave
 // 0.49 on the second, well clear of the bar.
+// Regression (issue 21): 60 GT images are 3 steps an epoch, so 40 epochs were 120 steps and the
+// demo's model found nothing. The plan is the larger of the minimum and epochs x steps.
+TEST(StepPlan, ASmallGroundTruthGetsTheMinimumNumberOfSteps) {
+  TrainOptions o;
+  o.epochs = 40;
+  o.minSteps = 1000;
+  StepPlan small = planSteps(o, 3);
+  EXPECT_EQ(small.steps, 1000);
+  EXPECT_EQ(small.epochs, 334);
+  EXPECT_EQ(small.minSteps, 1000);
+  EXPECT_EQ(small.validateEvery, 17) << "about one check per 50 steps, not one per 3-step epoch";
+  StepPlan large = planSteps(o, 90);
+  EXPECT_EQ(large.steps, 3600) << "epochs x steps per epoch when that is more";
+  EXPECT_EQ(large.epochs, 40);
+  EXPECT_EQ(large.validateEvery, 2);
+  o.maxSteps = 200;  // an explicit cap wins over the minimum
+  StepPlan capped = planSteps(o, 3);
+  EXPECT_EQ(capped.steps, 200);
+  EXPECT_EQ(capped.minSteps, 200);
+  o.maxSteps = -1;
+  o.validateEvery = 1;
+  EXPECT_EQ(planSteps(o, 3).validateEvery, 1) << "an explicit spacing is kept";
+}
+
 TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
   TempDir tmp;
   auto p = demoProject(tmp);
@@ -68,6 +92,22 @@ TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
   ASSERT_TRUE(run);
   EXPECT_NE(run->metricsJson.find("\"curve\""), std::string::npos);
   EXPECT_NE(run->paramsJson.find("\"tiny\""), std::string::npos);
+}
+
+TEST(Detector, EarlyStoppingWaitsForTheMinimumSteps) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  TrainOptions o = test::quickTraining("T1", -1);
+  o.epochs = 1;          // 48 GT images in batches of 8: 6 steps
+  o.minSteps = 60;       // raised to 10 epochs
+  o.patience = 1;        // would stop at the first check that is not better
+  o.validateEvery = 1;
+  auto trained = train(*p, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  EXPECT_EQ(trained->plannedSteps, 60);
+  EXPECT_EQ(trained->plannedEpochs, 10);
+  EXPECT_EQ(trained->steps, 60);
+  EXPECT_EQ(trained->curve.size(), 10u);
 }
 
 TEST(Detector, RefusesToTrainOnImagesTaggedVal) {

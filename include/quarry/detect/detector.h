@@ -47,15 +47,21 @@ struct TrainOptions {
   std::string preset = "small";
   std::vector<std::string> trainTags;      // empty: every tag whose name starts with "GT"
   std::string valTag = "VAL1";             // for early stopping and final metrics; may be absent
+  // The planned optimiser steps are max(minSteps, epochs x steps per epoch), capped by maxSteps:
+  // a small ground truth (60 images are 3 steps an epoch) still gets enough steps to learn.
   int epochs = 40;
+  long minSteps = 1000;                    // the fewest steps planned; early stopping waits for them too
   int batchSize = 16;
   double learningRate = 2e-3;              // AdamW, peak after warm-up, cosine decay to 5%
   double weightDecay = 1e-4;
   int warmupSteps = 100;
-  int patience = 8;                        // early stop after this many validations without a better VAL mAP@0.5
-  int validateEvery = 1;                   // epochs between VAL checks (the last epoch is always checked);
-                                           // more for tiny training sets, whose epochs are shorter than a check
-  long maxSteps = -1;                      // stop after this many optimiser steps (tests); -1: no limit
+  int patience = 8;                        // early stop after this many validations without a better VAL mAP@0.5,
+                                           // counted only once minSteps are done
+  int validateEvery = 0;                   // epochs between VAL checks (the last epoch is always checked);
+                                           // 0: auto, every epoch but at most one check per
+                                           // min(planned steps / 20, 100) steps, so short epochs do not
+                                           // spend the budget on validation
+  long maxSteps = -1;                      // at most this many optimiser steps, whatever minSteps says; -1: no limit
   double maxMinutes = 0;                   // stop training after this wall time; 0: no limit
   std::uint64_t seed = 1;                  // sampling, augmentation and initial weights
   bool aleatoric = true;                   // also learn a log-variance per box coordinate (Gaussian NLL)
@@ -63,6 +69,16 @@ struct TrainOptions {
   std::string device = "cpu";              // "cpu" or "cuda" (when LibTorch has it)
   double scoreThreshold = 0.25;            // for the run's precision/recall and auto-labels
 };
+
+// How many steps and epochs a training plans for a training set of `stepsPerEpoch` batches,
+// how often it validates, and how many steps pass before early stopping may end it.
+struct StepPlan {
+  long steps = 0;          // max(minSteps, epochs x stepsPerEpoch), capped by maxSteps
+  int epochs = 0;          // enough epochs to hold `steps`
+  long minSteps = 0;       // early stopping counts only after these (never more than `steps`)
+  int validateEvery = 1;   // epochs between VAL checks
+};
+StepPlan planSteps(const TrainOptions& options, long stepsPerEpoch);
 
 struct TrainProgress {
   int epoch = 0, epochs = 0;
@@ -83,6 +99,10 @@ struct EpochRecord {
 
 struct TrainResult {
   RunId run = 0;
+  long plannedSteps = 0;                   // max(minSteps, epochs x steps per epoch), capped by maxSteps
+  int plannedEpochs = 0;
+  long stepsPerEpoch = 0;
+  long steps = 0;                          // optimiser steps done (fewer on early stop or maxMinutes)
   std::string checkpoint;                  // relative to the project folder
   int bestEpoch = 0;
   double bestMap50 = std::numeric_limits<double>::quiet_NaN();
