@@ -31,6 +31,7 @@
 
 #include <filesystem>
 #include <set>
+#include <utility>
 #include <vector>
 
 #include "quarry/status.h"
@@ -79,13 +80,22 @@ struct EffortModel {
 struct EvalOptions {
   double iou = 0.5;             // IoU a match needs for TP/FP/FN, precision, recall, confusion, effort
   double scoreThreshold = 0.25; // detections below it are not shown to a reviewer; AP ignores it
+  // Per-class score thresholds (an operating point, see quarry/operating_point.h): a class listed
+  // here uses its own threshold instead of scoreThreshold, for everything scoreThreshold decides.
+  // Empty: scoreThreshold for every class. A class listed twice uses its first entry.
+  std::vector<std::pair<ClassId, double>> classScoreThresholds;
   EffortModel effort;
 };
+
+// The score a detection of class `cls` needs to be shown to a reviewer and counted (TP/FP,
+// precision, recall, confusion, effort): its entry in options.classScoreThresholds, else
+// options.scoreThreshold. The one place that lookup is made.
+double scoreThresholdOf(const EvalOptions& options, ClassId cls);
 
 struct ClassMetrics {
   ClassId cls = 0;
   int groundTruth = 0;      // truth boxes of this class on the evaluated images
-  int truePositives = 0;    // at options.iou, detections with score >= options.scoreThreshold
+  int truePositives = 0;    // at options.iou, detections with score >= scoreThresholdOf(options, cls)
   int falsePositives = 0;
   int falseNegatives = 0;   // groundTruth - truePositives
   double precision = 0;     // TP / (TP + FP); NaN with no detections above the threshold
@@ -94,8 +104,8 @@ struct ClassMetrics {
   double ap50to95 = 0;      // mean AP over IoU 0.50, 0.55, ..., 0.95; NaN with no ground truth
 };
 
-// How a reviewer turns the detections above the score threshold into the truth (class-agnostic
-// matching at options.iou).
+// How a reviewer turns the detections at or above their class's score threshold into the truth
+// (class-agnostic matching at options.iou).
 struct ReviewActions {
   int verify = 0;  // matched, same class, IoU >= effort.goodIoU
   int adjust = 0;  // matched, another class or IoU below effort.goodIoU

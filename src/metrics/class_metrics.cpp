@@ -1,5 +1,5 @@
 // Class-aware metrics: AP at ten IoU thresholds, and TP/FP/FN, precision and recall at the
-// options' IoU and score threshold, per class and per image.
+// options' IoU and each class's score threshold, per class and per image.
 #include <algorithm>
 #include <limits>
 
@@ -70,11 +70,12 @@ void addClassMetrics(const EvalInput& in, const EvalOptions& options, EvalResult
   }
 
   // Per class, per threshold: the match flags of its detections in priority order, for AP.
+  const std::vector<double> threshold = shownThresholds(in, options);
   std::vector<std::vector<std::vector<bool>>> flags(nClasses, std::vector<std::vector<bool>>(thr.size()));
   for (std::size_t d = 0; d < in.detections.size(); ++d) {
     const IndexedBox& det = in.detections[d];
     for (std::size_t t = 0; t < thr.size(); ++t) flags[det.cls][t].push_back(matched[t][d] != 0);
-    if (!(det.score >= options.scoreThreshold)) continue;  // the same test as review.cpp's
+    if (!(det.score >= threshold[det.cls])) continue;  // the same test as review.cpp's
     ClassMetrics& cm = result->perClass[det.cls];
     ImageMetrics& im = result->perImage[det.image];
     if (matched[0][d]) {

@@ -1,7 +1,8 @@
 // evaluate(): checks and indexes the input, then lets class_metrics.cpp and review.cpp fill
-// in their parts of the result.
+// in their parts of the result; evaluateReview() runs the review part alone.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 
@@ -22,6 +23,16 @@ std::unordered_map<Id, std::size_t> indexUnique(const std::vector<Id>& in, std::
   for (Id id : in)
     if (index.emplace(id, ids->size()).second) ids->push_back(id);
   return index;
+}
+
+// What both evaluations start from: one entry per image, and the ignored counts.
+EvalResult emptyResult(const EvalInput& input) {
+  EvalResult result;
+  result.ignoredTruth = input.ignoredTruth;
+  result.ignoredDetections = input.ignoredDetections;
+  result.perImage.resize(input.images.size());
+  for (std::size_t i = 0; i < input.images.size(); ++i) result.perImage[i].image = input.images[i];
+  return result;
 }
 
 }  // namespace
@@ -69,17 +80,33 @@ EvalInput indexInput(const std::vector<ImageId>& images, const std::vector<Class
   return in;
 }
 
+std::vector<double> shownThresholds(const EvalInput& in, const EvalOptions& options) {
+  std::vector<double> thresholds;
+  thresholds.reserve(in.classes.size());
+  for (ClassId cls : in.classes) thresholds.push_back(scoreThresholdOf(options, cls));
+  return thresholds;
+}
+
+EvalResult evaluateReview(const EvalInput& input, const EvalOptions& options) {
+  EvalResult result = emptyResult(input);
+  result.map50 = result.map50to95 = std::numeric_limits<double>::quiet_NaN();
+  addReviewMetrics(input, options, &result);
+  return result;
+}
+
 }  // namespace detail
+
+double scoreThresholdOf(const EvalOptions& options, ClassId cls) {
+  for (const auto& [c, threshold] : options.classScoreThresholds)
+    if (c == cls) return threshold;
+  return options.scoreThreshold;
+}
 
 EvalResult evaluate(const std::vector<ImageId>& images, const std::vector<ClassId>& classes,
                     const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
                     const EvalOptions& options) {
   const detail::EvalInput input = detail::indexInput(images, classes, truth, detections);
-  EvalResult result;
-  result.ignoredTruth = input.ignoredTruth;
-  result.ignoredDetections = input.ignoredDetections;
-  result.perImage.resize(input.images.size());
-  for (std::size_t i = 0; i < input.images.size(); ++i) result.perImage[i].image = input.images[i];
+  EvalResult result = detail::emptyResult(input);
   detail::addClassMetrics(input, options, &result);
   detail::addReviewMetrics(input, options, &result);
   return result;

@@ -1,5 +1,6 @@
 // Class-agnostic metrics: the confusion matrix and what a reviewer would spend turning the
-// detections above the score threshold into the truth, against drawing every box by hand.
+// detections at or above their class's score threshold into the truth, against drawing every
+// box by hand.
 #include <limits>
 
 #include "metrics/eval_input.h"
@@ -25,12 +26,13 @@ void addReviewMetrics(const EvalInput& in, const EvalOptions& options, EvalResul
   const std::size_t background = in.classes.size();
   result->confusion.assign(background + 1, std::vector<int>(background + 1, 0));
   const EffortModel& effort = options.effort;
+  const std::vector<double> threshold = shownThresholds(in, options);
 
   for (std::size_t image = 0; image < in.images.size(); ++image) {
     // The detections a reviewer would be shown, still in priority order.
     std::vector<std::size_t> dets;
     for (std::size_t d : in.detectionsOfImage[image])
-      if (in.detections[d].score >= options.scoreThreshold) dets.push_back(d);
+      if (in.detections[d].score >= threshold[in.detections[d].cls]) dets.push_back(d);
     const std::vector<std::size_t>& truths = in.truthOfImage[image];
 
     std::vector<Rect> dRects, tRects;
@@ -73,12 +75,13 @@ void addReviewMetrics(const EvalInput& in, const EvalOptions& options, EvalResul
   result->reviewSeconds = secondsOf(result->actions, effort);
   result->manualSeconds = static_cast<double>(in.truth.size()) * effort.drawSeconds;
 
-  if (result->reviewSeconds > 0)
-    result->efficiencyBoost = result->manualSeconds / result->reviewSeconds;
-  else if (result->manualSeconds > 0)  // only with an effort model where some action is free
-    result->efficiencyBoost = std::numeric_limits<double>::infinity();
-  else  // nothing proposed and nothing to draw: reviewing is no better and no worse
-    result->efficiencyBoost = 1.0;
+  result->efficiencyBoost = boostOf(result->manualSeconds, result->reviewSeconds);
+}
+
+double boostOf(double manualSeconds, double reviewSeconds) {
+  if (reviewSeconds > 0) return manualSeconds / reviewSeconds;
+  if (manualSeconds > 0) return std::numeric_limits<double>::infinity();  // some action is free
+  return 1.0;  // nothing proposed and nothing to draw: reviewing is no better and no worse
 }
 
 }  // namespace quarry::detail
