@@ -245,6 +245,8 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   train->add_option("--max-minutes", o.maxMinutes, "stop after this wall time (0: no limit)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   train->add_option("--seed", o.seed, "random seed (sampling, augmentation, weights)")->capture_default_str();
+  train->add_option("--ema-decay", o.emaDecay, "decay of the weights' moving average that is saved (0: raw weights)")
+      ->capture_default_str()->check(CLI::Range(0.0, 0.99999));
   train->add_flag("--no-aleatoric", t->noAleatoric, "do not learn a variance per box coordinate");
   train->add_option("--threads", o.threads, "CPU threads (0: every core)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace quarry::detect {
 
-Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir) {
+Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir, Net* raw) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IoError(dir.string() + ": cannot create folder: " + ec.message());
@@ -28,17 +28,22 @@ Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir)
                         {"widths", meta.preset.widths},
                         {"neck_width", meta.preset.neckWidth},
                         {"head_width", meta.preset.headWidth},
-                        {"dropout", meta.preset.dropout}}},
+                        {"dropout", meta.preset.dropout},
+                        {"output_stride", meta.preset.outputStride},
+                        {"context", meta.preset.context}}},
                       {"preprocessing",
-                       {{"letterbox_pad", 114}, {"pixel_mean", kPixelMean}, {"pixel_std", kPixelStd}, {"stride", kStride}}}};
+                       {{"letterbox_pad", 114}, {"pixel_mean", kPixelMean}, {"pixel_std", kPixelStd},
+                        {"stride", meta.preset.outputStride}}}};
   try {
     // Written to temporary names and renamed, so a crash never leaves half a checkpoint.
     torch::save(net, (dir / "model.pt.part").string());
+    if (raw) torch::save(*raw, (dir / "raw.pt.part").string());
     std::ofstream out(dir / "model.json.part");
     out << j.dump(2) << "\n";
     if (!out) return Status::IoError((dir / "model.json").string() + ": write failed");
     out.close();
     fs::rename(dir / "model.pt.part", dir / "model.pt");
+    if (raw) fs::rename(dir / "raw.pt.part", dir / "raw.pt");
     fs::rename(dir / "model.json.part", dir / "model.json");
   } catch (const std::exception& e) {
     return Status::IoError(dir.string() + ": cannot save the checkpoint: " + e.what());
@@ -58,6 +63,12 @@ Status loadCheckpointMeta(const fs::path& dir, CheckpointMeta* meta) {
     meta->preset = {p.at("name").get<std::string>(), p.at("input_size").get<int>(), p.at("channels").get<int>(),
                     p.at("widths").get<std::vector<int>>(), p.at("neck_width").get<int>(),
                     p.at("head_width").get<int>(), p.at("dropout").get<double>()};
+    // Checkpoints from before these fields are the stride-4 network without context.
+    meta->preset.outputStride = p.value("output_stride", 4);
+    meta->preset.context = p.value("context", false);
+    if (meta->preset.outputStride != 4 && meta->preset.outputStride != 8)
+      return Status::BadInput(file.string() + ": output_stride " + std::to_string(meta->preset.outputStride) +
+                              " is not 4 or 8; this checkpoint needs another Quarry version");
     meta->classes = j.at("classes").get<std::vector<std::string>>();
     meta->aleatoric = j.value("aleatoric", true);
     meta->run = j.value("run", "");

@@ -31,7 +31,7 @@ std::vector<std::vector<RawDetection>> decode(const HeadOutput& out, float score
       d.cellY = static_cast<int>((idx % (h * w)) / w);
       d.cellX = static_cast<int>(idx % w);
       d.score = sa[i][j];
-      const float cx = (d.cellX + 0.5f) * kStride, cy = (d.cellY + 0.5f) * kStride;
+      const float cx = (d.cellX + 0.5f) * out.stride, cy = (d.cellY + 0.5f) * out.stride;
       d.x0 = cx - la[i][0][d.cellY][d.cellX];
       d.y0 = cy - la[i][1][d.cellY][d.cellX];
       d.x1 = cx + la[i][2][d.cellY][d.cellX];

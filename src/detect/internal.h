@@ -25,7 +25,7 @@ struct Targets {
   torch::Tensor boxes;    // [B, 4, H, W] x0, y0, x1, y1 (input pixels) of the box a cell regresses
   torch::Tensor weight;   // [B, 1, H, W] regression weight (0 where a cell regresses nothing)
 };
-Targets makeTargets(const std::vector<Sample>& samples, int numClasses, int size);
+Targets makeTargets(const std::vector<Sample>& samples, int numClasses, int size, int stride);
 
 struct LossParts {
   torch::Tensor total, heatmap, box, nll;
@@ -70,7 +70,9 @@ struct CheckpointMeta {
   std::string run;
   int bestEpoch = 0;
 };
-Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesystem::path& dir);
+// Writes `net` as the model (model.pt, model.json) and, when given, the raw weights it was averaged
+// from (raw.pt), each renamed into place so a crash never leaves half a checkpoint.
+Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesystem::path& dir, Net* raw = nullptr);
 Status loadCheckpointMeta(const std::filesystem::path& dir, CheckpointMeta* meta);
 Status loadCheckpointWeights(Net& net, const std::filesystem::path& dir);
 

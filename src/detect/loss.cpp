@@ -7,9 +7,9 @@ namespace quarry::detect {
 namespace {
 
 // Cell centres in input pixels, [1, 1, H, W] each.
-std::pair<torch::Tensor, torch::Tensor> cellCentres(int64_t h, int64_t w, const torch::Device& device) {
-  auto ys = (torch::arange(h, torch::TensorOptions().dtype(torch::kFloat).device(device)) + 0.5) * kStride;
-  auto xs = (torch::arange(w, torch::TensorOptions().dtype(torch::kFloat).device(device)) + 0.5) * kStride;
+std::pair<torch::Tensor, torch::Tensor> cellCentres(int64_t h, int64_t w, int stride, const torch::Device& device) {
+  auto ys = (torch::arange(h, torch::TensorOptions().dtype(torch::kFloat).device(device)) + 0.5) * stride;
+  auto xs = (torch::arange(w, torch::TensorOptions().dtype(torch::kFloat).device(device)) + 0.5) * stride;
   return {xs.view({1, 1, 1, w}).expand({1, 1, h, w}), ys.view({1, 1, h, 1}).expand({1, 1, h, w})};
 }
 
@@ -28,7 +28,7 @@ LossParts detectionLoss(const HeadOutput& out, const Targets& t, bool aleatoric)
   LossParts parts;
   parts.heatmap = -(posLoss.sum() + negLoss.sum()) / numPos;
 
-  auto [cx, cy] = cellCentres(out.ltrb.size(2), out.ltrb.size(3), device);
+  auto [cx, cy] = cellCentres(out.ltrb.size(2), out.ltrb.size(3), out.stride, device);
   auto l = out.ltrb.select(1, 0).unsqueeze(1), top = out.ltrb.select(1, 1).unsqueeze(1);
   auto r = out.ltrb.select(1, 2).unsqueeze(1), bottom = out.ltrb.select(1, 3).unsqueeze(1);
   auto px0 = cx - l, py0 = cy - top, px1 = cx + r, py1 = cy + bottom;

@@ -16,6 +16,7 @@ struct Samples {
   torch::Tensor peak;    // [T, B, C, H, W] 3x3 max of heat (does a detection appear near the cell?)
   torch::Tensor ltrb;    // [T, B, 4, H, W]
   torch::Tensor logVar;  // [T, B, 4, H, W]
+  int stride = 4;        // input pixels per cell
 };
 
 Samples stack(const std::vector<HeadOutput>& outs, int64_t t, int64_t b) {
@@ -26,6 +27,7 @@ Samples stack(const std::vector<HeadOutput>& outs, int64_t t, int64_t b) {
     logVar.push_back(o.logVar);
   }
   Samples s;
+  if (!outs.empty()) s.stride = outs.front().stride;
   auto h = torch::cat(heat, 0);
   s.peak = torch::max_pool2d(h, 3, 1, 1);
   auto shape = [&](const torch::Tensor& x) {
@@ -54,7 +56,7 @@ std::array<double, kComponentCount> componentsAt(const Samples& s, int64_t i, co
   auto ltrb = s.ltrb.accessor<float, 5>();
   auto lv = s.logVar.accessor<float, 5>();
   const int y = d.cellY, x = d.cellX, c = d.cls;
-  const double cx = (x + 0.5) * kStride, cy = (y + 0.5) * kStride;
+  const double cx = (x + 0.5) * s.stride, cy = (y + 0.5) * s.stride;
   std::vector<double> meanP(static_cast<std::size_t>(classes + 1), 0), p(meanP.size());
   double meanH = 0, o = 0, oSq = 0, appear = 0, aleatoric = 0;
   double box[4] = {0, 0, 0, 0}, boxSq[4] = {0, 0, 0, 0};

@@ -1,5 +1,7 @@
 #include "detect/net.h"
 
+#include <algorithm>
+
 namespace quarry::detect {
 namespace {
 
@@ -45,7 +47,8 @@ torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
 
 }  // namespace
 
-NetImpl::NetImpl(const Preset& p, int numClasses) : numClasses_(numClasses), headWidth_(p.headWidth) {
+NetImpl::NetImpl(const Preset& p, int numClasses)
+    : numClasses_(numClasses), headWidth_(p.headWidth), stride_(p.outputStride), context_(p.context) {
   const auto& w = p.widths;
   stem_ = register_module("stem", nn::Sequential(
                                       nn::Conv2d(nn::Conv2dOptions(p.channels, w[0], 3).stride(2).padding(1).bias(false)),
@@ -54,10 +57,19 @@ NetImpl::NetImpl(const Preset& p, int numClasses) : numClasses_(numClasses), hea
   stage2_ = register_module("stage2", stage(w[0], w[1], 1));  // stride 8
   stage3_ = register_module("stage3", stage(w[1], w[2], 1));  // stride 16
   stage4_ = register_module("stage4", stage(w[2], w[3], 1));  // stride 32
-  lat1_ = register_module("lat1", conv1x1(w[0], p.neckWidth));
+  // The stride-4 lateral exists only for a stride-4 output; the names stay those of older
+  // checkpoints, so they still load.
+  if (stride_ == 4) lat1_ = register_module("lat1", conv1x1(w[0], p.neckWidth));
   lat2_ = register_module("lat2", conv1x1(w[1], p.neckWidth));
   lat3_ = register_module("lat3", conv1x1(w[2], p.neckWidth));
-  lat4_ = register_module("lat4", conv1x1(w[3], p.neckWidth));
+  if (context_) {
+    const int half = std::max(8, w[3] / 2);
+    ctxReduce_ = register_module("ctx_reduce", nn::Sequential(conv1x1(w[3], half, false), nn::BatchNorm2d(half), nn::ReLU()));
+    ctxFuse_ = register_module("ctx_fuse", conv1x1(4 * half, p.neckWidth));
+    ctxGlobal_ = register_module("ctx_global", conv1x1(w[3], p.neckWidth));
+  } else {
+    lat4_ = register_module("lat4", conv1x1(w[3], p.neckWidth));
+  }
   smooth_ = register_module("smooth", nn::Sequential(
                                           nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.neckWidth, 3).padding(1).bias(false)),
                                           nn::BatchNorm2d(p.neckWidth), nn::ReLU()));
@@ -82,10 +94,19 @@ torch::Tensor NetImpl::features(const torch::Tensor& input) {
   auto c2 = stage2_->forward(c1);
   auto c3 = stage3_->forward(c2);
   auto c4 = stage4_->forward(c3);
-  auto p = lat4_(c4);
+  torch::Tensor p;
+  if (context_) {
+    // SPPF: three chained 5x5 max-pools see most of a 7x7 stride-32 grid; the pooled vector adds
+    // what the whole image looks like to every cell.
+    auto r = ctxReduce_->forward(c4);
+    auto m1 = torch::max_pool2d(r, 5, 1, 2), m2 = torch::max_pool2d(m1, 5, 1, 2), m3 = torch::max_pool2d(m2, 5, 1, 2);
+    p = ctxFuse_(torch::cat({r, m1, m2, m3}, 1)) + ctxGlobal_(torch::adaptive_avg_pool2d(c4, {1, 1}));
+  } else {
+    p = lat4_(c4);
+  }
   p = lat3_(c3) + upTo(p, c3);
   p = lat2_(c2) + upTo(p, c2);
-  p = lat1_(c1) + upTo(p, c1);
+  if (stride_ == 4) p = lat1_(c1) + upTo(p, c1);
   return smooth_->forward(p);
 }
 
@@ -101,6 +122,7 @@ HeadOutput NetImpl::outputs(const torch::Tensor& h) { return finish(heatOut_(h),
 
 HeadOutput NetImpl::finish(torch::Tensor heat, torch::Tensor box, torch::Tensor var) {
   HeadOutput out;
+  out.stride = stride_;
   out.heatmap = std::move(heat);
   // Distances in input pixels: exp keeps them positive; 16 px is a typical defect half-size.
   out.ltrb = torch::exp(box.clamp(-6.0, 6.0)) * 16.0;

@@ -14,9 +14,8 @@
 
 namespace quarry::detect {
 
-constexpr int kStride = 4;  // output cells per input pixel: 1 / 4
-
 struct HeadOutput {
+  int stride = 4;         // input pixels per output cell (the preset's outputStride)
   torch::Tensor heatmap;  // [B, C, H, W] logits
   torch::Tensor ltrb;     // [B, 4, H, W] distances to left, top, right, bottom, in input pixels (> 0)
   torch::Tensor logVar;   // [B, 4, H, W] log-variance of those distances, normalised by box size
@@ -25,7 +24,7 @@ struct HeadOutput {
 class NetImpl : public torch::nn::Module {
  public:
   NetImpl(const Preset& preset, int numClasses);
-  torch::Tensor features(const torch::Tensor& input);  // [B, neck, H/4, W/4]
+  torch::Tensor features(const torch::Tensor& input);  // [B, neck, H/s, W/s], s the output stride
   HeadOutput head(const torch::Tensor& features);      // dropout active when the head is in training mode
   // The head in two parts. trunk() is the deterministic part before the dropout: [B, headWidth,
   // H/4, W/4]. outputsMasked() is the stochastic rest with explicit dropout: `channelMask`
@@ -44,6 +43,7 @@ class NetImpl : public torch::nn::Module {
   // Switches the head's dropout on or off independently of train()/eval() (MC dropout).
   void setDropout(bool on) { dropout_->train(on); }
   int numClasses() const { return numClasses_; }
+  int stride() const { return stride_; }
   int64_t headWidth() const { return headWidth_; }
 
  private:
@@ -51,8 +51,13 @@ class NetImpl : public torch::nn::Module {
   HeadOutput finish(torch::Tensor heat, torch::Tensor box, torch::Tensor var);
   int numClasses_;
   int64_t headWidth_;
+  int stride_;
+  bool context_;
   torch::nn::Sequential stem_{nullptr}, stage1_{nullptr}, stage2_{nullptr}, stage3_{nullptr}, stage4_{nullptr};
   torch::nn::Conv2d lat1_{nullptr}, lat2_{nullptr}, lat3_{nullptr}, lat4_{nullptr};
+  // Global context (Preset::context): SPPF on stride 32 and a pooled image vector, both in the neck's width.
+  torch::nn::Sequential ctxReduce_{nullptr};
+  torch::nn::Conv2d ctxFuse_{nullptr}, ctxGlobal_{nullptr};
   torch::nn::Sequential smooth_{nullptr};
   torch::nn::Sequential headTrunk_{nullptr};
   torch::nn::Dropout2d dropout_{nullptr};

@@ -18,9 +18,10 @@ torch::Tensor toInput(const std::vector<Sample>& samples, int channels) {
   return batch.permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0f).sub_(kPixelMean).div_(kPixelStd).contiguous();
 }
 
-Targets makeTargets(const std::vector<Sample>& samples, int numClasses, int size) {
+Targets makeTargets(const std::vector<Sample>& samples, int numClasses, int size, int stride) {
   const int64_t b = static_cast<int64_t>(samples.size());
-  const int g = size / kStride;
+  const int g = size / stride;
+  const float kStride = static_cast<float>(stride);
   Targets t;
   t.heatmap = torch::zeros({b, numClasses, g, g});
   t.boxes = torch::zeros({b, 4, g, g});

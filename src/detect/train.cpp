@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "detect/internal.h"
 #include "quarry/log.h"
@@ -53,6 +54,38 @@ StepPlan planSteps(const TrainOptions& o, long stepsPerEpoch) {
 
 namespace {
 
+// The weights' exponential moving average: parameters and floating-point buffers (batch-norm
+// statistics) follow the raw network; integer buffers are copied.
+class WeightAverage {
+ public:
+  WeightAverage(Net& raw, Net& average, double decay, double rampSteps)
+      : raw_(raw), average_(average), decay_(decay), ramp_(std::max(1.0, rampSteps)) {
+    torch::NoGradGuard noGrad;
+    copyAll(1.0);
+  }
+  void update(long step) {
+    torch::NoGradGuard noGrad;
+    const double d = decay_ * (1 - std::exp(-static_cast<double>(step) / ramp_));
+    copyAll(1 - d);
+  }
+
+ private:
+  void copyAll(double share) {
+    auto dst = average_->parameters();
+    auto src = raw_->parameters();
+    for (std::size_t i = 0; i < dst.size(); ++i) dst[i].mul_(1 - share).add_(src[i].detach(), share);
+    auto bufDst = average_->buffers();
+    auto bufSrc = raw_->buffers();
+    for (std::size_t i = 0; i < bufDst.size(); ++i) {
+      if (bufDst[i].is_floating_point()) bufDst[i].mul_(1 - share).add_(bufSrc[i], share);
+      else bufDst[i].copy_(bufSrc[i]);
+    }
+  }
+  Net& raw_;
+  Net& average_;
+  double decay_, ramp_;
+};
+
 void shuffle(std::vector<std::size_t>& v, std::mt19937_64& rng) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng() % i]);
 }
@@ -63,7 +96,8 @@ nlohmann::json paramsJson(const TrainOptions& o, const Preset& p, const std::vec
           {"batch_size", o.batchSize},
           {"learning_rate", o.learningRate}, {"weight_decay", o.weightDecay}, {"warmup_steps", o.warmupSteps},
           {"patience", o.patience}, {"validate_every", o.validateEvery}, {"max_steps", o.maxSteps}, {"max_minutes", o.maxMinutes}, {"seed", o.seed},
-          {"aleatoric", o.aleatoric}, {"score_threshold", o.scoreThreshold}, {"device", o.device}};
+          {"aleatoric", o.aleatoric}, {"score_threshold", o.scoreThreshold}, {"device", o.device},
+          {"output_stride", p.outputStride}, {"context", p.context}, {"ema_decay", o.emaDecay}};
 }
 
 Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const TrainProgressFn& progress) {
@@ -120,6 +154,12 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
 
   Net net(*preset, static_cast<int>(classIds.size()));
   net->to(*device);
+  // What validates, is saved and infers: the weights' average, or the raw net without one.
+  Net averaged(*preset, static_cast<int>(classIds.size()));
+  averaged->to(*device);
+  std::optional<WeightAverage> average;
+  if (o.emaDecay > 0) average.emplace(net, averaged, o.emaDecay, o.emaRampSteps);
+  Net& model = average ? averaged : net;
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(o.learningRate).weight_decay(o.weightDecay));
   const std::size_t n = trainImages->size();
@@ -166,7 +206,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
         samples.push_back(makeTrainingSample((*trainImages)[order[static_cast<std::size_t>(s) * batch + k]],
                                              preset->inputSize, augment, rng));
       auto input = toInput(samples, preset->channels).to(*device);
-      Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize);
+      Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize, preset->outputStride);
       for (auto& group : optimizer.param_groups())
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate(o, step, totalSteps, secondsSince(start)));
       optimizer.zero_grad();
@@ -174,6 +214,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       loss.total.backward();
       torch::nn::utils::clip_grad_norm_(net->parameters(), 10.0);
       optimizer.step();
+      if (average) average->update(step + 1);
       const double value = loss.total.item<double>();
       if (!std::isfinite(value)) return Status::Error(StatusCode::kInternal, "training diverged (loss is not finite)");
       runningLoss = step == 0 ? value : 0.9 * runningLoss + 0.1 * value;
@@ -206,7 +247,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
         cleanup();
         return Status::Cancelled();
       }
-      auto dets = predictImages(net, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+      auto dets = predictImages(model, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+      net->train();  // predictImages leaves the network in eval mode
       EvalOptions eo;
       eo.scoreThreshold = o.scoreThreshold;
       const EvalResult r = evaluate(valIds, classIds, valTruth, dets, eo);
@@ -220,7 +262,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       result.bestMap50 = record.valMap50;
       result.bestEpoch = epoch;
       meta.bestEpoch = epoch;
-      QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
+      QUARRY_RETURN_IF_ERROR(saveCheckpoint(model, meta, dir, average ? &net : nullptr));
       saved = true;
       sinceBest = 0;
     } else if (validate && step >= plan.minSteps && ++sinceBest >= o.patience) {
@@ -228,8 +270,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       stop = true;
     }
   }
-  if (!saved) QUARRY_RETURN_IF_ERROR(saveCheckpoint(net, meta, dir));
-  QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, dir));
+  if (!saved) QUARRY_RETURN_IF_ERROR(saveCheckpoint(model, meta, dir, average ? &net : nullptr));
+  QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, dir));  // the best model, averaged or not
 
   nlohmann::json curve = nlohmann::json::array();
   for (const auto& r : result.curve)

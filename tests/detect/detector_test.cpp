@@ -155,6 +155,61 @@ TEST(Detector, AColourPresetTrainsAndDetectsOnGreyImagesToo) {
   EXPECT_EQ(found->size(), 1u);
 }
 
+// The network of the default preset: stride-8 outputs and global context at stride 32, with the
+// weights' moving average saved as the model and the raw weights beside it.
+TEST(Detector, AStrideEightContextModelWithAnAverageSavesBothAndDetects) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  test::writeText(tmp / "s8.json",
+                  R"({"name": "tiny-s8", "input_size": 128, "channels": 1, "widths": [16, 24, 32, 48],
+                      "neck_width": 24, "head_width": 24, "dropout": 0.1, "output_stride": 8, "context": true})");
+  TrainOptions o = test::quickTraining("S8", 40);
+  o.preset = (tmp / "s8.json").string();
+  o.emaDecay = 0.9;
+  o.emaRampSteps = 5;
+  auto trained = train(*p, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  EXPECT_TRUE(fs::exists(p->dir() / "models" / "S8" / "model.pt"));
+  EXPECT_TRUE(fs::exists(p->dir() / "models" / "S8" / "raw.pt"));
+  auto d = Detector::load(*p, "S8");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ((*d)->preset().outputStride, 8);
+  EXPECT_TRUE((*d)->preset().context);
+  const auto image = *p->image(p->findImages({})->front());
+  auto found = (*d)->detect({p->resolve(image.path).string()}, 0.0);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_FALSE(found->front().empty());
+  for (const Prediction& pr : found->front()) EXPECT_TRUE(pr.w >= 0 && pr.x >= 0 && pr.x + pr.w <= image.width + 1e-6);
+}
+
+// A checkpoint written before the output stride and context were stored is the stride-4 network
+// without context, and loads as such; a stride this version does not know is refused by name.
+TEST(Detector, AnOlderCheckpointLoadsAndAnUnknownStrideIsRefused) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  TrainOptions o = test::quickTraining("OLD", 5);
+  o.emaDecay = 0;
+  ASSERT_TRUE(train(*p, o).ok());
+  const fs::path json = p->dir() / "models" / "OLD" / "model.json";
+  std::string text = test::readText(json);
+  for (const char* key : {"\"output_stride\"", "\"context\""}) {
+    const auto at = text.find(key);
+    ASSERT_NE(at, std::string::npos) << text;
+    const auto end = text.find('\n', at);
+    text.erase(at, end - at + 1);
+  }
+  test::writeText(json, text);
+  auto old = Detector::load(*p, "OLD");
+  ASSERT_TRUE(old.ok()) << old.status().message() << "\n" << text;
+  EXPECT_EQ((*old)->preset().outputStride, 4);
+  const auto at = text.find("\"dropout\": 0.1");
+  test::writeText(json, text.insert(at + std::string("\"dropout\": 0.1").size(), ", \"output_stride\": 16"));
+  auto odd = Detector::load(*p, "OLD");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.status().message().find("output_stride 16"), std::string::npos) << odd.status().message();
+}
+
 class TrainedDetector : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -34,9 +34,12 @@ struct Preset {
   int inputSize = 256;            // square input, pixels; images are letterboxed to it
   int channels = 1;               // 1: grey, 3: colour; images are converted to this
   std::vector<int> widths;        // backbone stage widths, strides 4, 8, 16, 32
-  int neckWidth = 64;             // feature width at stride 4 after the upsampling path
+  int neckWidth = 64;             // feature width at the output stride after the upsampling path
   int headWidth = 64;
   double dropout = 0.1;           // in the head only, so MC passes can share one backbone pass
+  int outputStride = 4;           // 4 or 8: input pixels per output cell (8 costs about half the FLOPs)
+  bool context = false;           // SPPF pooling plus a pooled image vector at stride 32, for defects
+                                  // that span the whole image
 };
 // Reads models/<name>.json next to the executable's source tree or the given path; the three
 // built-in presets (tiny, small, medium) work without the files.
@@ -68,6 +71,11 @@ struct TrainOptions {
   int threads = 0;                         // LibTorch intra-op threads; 0: every core
   std::string device = "cpu";              // "cpu" or "cuda" (when LibTorch has it)
   double scoreThreshold = 0.25;            // for the run's precision/recall and auto-labels
+  // An exponential moving average of the weights (batch-norm statistics too) validates, is saved
+  // as the model and infers; the raw weights are saved beside it (raw.pt). Its decay ramps up as
+  // emaDecay x (1 - exp(-step / emaRampSteps)), so early steps are not averaged with the random start.
+  double emaDecay = 0.998;                 // 0: no average, the raw weights are the model
+  double emaRampSteps = 200;
 };
 
 // How many steps and epochs a training plans for a training set of `stepsPerEpoch` batches,
