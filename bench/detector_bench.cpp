@@ -1,5 +1,6 @@
 // Detector throughput on this machine: one training step (forward, loss, backward, AdamW) and
-// batched inference, per preset, in images per second. LibTorch uses every core.
+// batched inference, per preset, in images per second. LibTorch uses every core. small-s4 is the
+// stride-4 small preset that the stride-8 default replaced (issue 12), for the ratio in one run.
 #include <benchmark/benchmark.h>
 
 #include "detect/internal.h"
@@ -28,7 +29,7 @@ void BM_TrainStep(benchmark::State& state, const std::string& presetName, int ba
   torch::optim::AdamW opt(net->parameters(), torch::optim::AdamWOptions(1e-3));
   const auto samples = randomBatch(p, batch);
   const auto input = toInput(samples, p.channels);
-  const Targets targets = makeTargets(samples, 6, p.inputSize);
+  const Targets targets = makeTargets(samples, 6, p.inputSize, p.outputStride);
   for (auto _ : state) {
     opt.zero_grad();
     auto loss = detectionLoss(net->forward(input), targets, true);
@@ -40,6 +41,8 @@ void BM_TrainStep(benchmark::State& state, const std::string& presetName, int ba
 }
 BENCHMARK_CAPTURE(BM_TrainStep, tiny, std::string("tiny"), 16)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK_CAPTURE(BM_TrainStep, small, std::string("small"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
+// The stride-4 small preset of before issue 12, side by side with the default that replaced it.
+BENCHMARK_CAPTURE(BM_TrainStep, small_s4, std::string("small-s4"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 void BM_Inference(benchmark::State& state, const std::string& presetName, int batch) {
   useThreads(0);
@@ -54,6 +57,7 @@ void BM_Inference(benchmark::State& state, const std::string& presetName, int ba
 }
 BENCHMARK_CAPTURE(BM_Inference, tiny, std::string("tiny"), 16)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK_CAPTURE(BM_Inference, small, std::string("small"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK_CAPTURE(BM_Inference, small_s4, std::string("small-s4"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 }  // namespace
 

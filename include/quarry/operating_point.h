@@ -97,4 +97,16 @@ struct HeldOutBoost {
                                         const std::vector<Detection>& detections,
                                         const OperatingPointOptions& options = {}, std::uint64_t seed = 1);
 
+// The whole evaluation at a fitted operating point without a figure from the images that tuned
+// it: the halves and fits of heldOutBoost(), each half evaluated at the other half's thresholds,
+// and the threshold-dependent figures (per-class TP / FP / FN, precision, recall, the confusion
+// matrix, review actions and seconds, the boost, per-image rows) summed over both halves. AP and
+// mAP do not depend on a threshold and come from every image at once. `held`, when given, gets
+// the halves and fits. With fewer than two images: evaluate() at options.eval's own thresholds.
+[[nodiscard]] EvalResult heldOutEvaluation(const std::vector<ImageId>& images, const std::vector<ClassId>& classes,
+                                           const std::vector<GroundTruth>& truth,
+                                           const std::vector<Detection>& detections,
+                                           const OperatingPointOptions& options = {}, std::uint64_t seed = 1,
+                                           HeldOutBoost* held = nullptr);
+
 }  // namespace quarry

@@ -9,7 +9,9 @@
 
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quarry/status.h"
@@ -29,6 +31,25 @@ struct EpochFigures {
   int epoch = 0;
   double loss = kNoFigure, valMap50 = kNoFigure, seconds = 0;
 };
+
+// The per-class score thresholds fitted on VAL after training (quarry/operating_point.h), as the
+// run stores them under "operating_point" in its metrics: what autolabel and eval use by default.
+struct RunOperatingPoint {
+  std::string valTag;                                   // the images it was fitted on
+  double global = 0.25;                                 // for classes not listed
+  std::vector<std::pair<std::string, double>> perClass; // by class name
+  std::vector<std::string> fallback;                    // too few VAL boxes: they took `global`
+  double heldOutBoost = kNoFigure;                      // two halves of valTag, each at the other's fit
+  double boostAtDefault = kNoFigure;                    // the same images at the default 0.25
+  // The thresholds by class id, for the classes in `ids` / `names` (same order); unknown names
+  // take `global`.
+  std::vector<std::pair<ClassId, double>> byId(const std::vector<ClassId>& ids,
+                                               const std::vector<std::string>& names) const;
+  // The lowest threshold of any class: what a detector must keep to filter per class afterwards.
+  double lowest() const;
+};
+// The run's operating point; empty when its metrics hold none (older runs, no VAL) or do not parse.
+std::optional<RunOperatingPoint> runOperatingPoint(const std::string& metricsJson);
 
 struct RunFigures {
   std::string name, trainedOn;      // trainedOn: the training tags, e.g. "GT1,GT2"
@@ -50,6 +71,7 @@ struct RunFigures {
   int bandImages[3] = {0, 0, 0};
   std::string spearmanWhy, aurocWhy, ratioWhy;     // why a calibration figure is missing, when it is
   double scoreThreshold = kNoFigure;               // the score the VAL precision and recall counted from
+  std::optional<RunOperatingPoint> operatingPoint;
 };
 
 // Reads the run's params and metrics JSON; kBadInput naming the run when they do not parse.

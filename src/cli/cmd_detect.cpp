@@ -1,6 +1,7 @@
 // quarry train | autolabel | eval: thin layers over quarry_detect (quarry/detect/detector.h).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -117,6 +118,33 @@ nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResul
           {"curve", curve}};
 }
 
+// "crazing 0.10, inclusion 0.30, ..." in the project's class order.
+std::string thresholdsText(const RunOperatingPoint& p, const std::vector<ClassInfo>& classes) {
+  std::vector<ClassId> ids;
+  std::vector<std::string> names;
+  for (const auto& c : classes) {
+    ids.push_back(c.id);
+    names.push_back(c.name);
+  }
+  std::string out;
+  const auto byId = p.byId(ids, names);
+  for (std::size_t i = 0; i < byId.size(); ++i) {
+    char buf[96];
+    const bool fell = std::find(p.fallback.begin(), p.fallback.end(), names[i]) != p.fallback.end();
+    std::snprintf(buf, sizeof buf, "%s%s %.2f%s", i ? ", " : "", names[i].c_str(), byId[i].second,
+                  fell ? " (global: few boxes)" : "");
+    out += buf;
+  }
+  return out;
+}
+
+std::string boostText(double boost) {
+  if (!std::isfinite(boost)) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fx", boost);
+  return buf;
+}
+
 void runTrain(Context& ctx, TrainArgs& args) {
   args.options.trainTags = splitList(args.trainTags);
   args.options.aleatoric = !args.noAleatoric;
@@ -134,6 +162,14 @@ void runTrain(Context& ctx, TrainArgs& args) {
   std::printf("  %ld of %ld planned steps (%d epochs of %ld steps), checkpoint %s, %.1f minutes, %.1f images/s\n",
               result->steps, result->plannedSteps, result->plannedEpochs, result->stepsPerEpoch,
               result->checkpoint.c_str(), result->trainSeconds / 60.0, result->imagesPerSecond);
+  if (const auto& p = result->operatingPoint) {
+    auto classes = (*project)->classes();
+    std::printf("  thresholds fitted on %s to minimise review time: %s\n", p->valTag.c_str(),
+                classes.ok() ? thresholdsText(*p, *classes).c_str() : "?");
+    std::printf("  efficiency boost %s held out (each half of %s at the other half's thresholds), %s at score %.2f\n",
+                boostText(p->heldOutBoost).c_str(), p->valTag.c_str(), boostText(p->boostAtDefault).c_str(),
+                args.options.scoreThreshold);
+  }
 }
 
 // --- autolabel -------------------------------------------------------------------------
@@ -166,13 +202,14 @@ void runAutoLabel(Context& ctx, AutoLabelArgs& args) {
                {"boxes", report.boxes},
                {"images_without_detections", report.imagesWithoutDetections},
                {"missing_images", report.missingImages},
+               {"thresholds", report.thresholds},
                {"images_per_second", report.imagesPerSecond}});
     return;
   }
   std::printf("auto-labeled %zu images with run %s: %zu boxes, %zu images without detections, %zu files missing "
-              "(%.1f images/s)\n",
+              "(%.1f images/s)\n  kept detections at %s\n",
               report.images, args.options.runName.c_str(), report.boxes, report.imagesWithoutDetections,
-              report.missingImages, report.imagesPerSecond);
+              report.missingImages, report.imagesPerSecond, report.thresholds.c_str());
 }
 
 // --- eval ------------------------------------------------------------------------------
@@ -181,15 +218,19 @@ struct EvalArgs {
   std::string run, predictions;
   std::string valTag = "VAL1";
   EvalOptions eval;
+  CLI::Option* thresholdOption = nullptr;
 };
 
-Result<EvalResult> evaluateModelRun(const Context& ctx, Project& project, const EvalArgs& args) {
+Result<EvalResult> evaluateModelRun(const Context& ctx, Project& project, const EvalArgs& args,
+                                    detect::EvaluateRunReport* report) {
   detect::EvaluateRunOptions options;
   options.runName = args.run;
   options.valTag = args.valTag;
   options.eval = args.eval;
+  // An explicit --score-threshold replaces the run's fitted thresholds.
+  options.atOperatingPoint = args.thresholdOption->count() == 0;
   ProgressLine progress(!ctx.quiet);
-  auto result = detect::evaluateRun(project, options, progress.callback());
+  auto result = detect::evaluateRun(project, options, progress.callback(), report);
   progress.finish();
   return result;
 }
@@ -203,20 +244,53 @@ void runEval(Context& ctx, const EvalArgs& args) {
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
   auto classes = (*project)->classes();
   if (!classes.ok()) { ctx.exitCode = fail(classes.status()); return; }
+  detect::EvaluateRunReport report;
   auto result = args.run.empty() ? evaluateCocoResults(**project, args.predictions, args.valTag, args.eval)
-                                 : evaluateModelRun(ctx, **project, args);
+                                 : evaluateModelRun(ctx, **project, args, &report);
   if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
+  EvalOptions shown = args.eval;
+  if (report.atOperatingPoint) {
+    std::vector<ClassId> ids;
+    std::vector<std::string> names;
+    for (const auto& c : *classes) {
+      ids.push_back(c.id);
+      names.push_back(c.name);
+    }
+    shown.scoreThreshold = report.operatingPoint.global;
+    shown.classScoreThresholds = report.operatingPoint.byId(ids, names);
+  }
   if (ctx.json) {
     nlohmann::json j = evalJson(*result, *classes, args.eval);
     j["val_tag"] = args.valTag;
     if (!args.run.empty()) j["run"] = args.run;
     else j["predictions"] = args.predictions;
+    if (report.atOperatingPoint) {
+      const auto& p = report.operatingPoint;
+      nlohmann::json perClass = nlohmann::json::object();
+      for (const auto& [name, t] : p.perClass) perClass[name] = t;
+      j["score_threshold"] = nullptr;
+      j["operating_point"] = {{"fitted_on", p.valTag}, {"global", p.global}, {"per_class", perClass},
+                              {"fallback", p.fallback}, {"held_out", report.heldOut}};
+      j["at_default"] = {{"score_threshold", args.eval.scoreThreshold},
+                         {"efficiency_boost", jsonNumber(report.atDefault.efficiencyBoost)}};
+    }
     printJson(j);
     return;
   }
   const std::string what = args.run.empty() ? args.predictions : "run " + args.run;
   std::printf("evaluation of %s on %s\n", what.c_str(), args.valTag.c_str());
-  printEvalReport(*result, *classes, args.eval);
+  printEvalReport(*result, *classes, shown);
+  if (report.atOperatingPoint) {
+    const auto& p = report.operatingPoint;
+    std::printf("operating point: thresholds fitted on %s to minimise review time: %s\n", p.valTag.c_str(),
+                thresholdsText(p, *classes).c_str());
+    if (report.heldOut)
+      std::printf("  TP/FP/FN, precision, recall, review and boost above are held out: each half of %s at the "
+                  "thresholds fitted on the other half\n", args.valTag.c_str());
+    std::printf("  efficiency boost %s at the fitted thresholds, %s at score %.2f (--score-threshold T evaluates at one "
+                "threshold)\n", boostText(result->efficiencyBoost).c_str(),
+                boostText(report.atDefault.efficiencyBoost).c_str(), args.eval.scoreThreshold);
+  }
 }
 
 }  // namespace
@@ -260,7 +334,8 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   autolabel->add_option("--run", a->options.runName, "the trained model run")->required();
   a->whereOption = autolabel->add_option("-w,--where", a->where,
                                          "exactly these images (default: images without manual or corrected boxes)");
-  autolabel->add_option("--score-threshold", a->options.scoreThreshold, "lowest score kept")->capture_default_str()
+  autolabel->add_option("--score-threshold", a->options.scoreThreshold,
+                        "lowest score kept (default: the run's fitted per-class thresholds, 0.25 without them)")
       ->check(CLI::Range(0.0, 1.0));
   autolabel->add_option("--batch", a->options.batchSize, "images per inference batch")->capture_default_str()
       ->check(CLI::Range(1, 4096));
@@ -272,8 +347,11 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   eval->add_option("--predictions", e->predictions, "evaluate this COCO results file (JSON) instead")->excludes(run);
   eval->add_option("--val-tag", e->valTag, "the images to evaluate on")->capture_default_str();
   eval->add_option("--iou", e->eval.iou, "IoU a match needs")->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  eval->add_option("--score-threshold", e->eval.scoreThreshold, "score a detection needs to count (AP uses all)")
-      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  e->thresholdOption =
+      eval->add_option("--score-threshold", e->eval.scoreThreshold,
+                       "one score every detection needs to count (AP uses all); default: the run's fitted per-class "
+                       "thresholds, beside this figure")
+          ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   eval->callback([&ctx, e] { runEval(ctx, *e); });
 }
 

@@ -86,8 +86,10 @@ void addScoreCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1, 1000));
   score->add_option("--seed", o.mc.seed, "seed of the dropout masks")->capture_default_str();
   score->add_flag("--naive", a->naive, "run T full passes instead of the head T times (slow; for comparison)");
-  score->add_option("--score-threshold", o.mc.scoreThreshold, "detections above it are scored")
-      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  o.mc.scoreThreshold = -1;  // the run's fitted global threshold unless given
+  score->add_option("--score-threshold", o.mc.scoreThreshold,
+                    "detections above it are scored (default: the run's fitted global threshold, 0.25 without one)")
+      ->check(CLI::Range(0.0, 1.0));
   score->add_option("--val-tag", o.valTag, "scored too, to fit the difficulty thresholds")->capture_default_str();
   score->add_option("--where", a->where, "narrow the pool with a query");
   score->add_option("--combine", a->combine, "components: sum (weighted z-scores) | max")->capture_default_str()

@@ -24,6 +24,14 @@ std::string number(double v, int decimals = 3) {
   return buf;
 }
 
+// "0.25", or "the per-class thresholds" when the classes have their own.
+std::string thresholdText(const EvalOptions& o) {
+  if (!o.classScoreThresholds.empty()) return "the per-class thresholds";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", o.scoreThreshold);
+  return buf;
+}
+
 // Labels of the confusion matrix: the classes in the order of the result, then background.
 std::vector<std::string> confusionLabels(const EvalResult& r, const std::vector<ClassInfo>& classes) {
   std::vector<std::string> labels;
@@ -37,8 +45,8 @@ void printConfusion(const EvalResult& r, const std::vector<ClassInfo>& classes, 
   if (r.confusion.size() != labels.size()) return;
   int rowWidth = 10;
   for (const auto& l : labels) rowWidth = std::max(rowWidth, static_cast<int>(l.size()));
-  std::printf("confusion matrix (rows: truth, columns: predicted; IoU %.2f, score >= %.2f):\n", options.iou,
-              options.scoreThreshold);
+  std::printf("confusion matrix (rows: truth, columns: predicted; IoU %.2f, score >= %s):\n", options.iou,
+              thresholdText(options).c_str());
   std::printf("  %-*s", rowWidth, "");
   for (const auto& l : labels) std::printf(" %*s", std::max(6, static_cast<int>(l.size())), l.c_str());
   std::printf("\n");
@@ -99,9 +107,9 @@ void printEvalReport(const EvalResult& r, const std::vector<ClassInfo>& classes,
                 c.truePositives, c.falsePositives, c.falseNegatives, number(c.precision).c_str(),
                 number(c.recall).c_str(), number(c.ap50).c_str(), number(c.ap50to95).c_str());
   }
-  std::printf("mAP@0.5 %s   mAP@[.5:.95] %s   (%zu images; TP/FP/FN at IoU %.2f, score >= %.2f)\n",
+  std::printf("mAP@0.5 %s   mAP@[.5:.95] %s   (%zu images; TP/FP/FN at IoU %.2f, score >= %s)\n",
               number(r.map50).c_str(), number(r.map50to95).c_str(), r.perImage.size(), options.iou,
-              options.scoreThreshold);
+              thresholdText(options).c_str());
   std::printf("efficiency boost %sx: %.0f s to draw every box by hand vs %.0f s to review the proposals "
               "(%d verify, %d adjust, %d delete, %d draw)\n",
               number(r.efficiencyBoost, 1).c_str(), r.manualSeconds, r.reviewSeconds, r.actions.verify,

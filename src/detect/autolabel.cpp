@@ -1,5 +1,8 @@
 // Auto-labeling: the run's detections written as `auto` boxes, batch by batch.
+#include <fmt/format.h>
+
 #include <chrono>
+#include <map>
 #include <set>
 
 #include "detect/internal.h"
@@ -14,6 +17,35 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
   OpenCvSingleThreaded opencv;
   auto detector = Detector::load(project, options.runName);
   if (!detector.ok()) return detector.status();
+  // Which detections become boxes: one threshold, or the run's fitted one per class.
+  double keep = options.scoreThreshold;
+  std::map<ClassId, double> perClass;
+  if (keep < 0) {
+    auto run = project.findRun(options.runName);
+    if (!run.ok()) return run.status();
+    auto classes = project.classes();
+    if (!classes.ok()) return classes.status();
+    const auto point = *run ? runOperatingPoint((*run)->metricsJson) : std::nullopt;
+    if (point) {
+      std::vector<ClassId> ids;
+      std::vector<std::string> names;
+      for (const auto& c : *classes) {
+        ids.push_back(c.id);
+        names.push_back(c.name);
+      }
+      std::string listed;
+      for (const auto& [id, t] : point->byId(ids, names)) perClass[id] = t;
+      for (std::size_t i = 0; i < ids.size(); ++i)
+        listed += (i ? ", " : "") + names[i] + " " + fmt::format("{:.2f}", perClass[ids[i]]);
+      keep = point->lowest();
+      report->thresholds = "the run's thresholds fitted on " + point->valTag + " (" + listed + ")";
+    } else {
+      keep = 0.25;
+      report->thresholds = "0.25 (the run has no fitted thresholds)";
+    }
+  } else {
+    report->thresholds = fmt::format("{:.2f}", keep);
+  }
   auto ids = project.findImages(options.images);
   if (!ids.ok()) return ids.status();
   std::vector<ImageId> targets = *ids;
@@ -37,13 +69,14 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
     if (!batchFiles.ok()) return batchFiles.status();
     report->missingImages += batchFiles->missing;
     const std::vector<ImageId>& present = batchFiles->ids;
-    auto predictions = (*detector)->detect(batchFiles->files, options.scoreThreshold);
+    auto predictions = (*detector)->detect(batchFiles->files, keep);
     if (!predictions.ok()) return predictions.status();
     Project::WriteBatch write(project);
     QUARRY_RETURN_IF_ERROR(write.status());
     for (std::size_t i = 0; i < present.size(); ++i) {
       std::vector<Box> boxes;
       for (const Prediction& p : (*predictions)[i]) {
+        if (auto t = perClass.find(p.cls); t != perClass.end() && p.score < t->second) continue;
         Box b;
         b.image = present[i];
         b.cls = p.cls;

@@ -1,12 +1,47 @@
-// Evaluating a run on VAL: the model's detections against the VAL images' truth.
+// Evaluating a run on VAL: the model's detections against the VAL images' truth, at the default
+// score threshold and at the run's fitted operating point.
 #include <nlohmann/json.hpp>
 
 #include "detect/internal.h"
 #include "quarry/metrics_json.h"
+#include "quarry/operating_point.h"
 
 namespace quarry::detect {
 
-Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options, const ProgressFn& progress) {
+nlohmann::json operatingPointJson(const std::string& valTag, const std::vector<ImageId>& images,
+                                  const std::vector<ClassId>& ids, const std::vector<std::string>& names,
+                                  const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
+                                  const EvalOptions& eo, std::uint64_t seed) {
+  OperatingPointOptions op;
+  op.eval = eo;
+  const OperatingPoint fit = fitOperatingPoint(images, ids, truth, detections, op);
+  const HeldOutBoost held = heldOutBoost(images, ids, truth, detections, op, seed);
+  const EvalResult atDefault = evaluate(images, ids, truth, detections, eo);
+  auto nameOf = [&](ClassId id) {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      if (ids[i] == id) return names[i];
+    return std::to_string(id);
+  };
+  nlohmann::json perClass = nlohmann::json::object();
+  for (const auto& [id, t] : fit.perClass) perClass[nameOf(id)] = t;
+  nlohmann::json fallback = nlohmann::json::array();
+  for (ClassId id : fit.fallback) fallback.push_back(nameOf(id));
+  return {{"val_tag", valTag},
+          {"global", fit.globalThreshold},
+          {"per_class", perClass},
+          {"fallback", fallback},
+          {"seed", seed},
+          {"held_out_boost", jsonNumber(held.boost)},
+          {"in_sample_boost", jsonNumber(fit.efficiencyBoost)},
+          {"boost_at_default", jsonNumber(atDefault.efficiencyBoost)},
+          {"default_threshold", eo.scoreThreshold}};
+}
+
+Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options, const ProgressFn& progress,
+                               EvaluateRunReport* report) {
+  EvaluateRunReport local;
+  if (!report) report = &local;
+  *report = EvaluateRunReport{};
   OpenCvSingleThreaded opencv;
   try {
     auto checkpoint = openRunCheckpoint(project, options.runName);
@@ -15,8 +50,8 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     const auto& ids = checkpoint->classIds;
     ImageQuery vq;
     vq.anyTags = {options.valTag};
-    LoadReport report;
-    auto images = loadLabeledImages(project, vq, meta.preset.channels, &report, progress);
+    LoadReport loadReport;
+    auto images = loadLabeledImages(project, vq, meta.preset.channels, &loadReport, progress);
     if (!images.ok()) return images.status();
     if (images->empty()) return Status::InvalidArgument("no images tagged " + options.valTag + " to evaluate on");
     Net net(meta.preset, static_cast<int>(ids.size()));
@@ -25,12 +60,38 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     auto dets = predictImages(net, meta.preset, *images, ids, 0.01f, options.batchSize, torch::Device(torch::kCPU));
     std::vector<ImageId> imageIds;
     for (const auto& im : *images) imageIds.push_back(im.id);
-    EvalResult result = evaluate(imageIds, ids, truthOf(*images, ids), dets, options.eval);
+    const auto truth = truthOf(*images, ids);
+    report->atDefault = evaluate(imageIds, ids, truth, dets, options.eval);
     auto run = project.findRun(options.runName);
     if (!run.ok()) return run.status();
     nlohmann::json metrics = nlohmann::json::parse((*run)->metricsJson, nullptr, false);
     if (metrics.is_discarded() || !metrics.is_object()) metrics = nlohmann::json::object();
-    metrics["val"] = evalResultJson(result, checkpoint->classNames);
+    metrics["val"] = evalResultJson(report->atDefault, checkpoint->classNames);
+    EvalResult result = report->atDefault;
+    const auto point = runOperatingPoint((*run)->metricsJson);
+    if (options.atOperatingPoint && point) {
+      report->atOperatingPoint = true;
+      report->operatingPoint = *point;
+      report->heldOut = point->valTag == options.valTag;
+      if (report->heldOut) {
+        // The thresholds were fitted on these images: refit on halves, judge each on the other.
+        OperatingPointOptions op;
+        op.eval = options.eval;
+        std::uint64_t seed = 1;
+        if (auto stored = metrics.find("operating_point"); stored != metrics.end() && stored->is_object())
+          seed = stored->value("seed", std::uint64_t{1});
+        result = heldOutEvaluation(imageIds, ids, truth, dets, op, seed);
+      } else {
+        EvalOptions at = options.eval;
+        at.scoreThreshold = point->global;
+        at.classScoreThresholds = point->byId(ids, checkpoint->classNames);
+        result = evaluate(imageIds, ids, truth, dets, at);
+      }
+      nlohmann::json j = evalResultJson(result, checkpoint->classNames);
+      j["val_tag"] = options.valTag;
+      j["held_out"] = report->heldOut;
+      metrics["val_operating_point"] = j;
+    }
     QUARRY_RETURN_IF_ERROR(project.setRunMetrics(checkpoint->run, metrics.dump()));
     return result;
   } catch (const c10::Error& e) {

@@ -2,6 +2,7 @@
 // file (targets.cpp, loss.cpp, decode.cpp, checkpoint.cpp).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -72,6 +73,14 @@ struct CheckpointMeta {
 };
 // Writes `net` as the model (model.pt, model.json) and, when given, the raw weights it was averaged
 // from (raw.pt), each renamed into place so a crash never leaves half a checkpoint.
+// Fits the run's operating point on VAL's detections (quarry/operating_point.h) and describes it
+// as runs store it under "operating_point": the thresholds by class name, the classes that fell
+// back to the global one, the held-out boost and the boost at eo.scoreThreshold.
+nlohmann::json operatingPointJson(const std::string& valTag, const std::vector<ImageId>& images,
+                                  const std::vector<ClassId>& ids, const std::vector<std::string>& names,
+                                  const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
+                                  const EvalOptions& eo, std::uint64_t seed);
+
 Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesystem::path& dir, Net* raw = nullptr);
 Status loadCheckpointMeta(const std::filesystem::path& dir, CheckpointMeta* meta);
 Status loadCheckpointWeights(Net& net, const std::filesystem::path& dir);

@@ -72,7 +72,15 @@ Result<std::map<ImageId, double>> valErrors(const Project& project, const std::v
 }  // namespace
 
 
-Status scoreImages(Project& project, const ScoreOptions& o, ScoreReport* report, const ProgressFn& progress) {
+Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report, const ProgressFn& progress) {
+  // A negative threshold is the run's fitted global one (0.25 for a run without one).
+  ScoreOptions o = options;
+  if (o.mc.scoreThreshold < 0) {
+    auto run = project.findRun(o.runName);
+    if (!run.ok()) return run.status();
+    const auto point = *run ? runOperatingPoint((*run)->metricsJson) : std::nullopt;
+    o.mc.scoreThreshold = point ? point->global : 0.25;
+  }
   ScoreReport local;
   if (!report) report = &local;
   *report = ScoreReport{};

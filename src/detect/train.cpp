@@ -284,6 +284,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
     metrics["val"] = evalResultJson(evaluate(valIds, classIds, valTruth, dets, eo), classNames);
+    metrics["operating_point"] = operatingPointJson(o.valTag, valIds, classIds, classNames, valTruth, dets, eo, o.seed);
+    result.operatingPoint = runOperatingPoint(metrics.dump());
   }
   result.steps = step;
   result.trainSeconds = trainSeconds;

@@ -54,7 +54,8 @@ QString JobRequest::describe() const {
     }
     case JobKind::kAutoLabel:
       return head + QObject::tr(" (score >= %1, %2)")
-                        .arg(autoLabel.scoreThreshold)
+                        .arg(autoLabel.scoreThreshold < 0 ? QObject::tr("the run's fitted thresholds")
+                                                          : QString::number(autoLabel.scoreThreshold))
                         .arg(autoLabel.useDefaultQuery ? QObject::tr("images without human boxes")
                                                        : QObject::tr("the chosen images"));
     case JobKind::kScore:

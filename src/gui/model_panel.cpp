@@ -132,9 +132,15 @@ QWidget* ModelPanel::buildAutoLabelForm() {
   auto* w = new QWidget;
   auto* f = new QFormLayout(w);
   labelThreshold_ = new QDoubleSpinBox;
+  labelThreshold_->setObjectName("autoLabelThreshold");
+  // 0 stands for the run's own per-class thresholds, fitted on VAL after training.
   labelThreshold_->setRange(0, 1);
   labelThreshold_->setSingleStep(0.05);
-  labelThreshold_->setValue(0.25);
+  labelThreshold_->setSpecialValueText(tr("the run's fitted thresholds"));
+  labelThreshold_->setValue(0);
+  labelThreshold_->setToolTip(tr("The score a detection needs to become an auto box. The lowest value stands for the "
+                                 "run's per-class thresholds, fitted on VAL to minimise review time (0.25 for a run "
+                                 "without them); the Runs view lists them"));
   labelWhere_ = new QLineEdit;
   labelWhere_->setObjectName("autoLabelWhere");
   labelWhere_->setPlaceholderText(tr("images without manual or corrected boxes"));
@@ -254,7 +260,7 @@ bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
       break;
     case JobKind::kAutoLabel:
       r.autoLabel.runName = run;
-      r.autoLabel.scoreThreshold = labelThreshold_->value();
+      r.autoLabel.scoreThreshold = labelThreshold_->value() > 0 ? labelThreshold_->value() : -1;
       if (!labelWhere_->text().trimmed().isEmpty() && project_) {
         Status st = resolveImageQuery(*project_, ss(labelWhere_->text().trimmed()), &r.autoLabel.images);
         if (!st.ok()) {

@@ -50,6 +50,14 @@ QString runDetails(const RunFigures& r) {
   QString out;
   if (r.evaluated)
     out += QObject::tr("&nbsp;&nbsp;precision and recall at score ≥ %1").arg(figure(r.scoreThreshold, 2));
+  if (const auto& p = r.operatingPoint) {
+    QStringList listed;
+    for (const auto& [name, t] : p->perClass) listed << QStringLiteral("%1 %2").arg(qs(name)).arg(t, 0, 'f', 2);
+    out += QObject::tr("; auto-labels at the thresholds fitted on %1 to minimise review time (%2; others %3): "
+                       "boost %4x held out, %5x at %6")
+               .arg(qs(p->valTag), listed.join(", "), figure(p->global, 2), figure(p->heldOutBoost, 2),
+                    figure(p->boostAtDefault, 2), figure(r.scoreThreshold, 2));
+  }
   if (r.scored && r.calibrationImages > 0) {
     out += QObject::tr("; difficulty on %1 VAL images: Spearman %2, AUROC %3, hard/easy error %4x; mean error "
                        "easy %5 (%6), medium %7 (%8), hard %9 (%10)")

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -158,6 +160,48 @@ HeldOutBoost heldOutBoost(const std::vector<ImageId>& images, const std::vector<
   h.manualSeconds = onA.manualSeconds + onB.manualSeconds;
   h.boost = detail::boostOf(h.manualSeconds, h.reviewSeconds);
   return h;
+}
+
+EvalResult heldOutEvaluation(const std::vector<ImageId>& images, const std::vector<ClassId>& classes,
+                             const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
+                             const OperatingPointOptions& options, std::uint64_t seed, HeldOutBoost* held) {
+  HeldOutBoost h = heldOutBoost(images, classes, truth, detections, options, seed);
+  EvalResult all = evaluate(images, classes, truth, detections, options.eval);
+  if (held) *held = h;
+  if (h.halfA.empty() || h.halfB.empty()) return all;
+  const EvalResult onB = evaluate(h.halfB, classes, truth, detections, withOperatingPoint(options.eval, h.fitA));
+  const EvalResult onA = evaluate(h.halfA, classes, truth, detections, withOperatingPoint(options.eval, h.fitB));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t c = 0; c < all.perClass.size(); ++c) {
+    ClassMetrics& m = all.perClass[c];
+    const ClassMetrics &a = onA.perClass[c], &b = onB.perClass[c];
+    m.truePositives = a.truePositives + b.truePositives;
+    m.falsePositives = a.falsePositives + b.falsePositives;
+    m.falseNegatives = a.falseNegatives + b.falseNegatives;
+    const int shown = m.truePositives + m.falsePositives;
+    m.precision = shown > 0 ? static_cast<double>(m.truePositives) / shown : nan;
+    m.recall = m.groundTruth > 0 ? static_cast<double>(m.truePositives) / m.groundTruth : nan;
+  }
+  for (std::size_t r = 0; r < all.confusion.size(); ++r)
+    for (std::size_t c = 0; c < all.confusion[r].size(); ++c)
+      all.confusion[r][c] = onA.confusion[r][c] + onB.confusion[r][c];
+  // Per-image rows in the order of `images`, each from the half that held it out.
+  std::unordered_map<ImageId, const ImageMetrics*> rows;
+  for (const EvalResult* half : {&onA, &onB})
+    for (const ImageMetrics& im : half->perImage) rows[im.image] = &im;
+  for (ImageMetrics& im : all.perImage)
+    if (auto it = rows.find(im.image); it != rows.end()) im = *it->second;
+  all.actions = ReviewActions{};
+  for (const EvalResult* half : {&onA, &onB}) {
+    all.actions.verify += half->actions.verify;
+    all.actions.adjust += half->actions.adjust;
+    all.actions.remove += half->actions.remove;
+    all.actions.draw += half->actions.draw;
+  }
+  all.reviewSeconds = h.reviewSeconds;
+  all.manualSeconds = h.manualSeconds;
+  all.efficiencyBoost = h.boost;
+  return all;
 }
 
 }  // namespace quarry

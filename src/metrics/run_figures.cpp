@@ -38,6 +38,45 @@ const ClassFigures* findClass(const RunFigures& r, const std::string& name) {
 
 }  // namespace
 
+std::vector<std::pair<ClassId, double>> RunOperatingPoint::byId(const std::vector<ClassId>& ids,
+                                                                const std::vector<std::string>& names) const {
+  std::vector<std::pair<ClassId, double>> out;
+  for (std::size_t i = 0; i < ids.size() && i < names.size(); ++i) {
+    double t = global;
+    for (const auto& [name, value] : perClass)
+      if (name == names[i]) t = value;
+    out.emplace_back(ids[i], t);
+  }
+  return out;
+}
+
+double RunOperatingPoint::lowest() const {
+  double low = global;
+  for (const auto& [name, value] : perClass) low = std::min(low, value);
+  return low;
+}
+
+std::optional<RunOperatingPoint> runOperatingPoint(const std::string& metricsJson) {
+  const json metrics = json::parse(metricsJson, nullptr, false);
+  if (!metrics.is_object()) return std::nullopt;
+  auto it = metrics.find("operating_point");
+  if (it == metrics.end() || !it->is_object()) return std::nullopt;
+  const json& o = *it;
+  RunOperatingPoint p;
+  p.valTag = text(o, "val_tag");
+  if (!std::isfinite(number(o, "global"))) return std::nullopt;
+  p.global = number(o, "global");
+  if (auto pc = o.find("per_class"); pc != o.end() && pc->is_object())
+    for (const auto& [name, value] : pc->items())
+      if (value.is_number()) p.perClass.emplace_back(name, value.get<double>());
+  if (auto fb = o.find("fallback"); fb != o.end() && fb->is_array())
+    for (const auto& v : *fb)
+      if (v.is_string()) p.fallback.push_back(v.get<std::string>());
+  p.heldOutBoost = number(o, "held_out_boost");
+  p.boostAtDefault = number(o, "boost_at_default");
+  return p;
+}
+
 Result<RunFigures> runFigures(const ModelRun& run) {
   const json params = json::parse(run.paramsJson, nullptr, false);
   const json metrics = json::parse(run.metricsJson, nullptr, false);
@@ -79,6 +118,7 @@ Result<RunFigures> runFigures(const ModelRun& run) {
         r.perClass.push_back(f);
       }
   }
+  r.operatingPoint = runOperatingPoint(run.metricsJson);
   if (auto scoring = metrics.find("scoring"); scoring != metrics.end() && scoring->is_object()) {
     r.scored = true;
     if (auto t = scoring->find("thresholds"); t != scoring->end() && t->is_object()) {

@@ -227,6 +227,49 @@ class TrainedDetector : public ::testing::Test {
 TempDir* TrainedDetector::tmp = nullptr;
 Project* TrainedDetector::project = nullptr;
 
+// Issue 12: the run keeps the per-class thresholds fitted on VAL; eval on VAL is then held out,
+// and auto-labels keep each class's detections from its own threshold.
+TEST_F(TrainedDetector, ARunStoresThresholdsFittedOnValAndAutoLabelsUseThem) {
+  auto run = *project->findRun("T2");
+  ASSERT_TRUE(run);
+  const auto point = runOperatingPoint(run->metricsJson);
+  ASSERT_TRUE(point) << run->metricsJson.substr(0, 400);
+  EXPECT_EQ(point->valTag, "VAL1");
+  const auto classes = *project->classes();
+  std::vector<ClassId> ids;
+  std::vector<std::string> names;
+  for (const auto& c : classes) {
+    ids.push_back(c.id);
+    names.push_back(c.name);
+  }
+  const auto thresholds = point->byId(ids, names);
+  ASSERT_EQ(thresholds.size(), classes.size());
+
+  EvaluateRunOptions eo;
+  eo.runName = "T2";
+  EvaluateRunReport report;
+  auto r = evaluateRun(*project, eo, {}, &report);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(report.atOperatingPoint);
+  EXPECT_TRUE(report.heldOut) << "fitted on VAL1 and measured on VAL1: each half at the other's thresholds";
+  EXPECT_DOUBLE_EQ(r->map50, report.atDefault.map50) << "AP does not depend on a threshold";
+
+  AutoLabelOptions a;
+  a.runName = "T2";
+  a.useDefaultQuery = false;
+  a.images.anyTags = {"VAL1"};
+  AutoLabelReport labelled;
+  ASSERT_TRUE(autoLabel(*project, a, &labelled).ok());
+  EXPECT_NE(labelled.thresholds.find("fitted on VAL1"), std::string::npos) << labelled.thresholds;
+  ImageQuery val;
+  val.anyTags = {"VAL1"};
+  for (const Box& b : *project->boxesOfImages(*project->findImages(val))) {
+    if (b.source != BoxSource::kAuto) continue;
+    for (const auto& [id, t] : thresholds)
+      if (id == b.cls) EXPECT_GE(b.score, t - 1e-6);
+  }
+}
+
 TEST_F(TrainedDetector, ACheckpointForOtherClassesIsRefusedWithBothLists) {
   ASSERT_TRUE(Detector::load(*project, "T2").ok());
   ASSERT_TRUE(project->addClass("weld").ok());

@@ -16,6 +16,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "quarry/metrics.h"
 #include "quarry/progress.h"
 #include "quarry/project.h"
+#include "quarry/run_figures.h"
 #include "quarry/detect/scoring.h"
 
 namespace quarry::detect {
@@ -117,6 +119,7 @@ struct TrainResult {
   std::vector<EpochRecord> curve;
   double trainSeconds = 0;
   double imagesPerSecond = 0;              // training throughput
+  std::optional<RunOperatingPoint> operatingPoint;  // fitted on VAL after training; empty without VAL
 };
 
 // Trains a model on the images of the train tags, refusing (kInvalidArgument, listing them) any
@@ -159,11 +162,12 @@ struct AutoLabelOptions {
   std::string runName;
   ImageQuery images;                       // default (empty): images without manual or corrected boxes
   bool useDefaultQuery = true;             // false: exactly `images`
-  double scoreThreshold = 0.25;
+  double scoreThreshold = -1;              // < 0: the run's fitted per-class thresholds (0.25 without them)
   int batchSize = 16;
 };
 
 struct AutoLabelReport {
+  std::string thresholds;                  // what was kept, e.g. "the run's fitted thresholds (...)"
   std::size_t images = 0;
   std::size_t boxes = 0;
   std::size_t imagesWithoutDetections = 0;
@@ -181,10 +185,24 @@ struct EvaluateRunOptions {
   std::string valTag = "VAL1";
   EvalOptions eval;
   int batchSize = 16;
+  // Evaluate at the run's fitted per-class thresholds when it has them (eval.scoreThreshold
+  // otherwise). On the images they were fitted on, every threshold-dependent figure is held out:
+  // each half of them at the thresholds fitted on the other half (quarry/operating_point.h).
+  bool atOperatingPoint = true;
+};
+
+// What evaluateRun() did besides its result.
+struct EvaluateRunReport {
+  bool atOperatingPoint = false;           // the result is at the run's fitted thresholds
+  bool heldOut = false;                    // ... measured on halves, each at the other's fit
+  RunOperatingPoint operatingPoint;        // the run's, when atOperatingPoint
+  EvalResult atDefault;                    // the same images at eval.scoreThreshold
 };
 
 // Runs the model on the VAL images and evaluates it against their boxes (manual and corrected
-// ones are the truth). Also stores the result in the run's metrics under "val".
-Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options, const ProgressFn& progress = {});
+// ones are the truth). Stores the evaluation at eval.scoreThreshold in the run's metrics under
+// "val", and the one at the operating point under "val_operating_point".
+Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options, const ProgressFn& progress = {},
+                               EvaluateRunReport* report = nullptr);
 
 }  // namespace quarry::detect

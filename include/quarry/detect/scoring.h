@@ -26,7 +26,8 @@ struct McOptions {
   std::uint64_t seed = 1;        // the dropout masks
   bool batched = true;           // true: the deterministic part (backbone, head trunk) once, the
                                  // output layers T times; false: T full passes, the slow reference
-  double scoreThreshold = 0.25;  // detections of the deterministic pass above it are scored
+  double scoreThreshold = 0.25;  // detections of the deterministic pass above it are scored; in
+                                 // scoreImages() < 0 is the run's fitted global threshold (0.25 without one)
   int headBatch = 256;           // batched: at most this many head inputs per call (memory)
 };
 
