@@ -414,3 +414,47 @@ TEST(HeldOutBoost, FewerThanTwoImagesHaveNoHeldOutFigure) {
 
 }  // namespace
 }  // namespace quarry
+
+namespace quarry {
+namespace {
+
+// The case of EachHalfIsJudgedAtTheThresholdsTheOtherHalfChose as a whole evaluation: the
+// threshold-dependent figures come from the held-out halves, AP from every image.
+TEST(HeldOutEvaluation, CountsEachHalfAtTheOtherHalfsThresholdsAndKeepsTheAp) {
+  std::vector<ImageId> images = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+  std::vector<ImageId> order = images;
+  seededShuffle(order, 1);
+  std::vector<GroundTruth> truth;
+  std::vector<Detection> dets;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    truth.push_back(truthBox(order[i], kA, 0, 0, 10, 10));
+    if (i < 5) {
+      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.2));
+    } else {
+      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.9));
+      dets.push_back(detBox(order[i], kA, 50, 50, 10, 10, 0.3));
+    }
+  }
+  OperatingPointOptions o;
+  o.minBoxesPerClass = 1;
+  HeldOutBoost held;
+  const EvalResult r = heldOutEvaluation(images, {kA}, truth, dets, o, 1, &held);
+  // halfA (true boxes at 0.2) at fitB's 0.35: 5 misses. halfB at fitA's 0.05: 5 hits, 5 false.
+  ASSERT_EQ(r.perClass.size(), 1u);
+  EXPECT_EQ(r.perClass[0].truePositives, 5);
+  EXPECT_EQ(r.perClass[0].falsePositives, 5);
+  EXPECT_EQ(r.perClass[0].falseNegatives, 5);
+  EXPECT_DOUBLE_EQ(r.perClass[0].precision, 0.5);
+  EXPECT_DOUBLE_EQ(r.perClass[0].recall, 0.5);
+  EXPECT_DOUBLE_EQ(r.reviewSeconds, 63.0);
+  EXPECT_DOUBLE_EQ(r.efficiencyBoost, 100.0 / 63.0);
+  EXPECT_DOUBLE_EQ(r.efficiencyBoost, held.boost);
+  EXPECT_EQ(r.actions.draw, 5);
+  EXPECT_EQ(r.actions.remove, 5);
+  const EvalResult all = evaluate(images, {kA}, truth, dets);
+  EXPECT_DOUBLE_EQ(r.map50, all.map50);
+  EXPECT_EQ(r.perImage.size(), images.size());
+}
+
+}  // namespace
+}  // namespace quarry
