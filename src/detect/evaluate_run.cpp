@@ -56,6 +56,7 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     if (images->empty()) return Status::InvalidArgument("no images tagged " + options.valTag + " to evaluate on");
     Net net(meta.preset, static_cast<int>(ids.size()));
     QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, checkpoint->dir));
+    net->fuseBatchNorm();
     useThreads(0);
     auto dets = predictImages(net, meta.preset, *images, ids, 0.01f, options.batchSize, torch::Device(torch::kCPU));
     std::vector<ImageId> imageIds;

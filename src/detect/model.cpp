@@ -7,6 +7,24 @@ namespace {
 
 namespace nn = torch::nn;
 
+// A convolution with the batch norm after it folded in (eval mode: running statistics).
+nn::Conv2d foldBatchNorm(const nn::Conv2d& conv, const nn::BatchNorm2d& bn) {
+  torch::NoGradGuard noGrad;
+  const auto& c = conv->options;
+  nn::Conv2d fused(nn::Conv2dOptions(c.in_channels(), c.out_channels(), c.kernel_size())
+                       .stride(c.stride())
+                       .padding(c.padding())
+                       .dilation(c.dilation())
+                       .groups(c.groups())
+                       .bias(true));
+  fused->to(conv->weight.device());
+  const auto scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+  fused->weight.copy_(conv->weight * scale.view({-1, 1, 1, 1}));
+  const auto bias = conv->bias.defined() ? conv->bias : torch::zeros_like(bn->running_mean);
+  fused->bias.copy_(bn->bias + (bias - bn->running_mean) * scale);
+  return fused;
+}
+
 // conv3x3 - BN - ReLU - conv3x3 - BN, plus the input, then ReLU (a ResNet basic block).
 class ResBlockImpl : public nn::Module {
  public:
@@ -16,11 +34,20 @@ class ResBlockImpl : public nn::Module {
         conv2_(register_module("conv2", nn::Conv2d(nn::Conv2dOptions(width, width, 3).padding(1).bias(false)))),
         bn2_(register_module("bn2", nn::BatchNorm2d(width))) {}
   torch::Tensor forward(const torch::Tensor& x) {
+    if (fused_) return torch::relu(x + conv2_(torch::relu(conv1_(x))));
     auto y = torch::relu(bn1_(conv1_(x)));
     return torch::relu(x + bn2_(conv2_(y)));
   }
+  void fuse() {
+    conv1_ = replace_module("conv1", foldBatchNorm(conv1_, bn1_));
+    conv2_ = replace_module("conv2", foldBatchNorm(conv2_, bn2_));
+    unregister_module("bn1");
+    unregister_module("bn2");
+    fused_ = true;
+  }
 
  private:
+  bool fused_ = false;
   nn::Conv2d conv1_;
   nn::BatchNorm2d bn1_;
   nn::Conv2d conv2_;
@@ -45,7 +72,39 @@ torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& like) {
              .mode(torch::kNearest));
 }
 
+// The same layers with each Conv2d + BatchNorm2d pair folded into one Conv2d, and residual
+// blocks fused in place.
+nn::Sequential fuseSequential(const nn::Sequential& seq) {
+  nn::Sequential out;
+  const std::size_t n = seq->size();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto module = seq->ptr(i);
+    auto conv = std::dynamic_pointer_cast<nn::Conv2dImpl>(module);
+    auto bn = i + 1 < n ? std::dynamic_pointer_cast<nn::BatchNorm2dImpl>(seq->ptr(i + 1)) : nullptr;
+    if (conv && bn) {
+      out->push_back(foldBatchNorm(nn::Conv2d(conv), nn::BatchNorm2d(bn)));
+      ++i;
+      continue;
+    }
+    if (auto* block = dynamic_cast<ResBlockImpl*>(module.get())) block->fuse();
+    out->push_back(*(seq->begin() + static_cast<std::ptrdiff_t>(i)));
+  }
+  return out;
+}
+
 }  // namespace
+
+void NetImpl::fuseBatchNorm() {
+  eval();
+  stem_ = replace_module("stem", fuseSequential(stem_));
+  stage1_ = replace_module("stage1", fuseSequential(stage1_));
+  stage2_ = replace_module("stage2", fuseSequential(stage2_));
+  stage3_ = replace_module("stage3", fuseSequential(stage3_));
+  stage4_ = replace_module("stage4", fuseSequential(stage4_));
+  smooth_ = replace_module("smooth", fuseSequential(smooth_));
+  headTrunk_ = replace_module("head", fuseSequential(headTrunk_));
+  if (context_) ctxReduce_ = replace_module("ctx_reduce", fuseSequential(ctxReduce_));
+}
 
 NetImpl::NetImpl(const Preset& p, int numClasses)
     : numClasses_(numClasses), headWidth_(p.headWidth), stride_(p.outputStride), context_(p.context) {

@@ -40,6 +40,10 @@ class NetImpl : public torch::nn::Module {
   // batched matmul, without materialising the trunk T times.
   HeadOutput outputsSampled(const torch::Tensor& trunk, const torch::Tensor& masks);
   HeadOutput forward(const torch::Tensor& input) { return head(features(input)); }
+  // For inference only: folds every batch norm into the convolution before it (its statistics
+  // and scale become the conv's weights and bias) and drops it from the forward pass. The outputs
+  // stay the same to float rounding in eval mode; training afterwards is not supported.
+  void fuseBatchNorm();
   // Switches the head's dropout on or off independently of train()/eval() (MC dropout).
   void setDropout(bool on) { dropout_->train(on); }
   int numClasses() const { return numClasses_; }

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/test_support.h"
+#include "detect/net.h"
 #include "detect/quick_train.h"
 #include "quarry/demo.h"
 #include "quarry/formats.h"
@@ -61,6 +62,34 @@ TEST(StepPlan, ASmallGroundTruthGetsTheMinimumNumberOfSteps) {
   o.maxSteps = -1;
   o.validateEvery = 1;
   EXPECT_EQ(planSteps(o, 3).validateEvery, 1) << "an explicit spacing is kept";
+}
+
+// Issue 12: inference folds every batch norm into its convolution; the outputs must not change.
+TEST(Network, FoldingBatchNormIntoTheConvolutionsKeepsTheOutputs) {
+  for (bool stride8 : {false, true}) {
+    Preset p = *findPreset("tiny");
+    p.outputStride = stride8 ? 8 : 4;
+    p.context = stride8;
+    torch::manual_seed(7);
+    Net net(p, 6);
+    // Some steps in training mode move the running statistics away from 0 and 1.
+    net->train();
+    for (int i = 0; i < 3; ++i) net->forward(torch::randn({4, 1, p.inputSize, p.inputSize}) * 2 + 0.5);
+    net->eval();
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({2, 1, p.inputSize, p.inputSize});
+    const HeadOutput before = net->forward(x);
+    net->fuseBatchNorm();
+    const HeadOutput after = net->forward(x);
+    EXPECT_EQ(after.stride, p.outputStride);
+    const double heat = (before.heatmap - after.heatmap).abs().max().item<double>();
+    const double box = ((before.ltrb - after.ltrb).abs() / before.ltrb.abs().clamp_min(1)).max().item<double>();
+    EXPECT_LT(heat, 1e-3) << "stride " << p.outputStride;
+    EXPECT_LT(box, 1e-3) << "stride " << p.outputStride;
+    int batchNorms = 0;
+    for (const auto& m : net->modules()) batchNorms += dynamic_cast<torch::nn::BatchNorm2dImpl*>(m.get()) != nullptr;
+    EXPECT_EQ(batchNorms, 0) << "every batch norm was folded";
+  }
 }
 
 TEST(Detector, TrainingLowersTheLossAndFindsTheEasyDefects) {
