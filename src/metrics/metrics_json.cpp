@@ -19,27 +19,29 @@ nlohmann::json evalResultJson(const EvalResult& r, const std::vector<std::string
   nlohmann::json classes = nlohmann::json::array();
   for (std::size_t i = 0; i < r.perClass.size(); ++i) {
     const ClassMetrics& c = r.perClass[i];
-    classes.push_back({{"class", i < names.size() ? names[i] : std::to_string(c.cls)},
-                       {"ground_truth", c.groundTruth},
-                       {"true_positives", c.truePositives},
-                       {"false_positives", c.falsePositives},
-                       {"false_negatives", c.falseNegatives},
-                       {"precision", jsonNumber(c.precision)},
-                       {"recall", jsonNumber(c.recall)},
-                       {"ap50", jsonNumber(c.ap50)},
-                       {"ap50_95", jsonNumber(c.ap50to95)}});
+    nlohmann::json row = {{"class", i < names.size() ? names[i] : std::to_string(c.cls)},
+                          {"ground_truth", c.groundTruth},
+                          {"true_positives", c.truePositives},
+                          {"false_positives", c.falsePositives},
+                          {"false_negatives", c.falseNegatives}};
+    setFigure(row, "precision", c.precision, "no detections above the score threshold");
+    setFigure(row, "recall", c.recall, "no truth boxes");
+    setFigure(row, "ap50", c.ap50, "no truth boxes");
+    setFigure(row, "ap50_95", c.ap50to95, "no truth boxes");
+    classes.push_back(row);
   }
-  nlohmann::json j = {{"map50", jsonNumber(r.map50)},
-                      {"map50_95", jsonNumber(r.map50to95)},
-                      {"per_class", classes},
+  nlohmann::json j = {{"per_class", classes},
                       {"confusion", r.confusion},
                       {"review_actions", actionsJson(r.actions)},
                       {"manual_seconds", r.manualSeconds},
                       {"review_seconds", r.reviewSeconds},
-                      {"efficiency_boost", jsonNumber(r.efficiencyBoost)},
+
                       {"images", r.perImage.size()},
                       {"ignored_truth", r.ignoredTruth},
                       {"ignored_detections", r.ignoredDetections}};
+  setFigure(j, "map50", r.map50, "no class has truth boxes");
+  setFigure(j, "map50_95", r.map50to95, "no class has truth boxes");
+  setFigure(j, "efficiency_boost", r.efficiencyBoost, "nothing to review and every action free");
   if (perImage) {
     nlohmann::json rows = nlohmann::json::array();
     for (const ImageMetrics& m : r.perImage)

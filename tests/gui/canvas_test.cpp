@@ -57,6 +57,7 @@ class CanvasTest : public QObject {
   void dragOnEmptyCanvasDrawsBox();
   void clickWithoutDragDrawsNothing();
   void dragSmallerThanTwoPixelsDrawsNothing();
+  void aSlipOfAFewScreenPixelsDrawsNothingAtALowZoom();
   void boxDrawnOutsideImageIsClipped();
   void drawnBoxIsNotAddedByCanvas();
   void clickSelectsAndCtrlClickToggles();
@@ -157,6 +158,20 @@ void CanvasTest::dragSmallerThanTwoPixelsDrawsNothing() {
   QSignalSpy drawn(canvas_.get(), &Canvas::boxDrawn);
   drag({100, 100}, {101, 110});  // far enough on screen to be a drag, but 1 px wide
   QCOMPARE(drawn.count(), 0);
+}
+
+// Regression (issue 21): on a large image shown small, a 2-4 px slip of the hand made a 5 x 4 px box.
+void CanvasTest::aSlipOfAFewScreenPixelsDrawsNothingAtALowZoom() {
+  QImage large(2400, 1800, QImage::Format_RGB32);
+  large.fill(QColor(120, 120, 120));
+  canvas_->setImage(large);
+  QVERIFY(canvas_->zoom() < 0.5);
+  QSignalSpy drawn(canvas_.get(), &Canvas::boxDrawn);
+  const double px = 1 / canvas_->zoom();  // image pixels per screen pixel
+  drag({1000, 800}, {1000 + 4 * px, 800 + 4 * px});  // past the drag threshold, but 4 screen pixels
+  QCOMPARE(drawn.count(), 0);
+  drag({1000, 800}, {1000 + 40 * px, 800 + 30 * px});  // a deliberate box
+  QCOMPARE(drawn.count(), 1);
 }
 
 void CanvasTest::boxDrawnOutsideImageIsClipped() {
