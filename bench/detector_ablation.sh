@@ -12,7 +12,7 @@ Q=${QUARRY:-$root/build/src/quarry}
 dir=${1:-/tmp/quarry-neu}
 steps=${STEPS:-1000}
 seeds=${SEEDS:-1 2}
-configs=${CONFIGS:-"s4:$root/models/small-s4.json:--ema-decay 0;s8:$root/bench/presets/small-s8.json:--ema-decay 0;s8c:$root/models/small.json:--ema-decay 0;s8c-ema:$root/models/small.json:--ema-decay 0.998"}
+configs=${CONFIGS:-"s4:$root/models/small-s4.json:--ema-decay 0;s8:$root/models/small.json:--ema-decay 0;s8-ema:$root/models/small.json:--ema-decay 0.998;s8c:$root/bench/presets/small-s8c.json:--ema-decay 0"}
 source "$root/bench/neu_det_project.sh"
 neu_det_project "$dir"
 out=$dir/ablation-$(date +%Y%m%d-%H%M%S).tsv

@@ -15,7 +15,7 @@ Preset builtIn(const std::string& name) {
   if (name == "tiny") return {"tiny", 128, 1, {16, 24, 32, 48}, 24, 24, 0.1};
   if (name == "medium") return {"medium", 320, 1, {32, 64, 128, 256}, 96, 96, 0.1};
   if (name == "small-s4") return {"small-s4", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1};
-  return {"small", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1, 8, true};
+  return {"small", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1, 8, false};
 }
 
 Result<Preset> parse(const fs::path& file) {
