@@ -105,7 +105,8 @@ nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResul
                      {"seconds", e.seconds}});
   return {{"run", o.runName},
           {"run_id", r.run},
-          {"preset", o.preset},
+          {"preset", r.presetChoice.preset},
+          {"preset_choice", r.presetChoice.why},
           {"best_epoch", r.bestEpoch},
           {"best_map50", jsonNumber(r.bestMap50)},
           {"planned_steps", r.plannedSteps},
@@ -158,7 +159,9 @@ void runTrain(Context& ctx, TrainArgs& args) {
   char map50[32] = "- (no VAL images)";
   if (!std::isnan(result->bestMap50)) std::snprintf(map50, sizeof map50, "%.3f", result->bestMap50);
   std::printf("trained run %s (preset %s): best epoch %d, VAL mAP@0.5 %s\n", args.options.runName.c_str(),
-              args.options.preset.c_str(), result->bestEpoch, map50);
+              result->presetChoice.preset.c_str(), result->bestEpoch, map50);
+  if (!result->presetChoice.why.empty())
+    std::printf("  preset auto: %s\n", result->presetChoice.why.c_str());
   std::printf("  %ld of %ld planned steps (%d epochs of %ld steps), checkpoint %s, %.1f minutes, %.1f images/s\n",
               result->steps, result->plannedSteps, result->plannedEpochs, result->stepsPerEpoch,
               result->checkpoint.c_str(), result->trainSeconds / 60.0, result->imagesPerSecond);
@@ -300,7 +303,9 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   auto* train = app.add_subcommand("train", "train a detector on the GT tags and measure it on VAL");
   auto& o = t->options;
   train->add_option("--run", o.runName, "name of the new model run, e.g. CAL1")->required();
-  train->add_option("--preset", o.preset, "model size: tiny | small | medium | FILE.json")->capture_default_str();
+  train->add_option("--preset", o.preset,
+                    "model size: auto (from the images' and boxes' sizes) | tiny | small | small-s4 | medium | FILE.json")
+      ->capture_default_str();
   train->add_option("--train-tags", t->trainTags, "tags to train on, comma-separated (default: every GT* tag)");
   train->add_option("--val-tag", o.valTag, "validation tag (never trained on)")->capture_default_str();
   train->add_option("--epochs", o.epochs, "epochs to plan (raised to reach --min-steps)")->capture_default_str()

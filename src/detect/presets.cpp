@@ -1,7 +1,10 @@
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "quarry/detect/detector.h"
 
@@ -54,6 +57,45 @@ Result<Preset> findPreset(const std::string& nameOrPath) {
   if (nameOrPath == "tiny" || nameOrPath == "small" || nameOrPath == "small-s4" || nameOrPath == "medium")
     return builtIn(nameOrPath);
   return Status::InvalidArgument("unknown preset '" + nameOrPath + "' (tiny, small, small-s4, medium, or a .json file)");
+}
+
+Result<PresetChoice> choosePreset(const Project& project, const ImageQuery& images) {
+  ImageQuery q = images;
+  q.limit = 500;
+  auto ids = project.findImages(q);
+  if (!ids.ok()) return ids.status();
+  if (ids->empty()) return Status::InvalidArgument("no images to choose a preset for");
+  auto records = project.images(*ids);
+  if (!records.ok()) return records.status();
+  auto boxes = project.boxesOfImages(*ids);
+  if (!boxes.ok()) return boxes.status();
+  auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> sides, boxSides;
+  std::map<ImageId, int> longSide;
+  for (const auto& r : *records) {
+    sides.push_back(std::max(r.width, r.height));
+    longSide[r.id] = std::max(r.width, r.height);
+  }
+  for (const Box& b : *boxes)
+    if (longSide.count(b.image)) boxSides.push_back(std::min(b.w, b.h) / longSide[b.image]);  // relative
+  const double side = median(sides);
+  PresetChoice c;
+  c.preset = side <= 288 ? "small" : "medium";
+  const int input = c.preset == "small" ? 224 : 320;
+  const double boxAtInput = median(boxSides) * input;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "median image side %.0f px%s: %s (%d px input)", side,
+                boxSides.empty() ? "" : (", median box's short side " + std::to_string(static_cast<int>(median(boxSides) * side + 0.5)) + " px").c_str(),
+                c.preset.c_str(), input);
+  c.why = buf;
+  if (!boxSides.empty() && boxAtInput < 8)
+    c.why += "; the median box becomes " + std::to_string(static_cast<int>(boxAtInput + 0.5)) +
+             " px at that input and small defects may be lost (tiling large images is not built yet)";
+  return c;
 }
 
 }  // namespace quarry::detect

@@ -106,8 +106,6 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   if (!existing.ok()) return existing.status();
   if (*existing) return Status::Error(StatusCode::kAlreadyExists, "model run '" + o.runName + "' already exists");
   if (o.epochs < 1 || o.batchSize < 2) return Status::InvalidArgument("epochs must be >= 1 and the batch size >= 2");
-  auto preset = findPreset(o.preset);
-  if (!preset.ok()) return preset.status();
   auto device = pickDevice(o.device);
   if (!device.ok()) return device.status();
   useThreads(o.threads);
@@ -124,6 +122,15 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   auto query = trainingQuery(project, o.trainTags, o.valTag);
   if (!query.ok()) return query.status();
+  PresetChoice choice{o.preset, ""};
+  if (o.preset == "auto") {
+    auto chosen = choosePreset(project, *query);
+    if (!chosen.ok()) return chosen.status();
+    choice = *chosen;
+    coreLogger()->info("train {}: preset auto: {}", o.runName, choice.why);
+  }
+  auto preset = findPreset(choice.preset);
+  if (!preset.ok()) return preset.status();
 
   TrainProgress tp;
   tp.epochs = o.epochs;
@@ -288,6 +295,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     result.operatingPoint = runOperatingPoint(metrics.dump());
   }
   result.steps = step;
+  result.presetChoice = choice;
   result.trainSeconds = trainSeconds;
   result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
   metrics["train_images"] = n;
@@ -301,7 +309,9 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   ModelRun run;
   run.name = o.runName;
   for (const auto& t : tags) run.trainedOn += (run.trainedOn.empty() ? "" : ",") + t;
-  run.paramsJson = paramsJson(o, *preset, tags).dump();
+  nlohmann::json params = paramsJson(o, *preset, tags);
+  if (!choice.why.empty()) params["preset_choice"] = choice.why;
+  run.paramsJson = params.dump();
   run.metricsJson = metrics.dump();
   run.checkpoint = (fs::path("models") / o.runName).generic_string();
   auto id = project.addRun(run);

@@ -13,10 +13,17 @@ namespace {
 
 // What a finished job says in the log, from the library's report.
 QString summaryOf(const detect::TrainResult& r) {
-  return QObject::tr("best epoch %1, VAL mAP@0.5 %2, %3 images/s")
-      .arg(r.bestEpoch)
-      .arg(std::isnan(r.bestMap50) ? QStringLiteral("-") : QString::number(r.bestMap50, 'f', 3))
-      .arg(r.imagesPerSecond, 0, 'f', 1);
+  QString s = QObject::tr("preset %1, best epoch %2, VAL mAP@0.5 %3, %4 images/s")
+                  .arg(qs(r.presetChoice.preset))
+                  .arg(r.bestEpoch)
+                  .arg(std::isnan(r.bestMap50) ? QStringLiteral("-") : QString::number(r.bestMap50, 'f', 3))
+                  .arg(r.imagesPerSecond, 0, 'f', 1);
+  if (!r.presetChoice.why.empty()) s += QObject::tr(" (auto: %1)").arg(qs(r.presetChoice.why));
+  if (r.operatingPoint && std::isfinite(r.operatingPoint->heldOutBoost))
+    s += QObject::tr("; boost %1x at the thresholds fitted on %2 (held out)")
+             .arg(r.operatingPoint->heldOutBoost, 0, 'f', 2)
+             .arg(qs(r.operatingPoint->valTag));
+  return s;
 }
 
 QString summaryOf(const detect::AutoLabelReport& r) {

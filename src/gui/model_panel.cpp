@@ -100,8 +100,9 @@ QWidget* ModelPanel::buildTrainForm() {
   trainTags_->setPlaceholderText(tr("every GT* tag"));
   trainVal_ = new QLineEdit("VAL1");
   preset_ = new QComboBox;
-  preset_->addItems({"tiny", "small", "medium"});
-  preset_->setCurrentText("small");
+  preset_->addItems({"auto", "tiny", "small", "small-s4", "medium"});
+  preset_->setCurrentText(QString::fromStdString(detect::TrainOptions().preset));
+  preset_->setToolTip(tr("auto chooses the input size from the images' and boxes' sizes and says why in the job log"));
   epochs_ = new QSpinBox;
   const detect::TrainOptions defaults;
   epochs_->setRange(1, 10000);

@@ -64,6 +64,41 @@ TEST(StepPlan, ASmallGroundTruthGetsTheMinimumNumberOfSteps) {
   EXPECT_EQ(planSteps(o, 3).validateEvery, 1) << "an explicit spacing is kept";
 }
 
+// Issue 12: --preset auto picks the input size from the project's image and box sizes, and says why.
+TEST(PresetAuto, ChoosesTheInputFromTheImageAndBoxSizesAndSaysWhy) {
+  auto project = [](const fs::path& dir, int side, double box) {
+    auto p = test::newProject(dir);
+    const ClassId cls = *p->addClass("defect");
+    for (int i = 0; i < 12; ++i) {
+      ImageRecord r;
+      r.path = "img" + std::to_string(i) + ".png";
+      r.width = r.height = side;
+      const ImageId id = *p->addImage(r);
+      Box b;
+      b.image = id;
+      b.cls = cls;
+      b.x = b.y = 5;
+      b.w = b.h = box;
+      EXPECT_TRUE(p->addBox(b).ok());
+    }
+    return p;
+  };
+  TempDir tmp;
+  auto steel = project(tmp / "steel", 200, 40);
+  auto small = choosePreset(*steel, {});
+  ASSERT_TRUE(small.ok()) << small.status().message();
+  EXPECT_EQ(small->preset, "small");
+  EXPECT_NE(small->why.find("median image side 200 px"), std::string::npos) << small->why;
+  EXPECT_EQ(small->why.find("may be lost"), std::string::npos) << small->why;
+  auto pcb = project(tmp / "pcb", 2048, 16);
+  auto large = choosePreset(*pcb, {});
+  ASSERT_TRUE(large.ok()) << large.status().message();
+  EXPECT_EQ(large->preset, "medium");
+  EXPECT_NE(large->why.find("may be lost"), std::string::npos) << large->why;
+  auto none = choosePreset(*test::newProject(tmp / "empty"), {});
+  EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
+}
+
 // Issue 12: inference folds every batch norm into its convolution; the outputs must not change.
 TEST(Network, FoldingBatchNormIntoTheConvolutionsKeepsTheOutputs) {
   for (bool stride8 : {false, true}) {

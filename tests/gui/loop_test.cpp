@@ -209,6 +209,12 @@ void LoopTest::experimentReportsShowAsLearningCurves() {
 
 void LoopTest::theSplitDialogTagsASeededSplitAndExplainsARefusal() {
   SplitDialog dialog(window->project());
+  // The fixture's split made VAL1 and GT1: the dialog asks before adding to them (issue 21).
+  QStringList asked;
+  dialog.setConfirm([&](const QString& q) {
+    asked << q;
+    return true;
+  });
   QSignalSpy changed(&dialog, &SplitDialog::tagsChanged);
   dialog.setSizes("three", "2");
   QVERIFY(!dialog.split());
@@ -222,6 +228,8 @@ void LoopTest::theSplitDialogTagsASeededSplitAndExplainsARefusal() {
   QCOMPARE(changed.size(), 1);
   // The defaults' tags already exist from the fixture's split: the dialog adds to them.
   QVERIFY2(dialog.result()->text().contains("3 tagged VAL1, 2 tagged GT1"), qPrintable(dialog.result()->text()));
+  QVERIFY(!asked.isEmpty());
+  QVERIFY2(asked.back().contains("VAL1 (10 images)"), qPrintable(asked.back()));
   ImageQuery val;
   val.anyTags = {"VAL1"};
   QCOMPARE(*window->project()->countImages(val), 10 + 3);

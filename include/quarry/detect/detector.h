@@ -43,13 +43,24 @@ struct Preset {
   bool context = false;           // SPPF pooling plus a pooled image vector at stride 32, for defects
                                   // that span the whole image
 };
-// Reads models/<name>.json next to the executable's source tree or the given path; the three
-// built-in presets (tiny, small, medium) work without the files.
+// Reads models/<name>.json next to the executable's source tree or the given path; the built-in
+// presets (tiny, small, small-s4, medium) work without the files.
 Result<Preset> findPreset(const std::string& nameOrPath);
+
+// What `--preset auto` chose for a project and why, in a sentence a user can check.
+struct PresetChoice {
+  std::string preset;  // a built-in preset's name
+  std::string why;     // e.g. "median image 200 x 200 px, median box 38 px: small (224 px input)"
+};
+// Chooses the input size from the images' and boxes' sizes (a sample of at most 500 of `images`):
+// small (224 px) when the median image's long side is at most 288 px, medium (320 px) above it.
+// Says so when the median box would shrink below 8 px at that input (tiling, which would keep it,
+// is not built yet). Fails only on a store error or when there are no images.
+Result<PresetChoice> choosePreset(const Project& project, const ImageQuery& images);
 
 struct TrainOptions {
   std::string runName;                     // required, unique in the project (e.g. "CAL1")
-  std::string preset = "small";
+  std::string preset = "auto";             // a preset's name or .json file; auto: choosePreset()
   std::vector<std::string> trainTags;      // empty: every tag whose name starts with "GT"
   std::string valTag = "VAL1";             // for early stopping and final metrics; may be absent
   // The planned optimiser steps are max(minSteps, epochs x steps per epoch), capped by maxSteps:
@@ -120,6 +131,7 @@ struct TrainResult {
   double trainSeconds = 0;
   double imagesPerSecond = 0;              // training throughput
   std::optional<RunOperatingPoint> operatingPoint;  // fitted on VAL after training; empty without VAL
+  PresetChoice presetChoice;               // the preset trained, and why when it was chosen (auto)
 };
 
 // Trains a model on the images of the train tags, refusing (kInvalidArgument, listing them) any
