@@ -96,6 +96,8 @@ nn::Sequential fuseSequential(const nn::Sequential& seq) {
 
 void NetImpl::fuseBatchNorm() {
   eval();
+  if (fused_) return;  // the residual blocks' batch norms are gone after the first call
+  fused_ = true;
   stem_ = replace_module("stem", fuseSequential(stem_));
   stage1_ = replace_module("stage1", fuseSequential(stage1_));
   stage2_ = replace_module("stage2", fuseSequential(stage2_));

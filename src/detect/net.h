@@ -57,6 +57,7 @@ class NetImpl : public torch::nn::Module {
   int64_t headWidth_;
   int stride_;
   bool context_;
+  bool fused_ = false;  // fuseBatchNorm() ran
   torch::nn::Sequential stem_{nullptr}, stage1_{nullptr}, stage2_{nullptr}, stage3_{nullptr}, stage4_{nullptr};
   torch::nn::Conv2d lat1_{nullptr}, lat2_{nullptr}, lat3_{nullptr}, lat4_{nullptr};
   // Global context (Preset::context): SPPF on stride 32 and a pooled image vector, both in the neck's width.

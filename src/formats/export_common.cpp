@@ -159,7 +159,10 @@ bool within(const fs::path& outer, const fs::path& inner) {
   std::error_code ec;
   const fs::path a = fs::weakly_canonical(outer, ec);
   const fs::path b = fs::weakly_canonical(inner, ec);
-  return relativeInside(a.empty() ? outer : a, b.empty() ? inner : b).has_value();
+  const fs::path& o = a.empty() ? outer : a;
+  const fs::path& i = b.empty() ? inner : b;
+  // relativeInside() says nothing for a path equal to the root: that is "within" too.
+  return o.lexically_normal() == i.lexically_normal() || relativeInside(o, i).has_value();
 }
 
 // Refuses a target folder an export must not write into or replace; empties it when allowed.
@@ -182,7 +185,9 @@ Status prepareTarget(const Project& project, const fs::path& outDir, bool overwr
   for (ImageId id : *ids) {
     auto rec = project.image(id);
     if (!rec.ok()) return rec.status();
-    if (within(outDir, project.resolve(rec->path)))
+    const fs::path image = project.resolve(rec->path);
+    if (within(outDir, image) || relativeInside(fs::absolute(outDir, ec).lexically_normal(),
+                                                fs::absolute(image, ec).lexically_normal()))
       return Status::InvalidArgument(name + ": holds the project's image " + rec->path +
                                      "; it is not replaced. Choose another folder for the export");
   }

@@ -1,6 +1,7 @@
 #include "formats/import_common.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -134,12 +135,28 @@ Status ingest(Project& project, ParsedDataset& data, const ImportOptions& option
   std::map<std::string, ClassId> classIds;
   auto before = project.classes();
   if (!before.ok()) return before.status();
-  for (const auto& c : before.value()) classIds[c.name] = c.id;
+  // The store refuses names that differ only in case (ASCII), so such a name is the same class.
+  auto folded = [](std::string n) {
+    for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return n;
+  };
+  std::map<std::string, std::string> byFolded;  // folded name -> the name the project has
+  for (const auto& c : before.value()) {
+    classIds[c.name] = c.id;
+    byFolded.emplace(folded(c.name), c.name);
+  }
   for (const auto& name : data.classNames) {
     if (classIds.count(name)) continue;
+    if (auto same = byFolded.find(folded(name)); same != byFolded.end()) {
+      classIds[name] = classIds.at(same->second);
+      report->issues.push_back({"classes", 0, "class '" + name + "' is the class '" + same->second +
+                                           "' (names that differ only in case are one class)"});
+      continue;
+    }
     auto id = project.addClass(name);
     if (!id.ok()) return id.status();
     classIds[name] = *id;
+    byFolded.emplace(folded(name), name);
     report->classesAdded.push_back(name);
   }
 

@@ -192,6 +192,7 @@ void MainWindow::onFilterChanged() {
   const int row = current_ ? model_->rowOf(current_) : -1;
   shownRow_ = row;
   if (row >= 0) selectRow(row);
+  else onListSelection();  // the reset dropped the selection without a signal
   updateStatus();
 }
 
@@ -199,7 +200,10 @@ void MainWindow::refreshList() {
   if (!model_) return;
   // The store has already changed: the row the image had is the one remembered when it was shown.
   const int before = shownRow_;
+  // Removing rows may move the view's current row; that is not the annotator choosing an image.
+  syncingSelection_ = true;
   model_->refresh();
+  syncingSelection_ = false;
   const int after = current_ ? model_->rowOf(current_) : -1;
   shownRow_ = after;
   if (after >= 0) {
@@ -215,8 +219,9 @@ void MainWindow::refreshList() {
     syncingSelection_ = true;
     ui_->imageTable->selectionModel()->clear();
     syncingSelection_ = false;
-    onListSelection();
   }
+  // Rows that stayed keep their indexes but may now show other images: read the selection again.
+  onListSelection();
   updateStatus();
 }
 
@@ -262,7 +267,11 @@ bool MainWindow::selectImage(ImageId id) {
     selectRow(row);
     if (current_ != id) showImage(id);
   } else {
-    showImage(id);  // filtered out of the list: still show it
+    showImage(id);  // filtered out of the list: still show it, with no row pretending to be it
+    syncingSelection_ = true;
+    ui_->imageTable->selectionModel()->clear();
+    syncingSelection_ = false;
+    onListSelection();
   }
   return current_ == id;
 }

@@ -275,6 +275,7 @@ bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
       r.score.runName = run;
       r.score.combine.mode = static_cast<CombineOptions::Mode>(combine_->currentData().toInt());
       r.score.mc.passes = passes_->value();
+      r.score.mc.scoreThreshold = -1;  // the run's fitted global threshold, as the CLI's default
       r.score.valTag = ss(scoreVal_->text().trimmed());
       break;
     case JobKind::kSelect:

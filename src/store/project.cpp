@@ -241,8 +241,10 @@ Result<ClassId> Project::addClass(const std::string& name, const std::string& co
 Result<ClassId> Project::ensureClass(const std::string& name) {
   ClassId id = 0;
   Status st = guarded("finding a class", [&] {
-    SQLite::Statement q(impl_->db, "SELECT id FROM classes WHERE name = ?");
+    // Names that differ only in case are one class (addClass refuses a second one).
+    SQLite::Statement q(impl_->db, "SELECT id FROM classes WHERE name = ? COLLATE NOCASE ORDER BY name = ? DESC");
     q.bind(1, name);
+    q.bind(2, name);
     if (q.executeStep()) id = q.getColumn(0).getInt64();
     return Status::Ok();
   });

@@ -237,6 +237,37 @@ TEST_F(ExportTarget, NeverTheProjectFolderNorAFolderHoldingItsImages) {
   for (ImageId id : ids) EXPECT_TRUE(fs::exists(p->resolve(p->image(id)->path))) << id;
 }
 
+// Review of issue 21's fix: a marker planted in the project's own folder must not let --overwrite
+// empty it (its images lie elsewhere, so only the folder rule stands between them).
+TEST_F(ExportTarget, TheProjectFolderIsRefusedEvenWithAMarkerInIt) {
+  test::writeText(tmp / "p" / kExportMarker, "planted");
+  options.overwrite = true;
+  Status st = exportDataset(*p, Format::kUltralytics, tmp / "p", options, nullptr);
+  ASSERT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("project's folder"), std::string::npos) << st.message();
+  EXPECT_TRUE(fs::exists(p->storeFile()));
+  EXPECT_EQ(p->stats()->images, 6);
+}
+
+TEST(Import, AClassNameThatDiffersOnlyInCaseIsTheProjectsClass) {
+  TempDir tmp;
+  test::writeImage(tmp / "y" / "images" / "a.png", 40, 30);
+  test::writeText(tmp / "y" / "labels" / "a.txt", "0 0.5 0.5 0.2 0.2\n");
+  test::writeText(tmp / "y" / "classes.txt", "Crack\n");
+  auto p = test::newProject(tmp / "p");
+  const ClassId crack = *p->addClass("crack");
+  ImportReport report;
+  ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "y", {}, &report).ok());
+  EXPECT_EQ(p->classes()->size(), 1u);
+  const auto ids = *p->findImages({});
+  ASSERT_EQ(ids.size(), 1u);
+  ASSERT_EQ(p->boxes(ids[0])->size(), 1u);
+  EXPECT_EQ(p->boxes(ids[0])->front().cls, crack);
+  bool said = false;
+  for (const auto& issue : report.issues) said = said || issue.message.find("only in case") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 TEST(Export, UltralyticsNeedsBothSets) {
   TempDir tmp;
   auto p = test::newProject(tmp / "p");

@@ -67,6 +67,8 @@ class FirstDayTest : public QObject {
   void markingReviewedOutOfALabeledFilterKeepsCanvasListAndNextInStep();
   void drawingTheFirstBoxOutOfAnUnlabeledFilterLetsDAndTagsFollowTheCanvas();
   void previousAfterTheImageLeftTheListGoesToTheRowBeforeIt();
+  void drawingOnTheLastRowOfAnUnlabeledFilterKeepsTheImageAndItsUndo();
+  void aFilterThatHidesTheShownImageLeavesTheTagPanelOnIt();
   void reorderingClassesAsksFirstNamingWhatChanges();
   void classNamesDifferingOnlyInCaseAreRefusedInThePanel();
   void anEmptyTagNameIsRefusedInThePanel();
@@ -182,6 +184,35 @@ void FirstDayTest::previousAfterTheImageLeftTheListGoesToTheRowBeforeIt() {
   QCOMPARE(window->listModel()->rowOf(middle), -1);
   press(window.get(), Qt::Key_A);
   QCOMPARE(window->currentImage(), before);
+}
+
+// Found in review: removing the last row moved the view's current row, which showed another image
+// and switched the undo history with it.
+void FirstDayTest::drawingOnTheLastRowOfAnUnlabeledFilterKeepsTheImageAndItsUndo() {
+  open(false);
+  QVERIFY(window->filterBar()->applyQueryText("status:unlabeled"));
+  const int rows = window->listModel()->rowCount();
+  const ImageId last = at(rows - 1);
+  window->selectImage(last);
+  drag(window->canvas(), {20, 30}, {80, 90});
+  QCOMPARE(window->listModel()->rowCount(), rows - 1);
+  QCOMPARE(window->currentImage(), last);
+  QVERIFY(highlighted().isEmpty());
+  press(window.get(), Qt::Key_Z, Qt::ControlModifier);
+  QVERIFY(boxesOf(last).empty());  // the undo went to the box just drawn
+}
+
+void FirstDayTest::aFilterThatHidesTheShownImageLeavesTheTagPanelOnIt() {
+  open(false);
+  const ImageId shown = at(3);
+  window->selectImage(shown);
+  auto* selection = window->imageTable()->selectionModel();
+  selection->select(window->listModel()->index(0, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  QVERIFY(window->project()->tagImages("HIDE", {shown}).ok());
+  window->filterBar()->reload();
+  QVERIFY(window->filterBar()->applyQueryText("notag:HIDE"));
+  QCOMPARE(window->listModel()->rowOf(shown), -1);
+  QCOMPARE(window->tagPanel()->selectedImages(), std::vector<ImageId>{shown});
 }
 
 void FirstDayTest::reorderingClassesAsksFirstNamingWhatChanges() {
