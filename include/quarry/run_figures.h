@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -41,10 +42,14 @@ struct RunOperatingPoint {
   std::vector<std::string> fallback;                    // too few VAL boxes: they took `global`
   double heldOutBoost = kNoFigure;                      // two halves of valTag, each at the other's fit
   double boostAtDefault = kNoFigure;                    // the same images at the default 0.25
+  std::uint64_t seed = 1;                               // of the halves the held-out figures use
   // The thresholds by class id, for the classes in `ids` / `names` (same order); unknown names
   // take `global`.
   std::vector<std::pair<ClassId, double>> byId(const std::vector<ClassId>& ids,
                                                const std::vector<std::string>& names) const;
+  std::vector<std::pair<ClassId, double>> byId(const std::vector<ClassInfo>& classes) const;
+  // "crazing 0.20, inclusion 0.35 (global: few boxes), ..." in the order of `classes`.
+  std::string describe(const std::vector<ClassInfo>& classes) const;
   // The lowest threshold of any class: what a detector must keep to filter per class afterwards.
   double lowest() const;
 };

@@ -1,7 +1,6 @@
 // quarry train | autolabel | eval: thin layers over quarry_detect (quarry/detect/detector.h).
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +10,7 @@
 #include "cli/eval_report.h"
 #include "cli/progress_line.h"
 #include "quarry/detect/detector.h"
+#include "quarry/figure.h"
 #include "quarry/metrics_json.h"
 
 namespace quarry::cli {
@@ -119,32 +119,7 @@ nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResul
           {"curve", curve}};
 }
 
-// "crazing 0.10, inclusion 0.30, ..." in the project's class order.
-std::string thresholdsText(const RunOperatingPoint& p, const std::vector<ClassInfo>& classes) {
-  std::vector<ClassId> ids;
-  std::vector<std::string> names;
-  for (const auto& c : classes) {
-    ids.push_back(c.id);
-    names.push_back(c.name);
-  }
-  std::string out;
-  const auto byId = p.byId(ids, names);
-  for (std::size_t i = 0; i < byId.size(); ++i) {
-    char buf[96];
-    const bool fell = std::find(p.fallback.begin(), p.fallback.end(), names[i]) != p.fallback.end();
-    std::snprintf(buf, sizeof buf, "%s%s %.2f%s", i ? ", " : "", names[i].c_str(), byId[i].second,
-                  fell ? " (global: few boxes)" : "");
-    out += buf;
-  }
-  return out;
-}
-
-std::string boostText(double boost) {
-  if (!std::isfinite(boost)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fx", boost);
-  return buf;
-}
+std::string boostText(double boost) { return figureText(boost, 2, {}, "x"); }
 
 void runTrain(Context& ctx, TrainArgs& args) {
   args.options.trainTags = splitList(args.trainTags);
@@ -168,7 +143,7 @@ void runTrain(Context& ctx, TrainArgs& args) {
   if (const auto& p = result->operatingPoint) {
     auto classes = (*project)->classes();
     std::printf("  thresholds fitted on %s to minimise review time: %s\n", p->valTag.c_str(),
-                classes.ok() ? thresholdsText(*p, *classes).c_str() : "?");
+                classes.ok() ? p->describe(*classes).c_str() : "?");
     std::printf("  efficiency boost %s held out (each half of %s at the other half's thresholds), %s at score %.2f\n",
                 boostText(p->heldOutBoost).c_str(), p->valTag.c_str(), boostText(p->boostAtDefault).c_str(),
                 args.options.scoreThreshold);
@@ -253,14 +228,8 @@ void runEval(Context& ctx, const EvalArgs& args) {
   if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
   EvalOptions shown = args.eval;
   if (report.atOperatingPoint) {
-    std::vector<ClassId> ids;
-    std::vector<std::string> names;
-    for (const auto& c : *classes) {
-      ids.push_back(c.id);
-      names.push_back(c.name);
-    }
     shown.scoreThreshold = report.operatingPoint.global;
-    shown.classScoreThresholds = report.operatingPoint.byId(ids, names);
+    shown.classScoreThresholds = report.operatingPoint.byId(*classes);
   }
   if (ctx.json) {
     nlohmann::json j = evalJson(*result, *classes, args.eval);
@@ -286,7 +255,7 @@ void runEval(Context& ctx, const EvalArgs& args) {
   if (report.atOperatingPoint) {
     const auto& p = report.operatingPoint;
     std::printf("operating point: thresholds fitted on %s to minimise review time: %s\n", p.valTag.c_str(),
-                thresholdsText(p, *classes).c_str());
+                p.describe(*classes).c_str());
     if (report.heldOut)
       std::printf("  TP/FP/FN, precision, recall, review and boost above are held out: each half of %s at the "
                   "thresholds fitted on the other half\n", args.valTag.c_str());

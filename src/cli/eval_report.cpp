@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "quarry/figure.h"
 #include "quarry/metrics_json.h"
 
 namespace quarry::cli {
@@ -17,12 +18,7 @@ std::string className(const std::vector<ClassInfo>& classes, ClassId id) {
 }
 
 // NaN is "nothing to measure" (see metrics.h) and shows as "-"; the report's last line says why.
-std::string number(double v, int decimals = 3) {
-  if (!std::isfinite(v)) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+std::string number(double v, int decimals = 3) { return figureText(v, decimals, {}); }
 
 // "0.25", or "the per-class thresholds" when the classes have their own.
 std::string thresholdText(const EvalOptions& o) {

@@ -21,24 +21,12 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
   double keep = options.scoreThreshold;
   std::map<ClassId, double> perClass;
   if (keep < 0) {
-    auto run = project.findRun(options.runName);
-    if (!run.ok()) return run.status();
-    auto classes = project.classes();
-    if (!classes.ok()) return classes.status();
-    const auto point = *run ? runOperatingPoint((*run)->metricsJson) : std::nullopt;
-    if (point) {
-      std::vector<ClassId> ids;
-      std::vector<std::string> names;
-      for (const auto& c : *classes) {
-        ids.push_back(c.id);
-        names.push_back(c.name);
-      }
-      std::string listed;
-      for (const auto& [id, t] : point->byId(ids, names)) perClass[id] = t;
-      for (std::size_t i = 0; i < ids.size(); ++i)
-        listed += (i ? ", " : "") + names[i] + " " + fmt::format("{:.2f}", perClass[ids[i]]);
+    if (const auto& point = (*detector)->operatingPoint()) {
+      auto classes = project.classes();
+      if (!classes.ok()) return classes.status();
+      for (const auto& [id, t] : point->byId(*classes)) perClass[id] = t;
       keep = point->lowest();
-      report->thresholds = "the run's thresholds fitted on " + point->valTag + " (" + listed + ")";
+      report->thresholds = "the run's thresholds fitted on " + point->valTag + " (" + point->describe(*classes) + ")";
     } else {
       keep = 0.25;
       report->thresholds = "0.25 (the run has no fitted thresholds)";

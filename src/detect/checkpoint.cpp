@@ -102,6 +102,8 @@ Result<RunCheckpoint> openRunCheckpoint(const Project& project, const std::strin
   RunCheckpoint out;
   out.run = (*run)->id;
   out.dir = project.resolve((*run)->checkpoint);
+  out.metricsJson = (*run)->metricsJson;
+  out.operatingPoint = runOperatingPoint(out.metricsJson);
   QUARRY_RETURN_IF_ERROR(loadCheckpointMeta(out.dir, &out.meta));
   auto classes = project.classes();
   if (!classes.ok()) return classes.status();

@@ -10,6 +10,7 @@ namespace quarry::detect {
 struct Detector::Impl {
   Net net{nullptr};
   CheckpointMeta meta;
+  std::optional<RunOperatingPoint> operatingPoint;
   std::vector<ClassId> classIds;
   RunId run = 0;
   torch::Device device{torch::kCPU};
@@ -19,6 +20,7 @@ Detector::Detector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Detector::~Detector() = default;
 const Preset& Detector::preset() const { return impl_->meta.preset; }
 RunId Detector::run() const { return impl_->run; }
+const std::optional<RunOperatingPoint>& Detector::operatingPoint() const { return impl_->operatingPoint; }
 
 Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const std::string& runName,
                                                  const std::string& device) {
@@ -28,6 +30,7 @@ Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const s
   impl->run = checkpoint->run;
   impl->meta = checkpoint->meta;
   impl->classIds = checkpoint->classIds;
+  impl->operatingPoint = checkpoint->operatingPoint;
   const fs::path dir = checkpoint->dir;
   auto dev = pickDevice(device);
   if (!dev.ok()) return dev.status();

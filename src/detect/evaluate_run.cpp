@@ -11,12 +11,11 @@ namespace quarry::detect {
 nlohmann::json operatingPointJson(const std::string& valTag, const std::vector<ImageId>& images,
                                   const std::vector<ClassId>& ids, const std::vector<std::string>& names,
                                   const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
-                                  const EvalOptions& eo, std::uint64_t seed) {
+                                  const EvalOptions& eo, const EvalResult& atDefault, std::uint64_t seed) {
   OperatingPointOptions op;
   op.eval = eo;
   const OperatingPoint fit = fitOperatingPoint(images, ids, truth, detections, op);
   const HeldOutBoost held = heldOutBoost(images, ids, truth, detections, op, seed);
-  const EvalResult atDefault = evaluate(images, ids, truth, detections, eo);
   auto nameOf = [&](ClassId id) {
     for (std::size_t i = 0; i < ids.size(); ++i)
       if (ids[i] == id) return names[i];
@@ -63,13 +62,11 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     for (const auto& im : *images) imageIds.push_back(im.id);
     const auto truth = truthOf(*images, ids);
     report->atDefault = evaluate(imageIds, ids, truth, dets, options.eval);
-    auto run = project.findRun(options.runName);
-    if (!run.ok()) return run.status();
-    nlohmann::json metrics = nlohmann::json::parse((*run)->metricsJson, nullptr, false);
+    nlohmann::json metrics = nlohmann::json::parse(checkpoint->metricsJson, nullptr, false);
     if (metrics.is_discarded() || !metrics.is_object()) metrics = nlohmann::json::object();
     metrics["val"] = evalResultJson(report->atDefault, checkpoint->classNames);
     EvalResult result = report->atDefault;
-    const auto point = runOperatingPoint((*run)->metricsJson);
+    const auto& point = checkpoint->operatingPoint;
     if (options.atOperatingPoint && point) {
       report->atOperatingPoint = true;
       report->operatingPoint = *point;
@@ -78,10 +75,7 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
         // The thresholds were fitted on these images: refit on halves, judge each on the other.
         OperatingPointOptions op;
         op.eval = options.eval;
-        std::uint64_t seed = 1;
-        if (auto stored = metrics.find("operating_point"); stored != metrics.end() && stored->is_object())
-          seed = stored->value("seed", std::uint64_t{1});
-        result = heldOutEvaluation(imageIds, ids, truth, dets, op, seed);
+        result = heldOutEvaluation(imageIds, ids, truth, dets, op, point->seed);
       } else {
         EvalOptions at = options.eval;
         at.scoreThreshold = point->global;

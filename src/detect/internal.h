@@ -75,11 +75,12 @@ struct CheckpointMeta {
 // from (raw.pt), each renamed into place so a crash never leaves half a checkpoint.
 // Fits the run's operating point on VAL's detections (quarry/operating_point.h) and describes it
 // as runs store it under "operating_point": the thresholds by class name, the classes that fell
-// back to the global one, the held-out boost and the boost at eo.scoreThreshold.
+// back to the global one, the held-out boost and the boost of `atDefault` (the evaluation of the
+// same detections at eo.scoreThreshold, which the caller has already made).
 nlohmann::json operatingPointJson(const std::string& valTag, const std::vector<ImageId>& images,
                                   const std::vector<ClassId>& ids, const std::vector<std::string>& names,
                                   const std::vector<GroundTruth>& truth, const std::vector<Detection>& detections,
-                                  const EvalOptions& eo, std::uint64_t seed);
+                                  const EvalOptions& eo, const EvalResult& atDefault, std::uint64_t seed);
 
 Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const std::filesystem::path& dir, Net* raw = nullptr);
 Status loadCheckpointMeta(const std::filesystem::path& dir, CheckpointMeta* meta);
@@ -93,6 +94,8 @@ struct RunCheckpoint {
   CheckpointMeta meta;
   std::vector<ClassId> classIds;
   std::vector<std::string> classNames;
+  std::string metricsJson;                         // the run's stored metrics, as read
+  std::optional<RunOperatingPoint> operatingPoint; // fitted on VAL after training, when it was
 };
 // kNotFound for an unknown run or one without a checkpoint; kIncompatible, naming both class
 // lists, when the project's classes differ from the checkpoint's.

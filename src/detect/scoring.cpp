@@ -73,14 +73,7 @@ Result<std::map<ImageId, double>> valErrors(const Project& project, const std::v
 
 
 Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report, const ProgressFn& progress) {
-  // A negative threshold is the run's fitted global one (0.25 for a run without one).
   ScoreOptions o = options;
-  if (o.mc.scoreThreshold < 0) {
-    auto run = project.findRun(o.runName);
-    if (!run.ok()) return run.status();
-    const auto point = *run ? runOperatingPoint((*run)->metricsJson) : std::nullopt;
-    o.mc.scoreThreshold = point ? point->global : 0.25;
-  }
   ScoreReport local;
   if (!report) report = &local;
   *report = ScoreReport{};
@@ -88,6 +81,11 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   OpenCvSingleThreaded opencv;
   auto detector = Detector::load(project, o.runName);
   if (!detector.ok()) return detector.status();
+  // A negative threshold is the run's fitted global one (0.25 for a run without one).
+  if (o.mc.scoreThreshold < 0) {
+    const auto& point = (*detector)->operatingPoint();
+    o.mc.scoreThreshold = point ? point->global : 0.25;
+  }
   auto pool = unlabeledPool(project, o.pool, o.valTag);
   if (!pool.ok()) return pool.status();
   // VAL images count for calibration only when someone labelled them (status not unlabeled).

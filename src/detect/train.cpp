@@ -162,11 +162,13 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   Net net(*preset, static_cast<int>(classIds.size()));
   net->to(*device);
   // What validates, is saved and infers: the weights' average, or the raw net without one.
-  Net averaged(*preset, static_cast<int>(classIds.size()));
-  averaged->to(*device);
+  Net model = net;
   std::optional<WeightAverage> average;
-  if (o.emaDecay > 0) average.emplace(net, averaged, o.emaDecay, o.emaRampSteps);
-  Net& model = average ? averaged : net;
+  if (o.emaDecay > 0) {
+    model = Net(*preset, static_cast<int>(classIds.size()));
+    model->to(*device);
+    average.emplace(net, model, o.emaDecay, o.emaRampSteps);
+  }
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(o.learningRate).weight_decay(o.weightDecay));
   const std::size_t n = trainImages->size();
@@ -290,9 +292,12 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     auto dets = predictImages(net, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
-    metrics["val"] = evalResultJson(evaluate(valIds, classIds, valTruth, dets, eo), classNames);
-    metrics["operating_point"] = operatingPointJson(o.valTag, valIds, classIds, classNames, valTruth, dets, eo, o.seed);
-    result.operatingPoint = runOperatingPoint(metrics.dump());
+    const EvalResult atDefault = evaluate(valIds, classIds, valTruth, dets, eo);
+    metrics["val"] = evalResultJson(atDefault, classNames);
+    metrics["operating_point"] =
+        operatingPointJson(o.valTag, valIds, classIds, classNames, valTruth, dets, eo, atDefault, o.seed);
+    // Read back as every later reader reads it, from the stored form.
+    result.operatingPoint = runOperatingPoint(nlohmann::json{{"operating_point", metrics["operating_point"]}}.dump());
   }
   result.steps = step;
   result.presetChoice = choice;

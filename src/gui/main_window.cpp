@@ -148,11 +148,16 @@ bool MainWindow::openProject(const QString& dir) {
   project_ = std::move(opened).value();
   model_ = new ImageListModel(project_.get(), this);
   connect(model_, &ImageListModel::queryFailed, this, &MainWindow::fail);
+  // A new filter or sort (a model reset) moves every row: find the shown image's again.
+  connect(model_, &QAbstractItemModel::modelReset, this, [this] {
+    shownRow_ = current_ ? model_->rowOf(current_) : -1;
+    leftRow_ = -1;
+  });
   ui_->imageTable->setModel(model_);
   delete oldModel;
   connect(ui_->imageTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
           [this](const QModelIndex& index) {
-            if (!syncingSelection_ && index.isValid()) showImage(model_->imageAt(index.row()));
+            if (!syncingSelection_ && index.isValid()) showImage(model_->imageAt(index.row()), index.row());
           });
   connect(ui_->imageTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &MainWindow::onListSelection);
@@ -186,11 +191,9 @@ void MainWindow::onFilterChanged() {
     auto runs = project_->runs();
     if (runs.ok() && !runs->empty()) request.difficultyRun = runs->back().id;
   }
-  model_->setRequest(request);
+  model_->setRequest(request);  // its reset sets shownRow_
   reloadUncertainty();
-  leftRow_ = -1;
-  const int row = current_ ? model_->rowOf(current_) : -1;
-  shownRow_ = row;
+  const int row = shownRow_;
   if (row >= 0) selectRow(row);
   else onListSelection();  // the reset dropped the selection without a signal
   updateStatus();
@@ -216,9 +219,7 @@ void MainWindow::refreshList() {
   } else if (current_) {
     if (before >= 0) leftRow_ = before;
     // No row stands for the shown image: highlighting its successor would say it is shown.
-    syncingSelection_ = true;
-    ui_->imageTable->selectionModel()->clear();
-    syncingSelection_ = false;
+    clearHighlight();
   }
   // Rows that stayed keep their indexes but may now show other images: read the selection again.
   onListSelection();
@@ -265,12 +266,10 @@ bool MainWindow::selectImage(ImageId id) {
   const int row = model_->rowOf(id);
   if (row >= 0) {
     selectRow(row);
-    if (current_ != id) showImage(id);
+    if (current_ != id) showImage(id, row);
   } else {
-    showImage(id);  // filtered out of the list: still show it, with no row pretending to be it
-    syncingSelection_ = true;
-    ui_->imageTable->selectionModel()->clear();
-    syncingSelection_ = false;
+    showImage(id, -1);  // filtered out of the list: still show it, with no row pretending to be it
+    clearHighlight();
     onListSelection();
   }
   return current_ == id;
@@ -290,7 +289,13 @@ bool MainWindow::selectImageByName(const QString& name) {
   return ids.ok() && !ids->empty() && selectImage(ids->front());
 }
 
-void MainWindow::showImage(ImageId id) {
+void MainWindow::clearHighlight() {
+  syncingSelection_ = true;
+  ui_->imageTable->selectionModel()->clear();
+  syncingSelection_ = false;
+}
+
+void MainWindow::showImage(ImageId id, int row) {
   if (!project_ || id == 0) return;
   auto rec = project_->image(id);
   if (!rec.ok()) {
@@ -299,7 +304,7 @@ void MainWindow::showImage(ImageId id) {
   }
   current_ = id;
   leftRow_ = -1;
-  shownRow_ = model_ ? model_->rowOf(id) : -1;
+  shownRow_ = row;
   QString error;
   const QImage image = cache_->get(qs(project_->resolve(rec->path).string()), &error);
   canvas_->setImage(image);
@@ -343,7 +348,7 @@ void MainWindow::reloadUncertainty() {
 }
 
 void MainWindow::prefetchNeighbours() {
-  const int row = model_->rowOf(current_);
+  const int row = shownRow_;  // set by showImage(): no second lookup of the same position
   if (row < 0) return;
   QStringList files;
   for (int r : {row + 1, row - 1, row + 2}) {

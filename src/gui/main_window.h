@@ -93,7 +93,10 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildActions();
-  void showImage(ImageId id);
+  // `row`: the image's row in the filtered list (-1: not in it), which the caller knows.
+  void showImage(ImageId id, int row);
+  // No row highlighted, without that counting as the annotator choosing an image.
+  void clearHighlight();
   void reloadBoxes();
   // The shown run's uncertainty marks for the current image.
   void reloadUncertainty();

@@ -27,6 +27,7 @@
 #include <cmath>
 
 #include "gui/qt_convert.h"
+#include "quarry/figure.h"
 
 namespace quarry::gui {
 namespace {
@@ -40,10 +41,7 @@ QString figure(double v, int decimals = 3, bool sign = false) {
   return (sign && v > 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', decimals);
 }
 
-QString figureWhy(double v, int decimals, const std::string& why) {
-  if (std::isfinite(v)) return QString::number(v, 'f', decimals);
-  return why.empty() ? QStringLiteral("-") : QStringLiteral("- (%1)").arg(qs(why));
-}
+QString figureWhy(double v, int decimals, const std::string& why) { return qs(figureText(v, decimals, why)); }
 
 // The score the P/R figures counted from, and the difficulty calibration, as one line.
 QString runDetails(const RunFigures& r) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -50,6 +51,29 @@ std::vector<std::pair<ClassId, double>> RunOperatingPoint::byId(const std::vecto
   return out;
 }
 
+std::vector<std::pair<ClassId, double>> RunOperatingPoint::byId(const std::vector<ClassInfo>& classes) const {
+  std::vector<ClassId> ids;
+  std::vector<std::string> names;
+  for (const auto& c : classes) {
+    ids.push_back(c.id);
+    names.push_back(c.name);
+  }
+  return byId(ids, names);
+}
+
+std::string RunOperatingPoint::describe(const std::vector<ClassInfo>& classes) const {
+  const auto thresholds = byId(classes);
+  std::string out;
+  for (std::size_t i = 0; i < thresholds.size(); ++i) {
+    const std::string& name = classes[i].name;
+    const bool fell = std::find(fallback.begin(), fallback.end(), name) != fallback.end();
+    char value[32];
+    std::snprintf(value, sizeof value, "%.2f", thresholds[i].second);
+    out += (i ? ", " : "") + name + " " + value + (fell ? " (global: few boxes)" : "");
+  }
+  return out;
+}
+
 double RunOperatingPoint::lowest() const {
   double low = global;
   for (const auto& [name, value] : perClass) low = std::min(low, value);
@@ -74,6 +98,7 @@ std::optional<RunOperatingPoint> runOperatingPoint(const std::string& metricsJso
       if (v.is_string()) p.fallback.push_back(v.get<std::string>());
   p.heldOutBoost = number(o, "held_out_boost");
   p.boostAtDefault = number(o, "boost_at_default");
+  p.seed = o.value("seed", std::uint64_t{1});
   return p;
 }
 

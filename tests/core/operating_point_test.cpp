@@ -339,25 +339,32 @@ TEST(OperatingPoint, ANeuDetSizedFitTakesUnderASecond) {
 
 // ---- heldOutBoost() ----------------------------------------------------------------------
 
-TEST(HeldOutBoost, EachHalfIsJudgedAtTheThresholdsTheOtherHalfChose) {
-  // Ten images of one A box each. The split is the documented one (seededShuffle with seed 1,
-  // first half A), so halfA's images can be made to want a low threshold and halfB's a high one:
-  // - halfA: the box found exactly at 0.2, nothing false -> fitA: 0.05 (1.6 s an image);
-  // - halfB: the box found exactly at 0.9 and a false detection at 0.3 -> fitB: 0.35 (1.6 s).
+// Ten images of one A box each. The split is the documented one (seededShuffle with seed 1,
+// first half A), so halfA's images can be made to want a low threshold and halfB's a high one:
+// - halfA: the box found exactly at 0.2, nothing false -> fitA: 0.05 (1.6 s an image);
+// - halfB: the box found exactly at 0.9 and a false detection at 0.3 -> fitB: 0.35 (1.6 s).
+struct HalvesThatDisagree {
   std::vector<ImageId> images = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  std::vector<ImageId> order = images;
-  seededShuffle(order, 1);
+  std::vector<ImageId> order;  // the seeded shuffle: its first five are halfA
   std::vector<GroundTruth> truth;
   std::vector<Detection> dets;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    truth.push_back(truthBox(order[i], kA, 0, 0, 10, 10));
-    if (i < 5) {
-      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.2));
-    } else {
-      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.9));
-      dets.push_back(detBox(order[i], kA, 50, 50, 10, 10, 0.3));
+  HalvesThatDisagree() : order(images) {
+    seededShuffle(order, 1);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      truth.push_back(truthBox(order[i], kA, 0, 0, 10, 10));
+      if (i < 5) {
+        dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.2));
+      } else {
+        dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.9));
+        dets.push_back(detBox(order[i], kA, 50, 50, 10, 10, 0.3));
+      }
     }
   }
+};
+
+TEST(HeldOutBoost, EachHalfIsJudgedAtTheThresholdsTheOtherHalfChose) {
+  const HalvesThatDisagree c;
+  const auto& [images, order, truth, dets] = c;
   OperatingPointOptions o;
   o.minBoxesPerClass = 1;
   const HeldOutBoost h = heldOutBoost(images, {kA}, truth, dets, o, 1);
@@ -412,29 +419,13 @@ TEST(HeldOutBoost, FewerThanTwoImagesHaveNoHeldOutFigure) {
   EXPECT_TRUE(h.halfB.empty());
 }
 
-}  // namespace
-}  // namespace quarry
+// ---- heldOutEvaluation() -------------------------------------------------------------------
 
-namespace quarry {
-namespace {
-
-// The case of EachHalfIsJudgedAtTheThresholdsTheOtherHalfChose as a whole evaluation: the
-// threshold-dependent figures come from the held-out halves, AP from every image.
+// HalvesThatDisagree as a whole evaluation: the threshold-dependent figures come from the
+// held-out halves, AP from every image.
 TEST(HeldOutEvaluation, CountsEachHalfAtTheOtherHalfsThresholdsAndKeepsTheAp) {
-  std::vector<ImageId> images = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-  std::vector<ImageId> order = images;
-  seededShuffle(order, 1);
-  std::vector<GroundTruth> truth;
-  std::vector<Detection> dets;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    truth.push_back(truthBox(order[i], kA, 0, 0, 10, 10));
-    if (i < 5) {
-      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.2));
-    } else {
-      dets.push_back(detBox(order[i], kA, 0, 0, 10, 10, 0.9));
-      dets.push_back(detBox(order[i], kA, 50, 50, 10, 10, 0.3));
-    }
-  }
+  const HalvesThatDisagree c;
+  const auto& [images, order, truth, dets] = c;
   OperatingPointOptions o;
   o.minBoxesPerClass = 1;
   HeldOutBoost held;

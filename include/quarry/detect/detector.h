@@ -163,6 +163,8 @@ class Detector {
   Result<std::vector<ImageUncertainty>> monteCarlo(const std::vector<std::string>& files, const McOptions& options);
   const Preset& preset() const;
   RunId run() const;
+  // The per-class thresholds the run fitted on VAL after training; empty for older runs.
+  const std::optional<RunOperatingPoint>& operatingPoint() const;
 
  private:
   struct Impl;
