@@ -44,14 +44,21 @@ BENCHMARK_CAPTURE(BM_TrainStep, small, std::string("small"), 16)->Unit(benchmark
 // The stride-4 small preset of before issue 12, side by side with the default that replaced it.
 BENCHMARK_CAPTURE(BM_TrainStep, small_s4, std::string("small-s4"), 16)->Unit(benchmark::kMillisecond)->MinTime(3);
 
-void BM_Inference(benchmark::State& state, const std::string& presetName, int batch, bool fused = true) {
+void BM_Inference(benchmark::State& state, const std::string& presetName, int batch, bool fused = true,
+                  bool channelsLast = false) {
   useThreads(0);
   const Preset p = *findPreset(presetName);
   Net net(p, 6);
   net->eval();
   if (fused) net->fuseBatchNorm();  // as Detector::load does
   torch::NoGradGuard noGrad;
-  const auto input = toInput(randomBatch(p, batch), p.channels);
+  auto input = toInput(randomBatch(p, batch), p.channels);
+  if (channelsLast) {
+    // NHWC weights and input, which oneDNN's convolutions may prefer on CPU.
+    for (auto& w : net->parameters())
+      if (w.dim() == 4) w.set_data(w.contiguous(torch::MemoryFormat::ChannelsLast));
+    input = input.contiguous(torch::MemoryFormat::ChannelsLast);
+  }
   for (auto _ : state) benchmark::DoNotOptimize(decode(net->forward(input), 0.1f));
   state.counters["images_per_s"] = benchmark::Counter(static_cast<double>(batch) * state.iterations(),
                                                       benchmark::Counter::kIsRate);
@@ -62,6 +69,8 @@ BENCHMARK_CAPTURE(BM_Inference, small_s4, std::string("small-s4"), 16)->Unit(ben
 // Batch norm kept as separate ops: what folding it into the convolutions saves.
 BENCHMARK_CAPTURE(BM_Inference, small_unfused, std::string("small"), 16, false)->Unit(benchmark::kMillisecond)->MinTime(3);
 BENCHMARK_CAPTURE(BM_Inference, small_s4_unfused, std::string("small-s4"), 16, false)->Unit(benchmark::kMillisecond)->MinTime(3);
+// Channels-last (NHWC) weights and input against the default layout, both fused.
+BENCHMARK_CAPTURE(BM_Inference, small_channels_last, std::string("small"), 16, true, true)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 }  // namespace
 

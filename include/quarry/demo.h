@@ -22,6 +22,10 @@ struct DemoOptions {
   int width = 256;           // pixels
   int height = 256;
   int maxDefects = 4;        // per image; some images have none
+  // Defect sizes as on an image of defectScale x 256 px; 0: they grow with the image (as at
+  // min(width, height) / 256), so a large image has large defects. 1 on a 2,048 px image gives
+  // the small defects of a high-resolution inspection camera.
+  double defectScale = 0;
 };
 
 // The class names, in YOLO index order.

@@ -59,6 +59,7 @@ std::optional<RunOperatingPoint> runOperatingPoint(const std::string& metricsJso
 struct RunFigures {
   std::string name, trainedOn;      // trainedOn: the training tags, e.g. "GT1,GT2"
   std::string preset;
+  std::string tiling;               // Tiling::describe() of the run; empty for runs from before tiles
   int trainImages = 0;              // 0 when the run predates the figure
   double trainSeconds = 0;
   bool evaluated = false;           // has VAL figures
@@ -69,6 +70,8 @@ struct RunFigures {
   bool scored = false;              // quarry score ran with this run
   double mediumThreshold = kNoFigure, hardThreshold = kNoFigure;
   std::string thresholdSource;      // "val" or "pool-quantiles"
+  std::string easyRule, easyWhy;    // how the easy boundary was set ("safe", "none", ""), in words
+  double easyFullyCorrect = kNoFigure, easyWilsonLower = kNoFigure;  // of the easy VAL images
   double spearman = kNoFigure, auroc = kNoFigure;  // the scoring's calibration on VAL
   double hardToEasyErrorRatio = kNoFigure;
   int calibrationImages = 0;

@@ -29,6 +29,11 @@ enum class Strategy {
   kHybrid,          // the stored combined score (epistemic + aleatoric), the default
   kWorkflow,        // the published rule: every medium and hard image (no detections included), hardest first
   kDiverse,         // shortlist by hybrid, then k-center on backbone features, classes in turn
+  kBalanced,        // the seed's rule made robust: a capped share without detections, then the
+                    // thirds of the scored pool by rank (most, middle, least uncertain) mixed by
+                    // quota, k-center with classes in turn inside each
+  kPower,           // stochastic power sampling: drawn without replacement with weight
+                    // (rank percentile of the hybrid score)^beta, capped share without detections
 };
 const char* toString(Strategy s);  // "random", "least_confidence", "margin", "entropy", "bald", ...
 std::optional<Strategy> parseStrategy(const std::string& name);
@@ -46,8 +51,15 @@ struct SelectOptions {
   Strategy strategy = Strategy::kHybrid;
   std::size_t budget = 0;
   std::uint64_t seed = 1;        // random picks and tie-breaks
-  double shortlistFactor = 3.0;  // kDiverse: shortlist budget x this by the hybrid score
-  bool classBalance = true;      // kDiverse: classes (of each image's most confident detection) take turns
+  double shortlistFactor = 3.0;  // kDiverse, kBalanced: shortlist budget (or quota) x this by the hybrid score
+  bool classBalance = true;      // kDiverse, kBalanced: classes (of each image's most confident detection) take turns
+  // kBalanced, kPower: at most this share of the budget goes to images without detections, which
+  // are often images the model cannot learn from yet (or clean ones), chosen among them at random.
+  double failedShare = 0.1;
+  // kBalanced: how the rest of the budget splits over the thirds (most uncertain "hard", middle,
+  // least uncertain "easy"); a third with too few images passes its unused quota on.
+  double hardShare = 0.4, mediumShare = 0.4, easyShare = 0.2;
+  double powerBeta = 1.0;        // kPower: 0 is random picking, large values approach the top-k
 };
 
 // The chosen images, most wanted first: at most `budget`, fewer when the pool is smaller or the

@@ -25,8 +25,10 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y);
 // (Mann-Whitney U / (n+ n-)). NaN when either class is empty or the sizes differ.
 double auroc(const std::vector<double>& score, const std::vector<bool>& positive);
 
-// Student's t distribution: P(T <= t) with `dof` degrees of freedom (> 0).
+// Student's t distribution (Boost.Math): P(T <= t) and P(T >= t) with `dof` degrees of freedom
+// (> 0); the upper tail is computed directly, so it keeps its precision where 1 - cdf is 0.
 double studentTCdf(double t, double dof);
+double studentTUpperTail(double t, double dof);
 
 struct PairedTest {
   int n = 0;
@@ -39,5 +41,23 @@ struct PairedTest {
 // Paired t-test of a against b (same length, n >= 2). With zero spread in the differences, t is
 // +-infinity (p 0) when the mean difference is not 0, and NaN (p NaN) when it is.
 PairedTest pairedTTest(const std::vector<double>& a, const std::vector<double>& b);
+
+// The exact sign test of a against b over pairs: wins (a > b), losses and ties, and the one-sided
+// p-value P(X >= wins) for X ~ Binomial(wins + losses, 1/2), ties left out. NaN when the sizes
+// differ, a value is NaN, or every pair is tied.
+struct SignTest {
+  int wins = 0, losses = 0, ties = 0;
+  double pOneSided = 0;
+};
+SignTest signTest(const std::vector<double>& a, const std::vector<double>& b);
+
+// The lower end of the Wilson score interval for a proportion of `successes` in `n` trials at
+// normal quantile `z` (1.96: 95% two-sided). NaN for n <= 0.
+double wilsonLowerBound(double successes, double n, double z = 1.959964);
+
+// The trapezoid area under y(x) divided by the range of x, so it reads as a mean of y (the
+// experiment's AULC: mAP against labelled images). x must rise strictly; NaN with fewer than
+// two points, different sizes or a NaN.
+double areaUnderCurve(const std::vector<double>& x, const std::vector<double>& y);
 
 }  // namespace quarry::stats

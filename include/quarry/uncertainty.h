@@ -85,6 +85,9 @@ std::optional<double> imageScore(const ImageUncertainty& image, const Normalizat
 struct DifficultyThresholds {
   double medium = 0, hard = 0;
   std::string source;  // "val" (fitted on VAL's true errors) or "pool-quantiles" (the fallback)
+  // How the easy boundary was set: "safe" (fitSafeEasy), "none" (no score keeps easy images
+  // safe: nothing is easy), or empty (no VAL to check it on: the fit or quantile above).
+  std::string easyRule;
 };
 Difficulty difficultyOf(std::optional<double> score, const DifficultyThresholds& t);
 
@@ -95,6 +98,20 @@ Difficulty difficultyOf(std::optional<double> score, const DifficultyThresholds&
 // or errors that do not grow with the score): the caller falls back to quantiles.
 std::optional<DifficultyThresholds> fitThresholds(const std::vector<double>& scores, const std::vector<double>& errors,
                                                   double minShare = 0.1);
+// "Easy" means safe to accept. Of VAL images with detections, the largest set of the lowest
+// scores in which at least `target` of the images are fully correct (error 0: every truth box
+// found with its class, no false box), holding at least `minImages`; the threshold lies halfway
+// between the last score in it and the next. Empty threshold when no set qualifies: nothing is
+// easy. `wilsonLower` is the 95% Wilson lower bound of the share fully correct in the set.
+struct SafeEasyFit {
+  std::optional<double> threshold;
+  int images = 0;
+  int fullyCorrect = 0;
+  double wilsonLower = 0;
+};
+SafeEasyFit fitSafeEasy(const std::vector<double>& scores, const std::vector<double>& errors, double target = 0.9,
+                        int minImages = 5);
+
 // The fallback without VAL: the scores' quantiles (terciles by default).
 DifficultyThresholds quantileThresholds(std::vector<double> scores, double medium = 1.0 / 3, double hard = 2.0 / 3);
 
@@ -114,6 +131,9 @@ struct Calibration {
   };
   std::array<Band, 3> bands{};  // indexed by Difficulty
   double hardToEasyErrorRatio = 0;  // bands[hard].meanError / bands[easy].meanError
+  double easyFullyCorrect = 0;      // share of the easy images with error 0; NaN without easy images
+  double easyWilsonLower = 0;       // its 95% Wilson lower bound
+  double easyShare = 0;             // easy images / images
   // Why a figure above is NaN ("no easy images", "every VAL image has an error"); empty when it
   // is a number. Print them with figureText() (quarry/figure.h), never as nan or inf.
   std::string spearmanWhy, aurocWhy, ratioWhy;

@@ -66,6 +66,29 @@ std::optional<DifficultyThresholds> fitThresholds(const std::vector<double>& sco
   return t;
 }
 
+SafeEasyFit fitSafeEasy(const std::vector<double>& scores, const std::vector<double>& errors, double target,
+                        int minImages) {
+  SafeEasyFit fit;
+  const std::size_t n = std::min(scores.size(), errors.size());
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+  int correct = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    correct += errors[order[k]] == 0 ? 1 : 0;
+    const int count = static_cast<int>(k + 1);
+    // A boundary must fall between two different scores (or after the last one).
+    const bool boundary = k + 1 == n || scores[order[k]] < scores[order[k + 1]];
+    if (!boundary || count < minImages || correct < target * count) continue;
+    fit.images = count;
+    fit.fullyCorrect = correct;
+    fit.threshold = k + 1 == n ? std::nextafter(scores[order[k]], std::numeric_limits<double>::infinity())
+                               : (scores[order[k]] + scores[order[k + 1]]) / 2;
+  }
+  fit.wilsonLower = fit.threshold ? stats::wilsonLowerBound(fit.fullyCorrect, fit.images) : std::nan("");
+  return fit;
+}
+
 DifficultyThresholds quantileThresholds(std::vector<double> scores, double medium, double hard) {
   std::sort(scores.begin(), scores.end());
   DifficultyThresholds t;
@@ -87,6 +110,7 @@ Calibration calibrate(const std::vector<std::optional<double>>& scores, const st
   std::vector<double> ranked(n), err(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(n));
   std::vector<bool> anyError(n);
   std::array<double, 3> errorSum{}, anySum{};
+  int easyCorrect = 0;
   for (std::size_t k = 0; k < n; ++k) {
     ranked[k] = scores[k] ? *scores[k] : top + 1;
     anyError[k] = errors[k] > 0;
@@ -94,6 +118,7 @@ Calibration calibrate(const std::vector<std::optional<double>>& scores, const st
     ++c.bands[band].images;
     errorSum[band] += errors[k];
     anySum[band] += anyError[k] ? 1 : 0;
+    if (band == 0 && errors[k] == 0) ++easyCorrect;
   }
   c.spearman = stats::spearman(ranked, err);
   c.auroc = stats::auroc(ranked, anyError);
@@ -103,6 +128,9 @@ Calibration calibrate(const std::vector<std::optional<double>>& scores, const st
     c.bands[b].meanError = count > 0 ? errorSum[b] / count : nan;
     c.bands[b].anyErrorRate = count > 0 ? anySum[b] / count : nan;
   }
+  c.easyShare = n > 0 ? static_cast<double>(c.bands[0].images) / static_cast<double>(n) : nan;
+  c.easyFullyCorrect = c.bands[0].images > 0 ? static_cast<double>(easyCorrect) / c.bands[0].images : nan;
+  c.easyWilsonLower = stats::wilsonLowerBound(easyCorrect, c.bands[0].images);
   const double easy = c.bands[0].meanError, hard = c.bands[2].meanError;
   c.hardToEasyErrorRatio = easy > 0 ? hard / easy : nan;
   if (c.bands[0].images == 0) c.ratioWhy = "no easy images";

@@ -2,9 +2,11 @@
 #include "quarry/select.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "quarry/split.h"
 
@@ -20,7 +22,8 @@ constexpr Named kStrategies[] = {
     {Strategy::kMargin, "margin"},   {Strategy::kEntropy, "entropy"},
     {Strategy::kBald, "bald"},       {Strategy::kBoxVariance, "box_variance"},
     {Strategy::kHybrid, "hybrid"},   {Strategy::kWorkflow, "workflow"},
-    {Strategy::kDiverse, "diverse"},
+    {Strategy::kDiverse, "diverse"}, {Strategy::kBalanced, "balanced"},
+    {Strategy::kPower, "power"},
 };
 
 // The value an uncertainty strategy ranks an image by; +inf for an image without detections.
@@ -134,6 +137,106 @@ std::vector<ImageId> kCenter(const std::vector<Candidate>& pool, const std::vect
   return out;
 }
 
+// Uniform in (0, 1) from a seeded per-image key, so draws do not depend on the pool's order.
+double unitDraw(ImageId id, std::uint64_t seed) {
+  return (static_cast<double>(tieKey(id, seed) >> 11) + 0.5) * 0x1.0p-53;
+}
+
+// The images without detections, at most `cap`, in a seeded random order.
+std::vector<ImageId> someFailed(const std::vector<Candidate>& pool, std::size_t cap, std::uint64_t seed) {
+  std::vector<std::pair<std::uint64_t, ImageId>> failed;
+  for (const auto& c : pool)
+    if (!c.score) failed.push_back({tieKey(c.image, seed ^ 0x5bd1e995u), c.image});
+  std::sort(failed.begin(), failed.end());
+  std::vector<ImageId> out;
+  for (std::size_t i = 0; i < failed.size() && out.size() < cap; ++i) out.push_back(failed[i].second);
+  return out;
+}
+
+std::size_t failedCap(const SelectOptions& o) {
+  return static_cast<std::size_t>(std::floor(std::clamp(o.failedShare, 0.0, 1.0) * static_cast<double>(o.budget)));
+}
+
+// Fills what the quotas could not: more images without detections first, then any image left.
+void topUp(const std::vector<Candidate>& pool, const SelectOptions& o, std::vector<ImageId>* out) {
+  if (out->size() >= o.budget) return;
+  std::set<ImageId> have(out->begin(), out->end());
+  for (ImageId id : someFailed(pool, pool.size(), o.seed))
+    if (out->size() < o.budget && have.insert(id).second) out->push_back(id);
+  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+    if (out->size() < o.budget && have.insert(pool[i].image).second) out->push_back(pool[i].image);
+}
+
+std::vector<ImageId> selectBalanced(const std::vector<Candidate>& pool, const SelectOptions& o) {
+  std::vector<ImageId> out = someFailed(pool, failedCap(o), o.seed);
+  // Strata of the scored images by rank, most uncertain first: the top third ("hard"), the middle
+  // and the bottom third ("easy"). Ranks, not the difficulty thresholds, so the mix does not move
+  // with how the bars were fitted, and every pool has all three.
+  std::vector<std::size_t> scored;
+  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+    if (pool[i].score) scored.push_back(i);
+  std::array<std::vector<std::size_t>, 3> bands;
+  for (std::size_t r = 0; r < scored.size(); ++r)
+    bands[2 - std::min<std::size_t>(2, 3 * r / std::max<std::size_t>(1, scored.size()))].push_back(scored[r]);
+  const std::size_t rest = o.budget - std::min(o.budget, out.size());
+  const double shares[3] = {std::max(0.0, o.easyShare), std::max(0.0, o.mediumShare), std::max(0.0, o.hardShare)};
+  const double total = shares[0] + shares[1] + shares[2];
+  std::array<std::size_t, 3> quota{};
+  std::size_t given = 0;
+  for (int b = 2; b >= 0; --b) {  // hard first, so rounding favours the harder bands
+    quota[b] = total > 0 ? static_cast<std::size_t>(std::floor(rest * shares[b] / total)) : 0;
+    given += quota[b];
+  }
+  for (int b = 2; given < rest && b >= 0; --b, ++given) ++quota[b];
+  // A band smaller than its quota passes the rest on: hard -> medium -> easy, then upwards.
+  for (int pass = 0; pass < 2; ++pass)
+    for (int k = 0; k < 3; ++k) {
+      const int b = pass == 0 ? 2 - k : k, next = pass == 0 ? b - 1 : b + 1;
+      if (next < 0 || next > 2) continue;
+      const std::size_t have = bands[b].size();
+      if (quota[b] > have) {
+        quota[next] += quota[b] - have;
+        quota[b] = have;
+      }
+    }
+  for (int b = 2; b >= 0; --b) {
+    if (quota[b] == 0) continue;
+    std::vector<std::size_t> shortlist = bands[b];
+    const auto n = static_cast<std::size_t>(std::ceil(static_cast<double>(quota[b]) * std::max(1.0, o.shortlistFactor)));
+    shortlist.resize(std::min(shortlist.size(), n));
+    SelectOptions within = o;
+    within.budget = quota[b];
+    for (ImageId id : kCenter(pool, shortlist, within)) out.push_back(id);
+  }
+  topUp(pool, o, &out);
+  return out;
+}
+
+std::vector<ImageId> selectPower(const std::vector<Candidate>& pool, const SelectOptions& o) {
+  std::vector<ImageId> out = someFailed(pool, failedCap(o), o.seed);
+  // Rank percentiles of the hybrid score among the scored images: scale-free, so the same beta
+  // means the same thing whatever the scores' units.
+  std::vector<std::size_t> order;
+  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+    if (pool[i].score) order.push_back(i);
+  const double n = static_cast<double>(order.size());
+  std::vector<std::pair<double, ImageId>> keys;
+  for (std::size_t r = 0; r < order.size(); ++r) {
+    const double percentile = (n - static_cast<double>(r)) / n;  // 1 for the most uncertain
+    // Gumbel-top-k: the k largest of beta log w + Gumbel noise are a draw without replacement
+    // with probabilities proportional to w^beta.
+    const double gumbel = -std::log(-std::log(unitDraw(pool[order[r]].image, o.seed)));
+    keys.push_back({o.powerBeta * std::log(percentile) + gumbel, pool[order[r]].image});
+  }
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [key, id] : keys) {
+    if (out.size() >= o.budget) break;
+    out.push_back(id);
+  }
+  topUp(pool, o, &out);
+  return out;
+}
+
 }  // namespace
 
 const char* toString(Strategy s) {
@@ -165,6 +268,8 @@ std::vector<ImageId> selectImages(const std::vector<Candidate>& pool, const Sele
     ids.resize(std::min(ids.size(), o.budget));
     return ids;
   }
+  if (o.strategy == Strategy::kBalanced) return selectBalanced(pool, o);
+  if (o.strategy == Strategy::kPower) return selectPower(pool, o);
   if (o.strategy == Strategy::kDiverse) {
     auto order = ranked(pool, Strategy::kHybrid, o.seed);
     const auto shortlist = static_cast<std::size_t>(std::ceil(static_cast<double>(o.budget) * std::max(1.0, o.shortlistFactor)));

@@ -1,6 +1,9 @@
 // Summaries over seeds, rank correlation, AUROC and the paired t-test of the experiment report.
 #include "quarry/stats.h"
 
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -21,49 +24,6 @@ double pearson(const std::vector<double>& x, const std::vector<double>& y) {
   }
   if (sxx <= 0 || syy <= 0) return kNaN;
   return sxy / std::sqrt(sxx * syy);
-}
-
-// Continued fraction of the regularised incomplete beta function (Numerical Recipes' betacf),
-// converging fast for x < (a + 1) / (a + b + 2).
-double betaContinuedFraction(double a, double b, double x) {
-  constexpr int kMaxIterations = 300;
-  constexpr double kEpsilon = 1e-15, kTiny = 1e-300;
-  const double qab = a + b, qap = a + 1, qam = a - 1;
-  double c = 1, d = 1 - qab * x / qap;
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= kMaxIterations; ++m) {
-    const int m2 = 2 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    const double step = d * c;
-    h *= step;
-    if (std::fabs(step - 1) < kEpsilon) break;
-  }
-  return h;
-}
-
-// I_x(a, b), the regularised incomplete beta function, for 0 <= x <= 1.
-double incompleteBeta(double a, double b, double x) {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const double logFront = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  const double front = std::exp(logFront);
-  // The fraction converges on one side of the mean; use the symmetry I_x(a,b) = 1 - I_{1-x}(b,a).
-  if (x < (a + 1) / (a + b + 2)) return front * betaContinuedFraction(a, b, x) / a;
-  return 1 - front * betaContinuedFraction(b, a, 1 - x) / b;
 }
 
 }  // namespace
@@ -121,9 +81,60 @@ double auroc(const std::vector<double>& score, const std::vector<bool>& positive
 double studentTCdf(double t, double dof) {
   if (std::isnan(t) || !(dof > 0)) return kNaN;
   if (std::isinf(t)) return t > 0 ? 1 : 0;
-  // P(|T| >= |t|) = I_{dof / (dof + t^2)}(dof / 2, 1 / 2).
-  const double tail = incompleteBeta(dof / 2, 0.5, dof / (dof + t * t));
-  return t > 0 ? 1 - tail / 2 : tail / 2;
+  return boost::math::cdf(boost::math::students_t_distribution<double>(dof), t);
+}
+
+double studentTUpperTail(double t, double dof) {
+  if (std::isnan(t) || !(dof > 0)) return kNaN;
+  if (std::isinf(t)) return t > 0 ? 0 : 1;
+  // The complement keeps its precision far out in the tail, where 1 - cdf would round to 0.
+  return boost::math::cdf(boost::math::complement(boost::math::students_t_distribution<double>(dof), t));
+}
+
+SignTest signTest(const std::vector<double>& a, const std::vector<double>& b) {
+  SignTest r;
+  if (a.size() != b.size()) {
+    r.pOneSided = kNaN;
+    return r;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(a[i]) || std::isnan(b[i])) {
+      r.pOneSided = kNaN;
+      return r;
+    }
+    if (a[i] > b[i]) ++r.wins;
+    else if (a[i] < b[i]) ++r.losses;
+    else ++r.ties;
+  }
+  const int n = r.wins + r.losses;
+  if (n == 0) {
+    r.pOneSided = kNaN;
+    return r;
+  }
+  // P(X >= wins) for X ~ Binomial(n, 1/2): the chance of winning this often by luck alone.
+  r.pOneSided = r.wins == 0 ? 1.0
+                            : boost::math::cdf(boost::math::complement(
+                                  boost::math::binomial_distribution<double>(n, 0.5), r.wins - 1));
+  return r;
+}
+
+double wilsonLowerBound(double successes, double n, double z) {
+  if (!(n > 0) || successes < 0 || successes > n) return kNaN;
+  const double p = successes / n, z2 = z * z;
+  const double centre = p + z2 / (2 * n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  return std::max(0.0, (centre - half) / (1 + z2 / n));
+}
+
+double areaUnderCurve(const std::vector<double>& x, const std::vector<double>& y) {
+  if (x.size() != y.size() || x.size() < 2) return kNaN;
+  double area = 0;
+  for (std::size_t i = 0; i + 1 < x.size(); ++i) {
+    if (std::isnan(x[i]) || std::isnan(y[i]) || std::isnan(x[i + 1]) || std::isnan(y[i + 1]) || !(x[i + 1] > x[i]))
+      return kNaN;
+    area += (x[i + 1] - x[i]) * (y[i] + y[i + 1]) / 2;
+  }
+  return area / (x.back() - x.front());
 }
 
 PairedTest pairedTTest(const std::vector<double>& a, const std::vector<double>& b) {
@@ -148,9 +159,9 @@ PairedTest pairedTTest(const std::vector<double>& a, const std::vector<double>& 
   } else {
     r.t = r.meanDifference / (r.sdDifference / std::sqrt(static_cast<double>(d.size())));
   }
-  const double cdf = studentTCdf(r.t, dof);
-  r.pOneSided = 1 - cdf;
-  r.pTwoSided = std::min(1.0, 2 * std::min(cdf, 1 - cdf));
+  const double lower = studentTCdf(r.t, dof), upper = studentTUpperTail(r.t, dof);
+  r.pOneSided = upper;
+  r.pTwoSided = std::min(1.0, 2 * std::min(lower, upper));
   return r;
 }
 

@@ -96,7 +96,24 @@ struct TrainArgs {
   detect::TrainOptions options;
   std::string trainTags;
   bool noAleatoric = false;
+  bool plan = false;
 };
+
+// train --plan: what a training would choose, without training.
+void printPlan(const Context& ctx, const detect::TrainPlan& p) {
+  if (ctx.json) {
+    printJson({{"preset", p.presetChoice.preset}, {"preset_choice", p.presetChoice.why},
+               {"input_size", p.preset.inputSize}, {"tiling", p.tiling.describe()}, {"tiling_choice", p.tilingWhy},
+               {"train_images", p.trainImages}, {"steps_per_epoch", p.stepsPerEpoch},
+               {"planned_steps", p.steps.steps}, {"planned_epochs", p.steps.epochs}});
+    return;
+  }
+  std::printf("preset %s (%d px input)%s%s\n", p.presetChoice.preset.c_str(), p.preset.inputSize,
+              p.presetChoice.why.empty() ? "" : ": ", p.presetChoice.why.c_str());
+  std::printf("%s\n", p.tilingWhy.c_str());
+  std::printf("%zu training images, %ld planned steps (%d epochs of %ld steps)\n", p.trainImages, p.steps.steps,
+              p.steps.epochs, p.stepsPerEpoch);
+}
 
 nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResult& r) {
   nlohmann::json curve = nlohmann::json::array();
@@ -107,6 +124,8 @@ nlohmann::json trainJson(const detect::TrainOptions& o, const detect::TrainResul
           {"run_id", r.run},
           {"preset", r.presetChoice.preset},
           {"preset_choice", r.presetChoice.why},
+          {"tiling", r.tiling.describe()},
+          {"tiling_choice", r.tilingWhy},
           {"best_epoch", r.bestEpoch},
           {"best_map50", jsonNumber(r.bestMap50)},
           {"planned_steps", r.plannedSteps},
@@ -126,6 +145,12 @@ void runTrain(Context& ctx, TrainArgs& args) {
   args.options.aleatoric = !args.noAleatoric;
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  if (args.plan) {
+    auto plan = detect::planTraining(**project, args.options);
+    if (!plan.ok()) { ctx.exitCode = fail(plan.status()); return; }
+    printPlan(ctx, *plan);
+    return;
+  }
   TrainProgressLine progress(!ctx.quiet);
   auto result = detect::train(**project, args.options, progress.callback());
   progress.finish();
@@ -137,6 +162,7 @@ void runTrain(Context& ctx, TrainArgs& args) {
               result->presetChoice.preset.c_str(), result->bestEpoch, map50);
   if (!result->presetChoice.why.empty())
     std::printf("  preset auto: %s\n", result->presetChoice.why.c_str());
+  std::printf("  %s\n", result->tilingWhy.c_str());
   std::printf("  %ld of %ld planned steps (%d epochs of %ld steps), checkpoint %s, %.1f minutes, %.1f images/s\n",
               result->steps, result->plannedSteps, result->plannedEpochs, result->stepsPerEpoch,
               result->checkpoint.c_str(), result->trainSeconds / 60.0, result->imagesPerSecond);
@@ -181,13 +207,14 @@ void runAutoLabel(Context& ctx, AutoLabelArgs& args) {
                {"images_without_detections", report.imagesWithoutDetections},
                {"missing_images", report.missingImages},
                {"thresholds", report.thresholds},
+               {"tiling", report.tiling},
                {"images_per_second", report.imagesPerSecond}});
     return;
   }
   std::printf("auto-labeled %zu images with run %s: %zu boxes, %zu images without detections, %zu files missing "
-              "(%.1f images/s)\n  kept detections at %s\n",
+              "(%.1f images/s)\n  kept detections at %s; tiles %s\n",
               report.images, args.options.runName.c_str(), report.boxes, report.imagesWithoutDetections,
-              report.missingImages, report.imagesPerSecond, report.thresholds.c_str());
+              report.missingImages, report.imagesPerSecond, report.thresholds.c_str(), report.tiling.c_str());
 }
 
 // --- eval ------------------------------------------------------------------------------
@@ -195,6 +222,7 @@ void runAutoLabel(Context& ctx, AutoLabelArgs& args) {
 struct EvalArgs {
   std::string run, predictions;
   std::string valTag = "VAL1";
+  std::string tiles = "auto";
   EvalOptions eval;
   CLI::Option* thresholdOption = nullptr;
 };
@@ -205,6 +233,7 @@ Result<EvalResult> evaluateModelRun(const Context& ctx, Project& project, const 
   options.runName = args.run;
   options.valTag = args.valTag;
   options.eval = args.eval;
+  options.tiles = args.tiles;
   // An explicit --score-threshold replaces the run's fitted thresholds.
   options.atOperatingPoint = args.thresholdOption->count() == 0;
   ProgressLine progress(!ctx.quiet);
@@ -234,8 +263,13 @@ void runEval(Context& ctx, const EvalArgs& args) {
   if (ctx.json) {
     nlohmann::json j = evalJson(*result, *classes, args.eval);
     j["val_tag"] = args.valTag;
-    if (!args.run.empty()) j["run"] = args.run;
-    else j["predictions"] = args.predictions;
+    if (!args.run.empty()) {
+      j["run"] = args.run;
+      j["tiling"] = report.tiling.describe();
+      j["images_per_second"] = report.imagesPerSecond;
+    } else {
+      j["predictions"] = args.predictions;
+    }
     if (report.atOperatingPoint) {
       const auto& p = report.operatingPoint;
       nlohmann::json perClass = nlohmann::json::object();
@@ -251,6 +285,8 @@ void runEval(Context& ctx, const EvalArgs& args) {
   }
   const std::string what = args.run.empty() ? args.predictions : "run " + args.run;
   std::printf("evaluation of %s on %s\n", what.c_str(), args.valTag.c_str());
+  if (!args.run.empty())
+    std::printf("tiles %s; inference %.1f images/s\n", report.tiling.describe().c_str(), report.imagesPerSecond);
   printEvalReport(*result, *classes, shown);
   if (report.atOperatingPoint) {
     const auto& p = report.operatingPoint;
@@ -275,6 +311,9 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   train->add_option("--preset", o.preset,
                     "model size: auto (from the images' and boxes' sizes) | tiny | small | small-s4 | medium | FILE.json")
       ->capture_default_str();
+  train->add_option("--tiles", o.tiles,
+                    "large images by overlapping tiles: auto (when letterboxing would shrink the boxes too much) | on | off")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "on", "off"}));
   train->add_option("--train-tags", t->trainTags, "tags to train on, comma-separated (default: every GT* tag)");
   train->add_option("--val-tag", o.valTag, "validation tag (never trained on)")->capture_default_str();
   train->add_option("--epochs", o.epochs, "epochs to plan (raised to reach --min-steps)")->capture_default_str()
@@ -295,6 +334,7 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   train->add_option("--seed", o.seed, "random seed (sampling, augmentation, weights)")->capture_default_str();
   train->add_option("--ema-decay", o.emaDecay, "decay of the weights' moving average that is saved (0: raw weights)")
       ->capture_default_str()->check(CLI::Range(0.0, 0.99999));
+  train->add_flag("--plan", t->plan, "say which preset, tiling and steps the training would use, and stop");
   train->add_flag("--no-aleatoric", t->noAleatoric, "do not learn a variance per box coordinate");
   train->add_option("--threads", o.threads, "CPU threads (0: every core)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -311,6 +351,8 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   autolabel->add_option("--score-threshold", a->options.scoreThreshold,
                         "lowest score kept (default: the run's fitted per-class thresholds, 0.25 without them)")
       ->check(CLI::Range(0.0, 1.0));
+  autolabel->add_option("--tiles", a->options.tiles, "auto: as the run was trained | off: whole images letterboxed")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "off"}));
   autolabel->add_option("--batch", a->options.batchSize, "images per inference batch")->capture_default_str()
       ->check(CLI::Range(1, 4096));
   autolabel->callback([&ctx, a] { runAutoLabel(ctx, *a); });
@@ -320,6 +362,8 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
   auto* run = eval->add_option("--run", e->run, "evaluate this model run on VAL");
   eval->add_option("--predictions", e->predictions, "evaluate this COCO results file (JSON) instead")->excludes(run);
   eval->add_option("--val-tag", e->valTag, "the images to evaluate on")->capture_default_str();
+  eval->add_option("--tiles", e->tiles, "auto: as the run was trained | off: whole images letterboxed")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "off"}));
   eval->add_option("--iou", e->eval.iou, "IoU a match needs")->capture_default_str()->check(CLI::Range(0.0, 1.0));
   e->thresholdOption =
       eval->add_option("--score-threshold", e->eval.scoreThreshold,

@@ -60,6 +60,12 @@ void addExperimentCommand(CLI::App& app, Context& ctx) {
   e->add_option("--seeds", a->seeds, "comma-separated seeds, one paired repeat each")->capture_default_str();
   e->add_option("--val-tag", o.valTag, "use this tag's images as VAL in every seed (default: random --val images)");
   e->add_option("--val", o.valCount, "random VAL size when no --val-tag")->capture_default_str();
+  e->add_option("--test-tag", o.testTag, "report every figure on this tag's images; all of VAL then selects "
+                "(default: --test-share of VAL, drawn per seed)");
+  e->add_option("--test-share", o.testShare, "share of VAL held out as TEST, which reports and never selects")
+      ->capture_default_str()->check(CLI::Range(0.05, 0.95));
+  e->add_option("--min-steps", o.train.minSteps, "the fewest optimiser steps per model (epochs x steps per epoch "
+                "when more)")->capture_default_str()->check(CLI::Range(0L, 100000000L));
   e->add_option("--gt", o.gtCount, "GT1 size")->capture_default_str();
   e->add_option("--budget", o.budget, "images added per round")->capture_default_str()->check(CLI::PositiveNumber);
   e->add_option("--rounds", o.rounds, "selection rounds")->capture_default_str()->check(CLI::Range(1, 20));

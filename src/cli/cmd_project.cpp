@@ -85,6 +85,10 @@ void addProjectCommands(CLI::App& app, Context& ctx) {
   demo->add_option("--seed", options->seed, "random seed; the same seed gives the same images")->capture_default_str();
   demo->add_option("--size", options->width, "image width and height in pixels")->capture_default_str()
       ->check(CLI::Range(32, 4096))->each([options](const std::string& v) { options->height = std::stoi(v); });
+  demo->add_option("--defect-scale", options->defectScale,
+                   "defect sizes as on an image of this many times 256 px (0: they grow with the image; 1 with "
+                   "--size 2048: small defects on large images)")
+      ->capture_default_str()->check(CLI::Range(0.0, 64.0));
   demo->add_flag("--unlabeled", *unlabeled, "import the images without their boxes (truth stays in dataset/labels/)");
   demo->callback([&ctx, demoDir, options, unlabeled] { runDemo(ctx, *demoDir, *options, *unlabeled); });
 }

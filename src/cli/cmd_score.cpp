@@ -26,12 +26,16 @@ nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreRepo
                    {"missing_images", r.missingImages},
                    {"without_detections", r.withoutDetections},
                    {"per_difficulty", {{"easy", r.perDifficulty[0]}, {"medium", r.perDifficulty[1]}, {"hard", r.perDifficulty[2]}}},
-                   {"thresholds", {{"medium", r.thresholds.medium}, {"hard", r.thresholds.hard}, {"source", r.thresholds.source}}},
+                   {"thresholds", {{"medium", r.thresholds.medium}, {"hard", r.thresholds.hard}, {"source", r.thresholds.source},
+                                   {"easy_rule", r.thresholds.easyRule}}},
+                   {"easy", r.easyWhy},
                    {"seconds", r.seconds},
                    {"images_per_second", r.imagesPerSecond}};
-  if (r.calibration) {
-    const auto& c = *r.calibration;
-    j["calibration"] = calibrationJson(c);
+  if (r.calibration) j["calibration"] = calibrationJson(*r.calibration);
+  if (r.testCalibration) {
+    j["test_calibration"] = calibrationJson(*r.testCalibration);
+    j["test_tag"] = o.testTag;
+    j["test_images"] = r.testImages;
   }
   return j;
 }
@@ -61,18 +65,28 @@ void runScore(Context& ctx, ScoreArgs& args) {
               report.imagesPerSecond);
   std::printf("  pool: %zu easy, %zu medium, %zu hard (%zu without detections); %zu files missing\n", d[0], d[1], d[2],
               report.withoutDetections, report.missingImages);
-  std::printf("  thresholds (%s): medium >= %.3f, hard >= %.3f\n", report.thresholds.source.c_str(),
-              report.thresholds.medium, report.thresholds.hard);
-  if (report.calibration) {
-    const auto& c = *report.calibration;
-    std::printf("  calibration on %d VAL images: Spearman %s, AUROC %s, hard/easy error %s\n", c.images,
+  if (report.thresholds.easyRule == "none")
+    std::printf("  thresholds (%s): nothing is easy, medium below %.3f, hard >= %.3f\n", report.thresholds.source.c_str(),
+                report.thresholds.hard, report.thresholds.hard);
+  else
+    std::printf("  thresholds (%s): medium >= %.3f, hard >= %.3f\n", report.thresholds.source.c_str(),
+                report.thresholds.medium, report.thresholds.hard);
+  std::printf("  %s\n", report.easyWhy.c_str());
+  auto show = [](const char* what, const Calibration& c) {
+    std::printf("  calibration on %d %s images: Spearman %s, AUROC %s, hard/easy error %s; easy %s of the images, %s "
+                "fully correct (95%% lower bound %s)\n", c.images, what,
                 figureText(c.spearman, 3, c.spearmanWhy).c_str(), figureText(c.auroc, 3, c.aurocWhy).c_str(),
-                figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str());
+                figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str(),
+                figureText(100 * c.easyShare, 0, "no images", "%").c_str(),
+                figureText(100 * c.easyFullyCorrect, 0, "no easy images", "%").c_str(),
+                figureText(100 * c.easyWilsonLower, 0, "no easy images", "%").c_str());
     for (int b = 0; b < 3; ++b)
       std::printf("    %-6s %4d images, mean error %s, with any error %s\n", toString(static_cast<Difficulty>(b)),
                   c.bands[b].images, figureText(c.bands[b].meanError, 3, "no images").c_str(),
                   figureText(100 * c.bands[b].anyErrorRate, 0, "no images", "%").c_str());
-  }
+  };
+  if (report.calibration) show("VAL (in sample: they fitted the bars)", *report.calibration);
+  if (report.testCalibration) show(("held-out " + o.testTag).c_str(), *report.testCalibration);
 }
 
 }  // namespace
@@ -91,7 +105,10 @@ void addScoreCommand(CLI::App& app, Context& ctx) {
                     "detections above it are scored (default: the run's fitted global threshold, 0.25 without one)")
       ->check(CLI::Range(0.0, 1.0));
   score->add_option("--val-tag", o.valTag, "scored too, to fit the difficulty thresholds")->capture_default_str();
+  score->add_option("--test-tag", o.testTag, "scored too, to judge the bars fitted on --val-tag on images that did not fit them");
   score->add_option("--where", a->where, "narrow the pool with a query");
+  score->add_option("--tiles", o.tiles, "auto: as the run was trained | off: whole images letterboxed")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "off"}));
   score->add_option("--combine", a->combine, "components: sum (weighted z-scores) | max")->capture_default_str()
       ->check(CLI::IsMember({"sum", "max"}));
   score->add_option("--aggregate", a->aggregate, "over an image's detections: max | mean | sum")->capture_default_str()

@@ -45,6 +45,15 @@ bool ProgressLine::update(std::size_t done, std::size_t total, std::string_view 
     start_ = now;
     lastPercent_ = -1;
   }
+  // The ETA follows the count, not the stage: a job whose stages share one count (an experiment's
+  // models) keeps its rate across them, and a new count (another total, or one that starts over)
+  // starts a new rate.
+  if (total != etaTotal_ || done < etaLastDone_) {
+    etaTotal_ = total;
+    etaStart_ = now;
+    etaStartDone_ = done;
+  }
+  etaLastDone_ = done;
   const int percent = total ? static_cast<int>(100.0 * static_cast<double>(done) / static_cast<double>(total)) : -1;
   const double sinceLast = std::chrono::duration<double>(now - lastPrint_).count();
   // A terminal gets a live line; a log file gets a line per 10% so it stays readable.
@@ -56,8 +65,10 @@ bool ProgressLine::update(std::size_t done, std::size_t total, std::string_view 
   std::string line = "[" + stage_ + "] " + std::to_string(done);
   if (total) {
     line += "/" + std::to_string(total) + " (" + std::to_string(percent) + "%)";
-    if (done > 0 && done < total)
-      line += " ETA " + formatSeconds(elapsed / static_cast<double>(done) * static_cast<double>(total - done));
+    const double counted = std::chrono::duration<double>(now - etaStart_).count();
+    if (done > etaStartDone_ && done < total)
+      line += " ETA " + formatSeconds(counted / static_cast<double>(done - etaStartDone_) *
+                                      static_cast<double>(total - done));
   }
   line += " " + formatSeconds(elapsed) + " elapsed";
   if (tty_) {

@@ -27,6 +27,9 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_, lastPrint_;
   std::string stage_;
   int lastPercent_ = -1;
+  // The rate the ETA comes from: since etaStart_, when the count was etaStartDone_ of etaTotal_.
+  std::chrono::steady_clock::time_point etaStart_;
+  std::size_t etaTotal_ = static_cast<std::size_t>(-1), etaStartDone_ = 0, etaLastDone_ = 0;
 };
 
 // Installs the SIGINT handler; call once at start-up.

@@ -256,7 +256,7 @@ Status generate(const fs::path& dir, const DemoOptions& o, const ProgressFn& pro
 
   Rng rng(o.seed);
   const cv::Size size(o.width, o.height);
-  const double s = std::min(o.width, o.height) / 256.0;
+  const double s = o.defectScale > 0 ? o.defectScale : std::min(o.width, o.height) / 256.0;
   const int classes = static_cast<int>(demoClassNames().size());
   constexpr int kTries = 8;
   for (int i = 0; i < o.images; ++i) {
@@ -304,6 +304,8 @@ Status generateDemoDataset(const fs::path& dir, const DemoOptions& options, cons
   if (options.width < 32 || options.height < 32)
     return Status::InvalidArgument("demo images must be at least 32x32 pixels (got " + std::to_string(options.width) +
                                    "x" + std::to_string(options.height) + ")");
+  if (!(options.defectScale >= 0) || options.defectScale > 64)
+    return Status::InvalidArgument("the defect scale must be in [0, 64] (got " + std::to_string(options.defectScale) + ")");
   if (options.maxDefects < 0)
     return Status::InvalidArgument("defects per image must not be negative (got " +
                                    std::to_string(options.maxDefects) + ")");

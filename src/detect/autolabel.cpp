@@ -15,8 +15,9 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
   AutoLabelReport local;
   if (!report) report = &local;
   OpenCvSingleThreaded opencv;
-  auto detector = Detector::load(project, options.runName);
+  auto detector = Detector::load(project, options.runName, "cpu", options.tiles);
   if (!detector.ok()) return detector.status();
+  report->tiling = (*detector)->tiling().describe();
   // Which detections become boxes: one threshold, or the run's fitted one per class.
   double keep = options.scoreThreshold;
   std::map<ClassId, double> perClass;

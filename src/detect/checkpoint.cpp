@@ -31,6 +31,11 @@ Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir,
                         {"dropout", meta.preset.dropout},
                         {"output_stride", meta.preset.outputStride},
                         {"context", meta.preset.context}}},
+                      {"tiling",
+                       {{"enabled", meta.tiling.enabled},
+                        {"scale", meta.tiling.scale},
+                        {"tile", meta.tiling.tile},
+                        {"overlap", meta.tiling.overlap}}},
                       {"preprocessing",
                        {{"letterbox_pad", 114}, {"pixel_mean", kPixelMean}, {"pixel_std", kPixelStd},
                         {"stride", meta.preset.outputStride}}}};
@@ -69,6 +74,19 @@ Status loadCheckpointMeta(const fs::path& dir, CheckpointMeta* meta) {
     if (meta->preset.outputStride != 4 && meta->preset.outputStride != 8)
       return Status::BadInput(file.string() + ": output_stride " + std::to_string(meta->preset.outputStride) +
                               " is not 4 or 8; this checkpoint needs another Quarry version");
+    // Checkpoints from before tiles letterbox whole images.
+    meta->tiling = Tiling{};
+    if (j.contains("tiling")) {
+      const auto& t = j.at("tiling");
+      meta->tiling.enabled = t.value("enabled", false);
+      meta->tiling.scale = t.value("scale", 1.0);
+      meta->tiling.tile = t.value("tile", 0);
+      meta->tiling.overlap = t.value("overlap", 0);
+      if (meta->tiling.enabled && (meta->tiling.scale <= 0 || meta->tiling.scale > 1 || meta->tiling.tile < 1 ||
+                                   meta->tiling.overlap < 0 || meta->tiling.overlap >= meta->tiling.tile))
+        return Status::BadInput(file.string() + ": the tiling needs a scale in (0, 1], a tile of at least 1 px and "
+                                "an overlap smaller than the tile");
+    }
     meta->classes = j.at("classes").get<std::vector<std::string>>();
     meta->aleatoric = j.value("aleatoric", true);
     meta->run = j.value("run", "");
@@ -147,27 +165,19 @@ std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const 
   return out;
 }
 
-std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,
-                                     const std::vector<ClassId>& classIds, float scoreThreshold, int batchSize,
-                                     const torch::Device& device) {
-  torch::NoGradGuard noGrad;
-  net->eval();
+std::vector<Detection> predictImages(Net& net, const Preset& preset, const Tiling& tiling,
+                                     const std::vector<LabeledImage>& images, const std::vector<ClassId>& classIds,
+                                     float scoreThreshold, int batchSize, const torch::Device& device) {
   std::vector<Detection> out;
-  for (std::size_t start = 0; start < images.size(); start += static_cast<std::size_t>(batchSize)) {
-    const std::size_t end = std::min(images.size(), start + static_cast<std::size_t>(batchSize));
-    std::vector<Sample> samples;
-    std::vector<Letterbox> maps(end - start);
-    for (std::size_t i = start; i < end; ++i) samples.push_back(makeEvalSample(images[i], preset.inputSize, &maps[i - start]));
-    auto raw = decode(net->forward(toInput(samples, preset.channels).to(device)), scoreThreshold);
-    for (std::size_t i = start; i < end; ++i) {
-      const LabeledImage& im = images[i];
-      for (const RawDetection& d : raw[i - start]) {
-        Prediction p = toOriginal(d, maps[i - start], im.pixels.cols, im.pixels.rows,
-                                  classIds[static_cast<std::size_t>(d.cls)]);
-        if (p.w <= 0 || p.h <= 0) continue;
-        out.push_back({im.id, p.cls, p.x, p.y, p.w, p.h, p.score});
-      }
-    }
+  // A few images at a time, so a tiled image's views do not all wait in memory at once.
+  const std::size_t step = static_cast<std::size_t>(std::max(1, batchSize));
+  for (std::size_t start = 0; start < images.size(); start += step) {
+    const std::size_t end = std::min(images.size(), start + step);
+    std::vector<const cv::Mat*> pixels;
+    for (std::size_t i = start; i < end; ++i) pixels.push_back(&images[i].pixels);
+    const auto found = detectPixels(net, preset, tiling, pixels, classIds, scoreThreshold, batchSize, device);
+    for (std::size_t i = start; i < end; ++i)
+      for (const Prediction& p : found[i - start]) out.push_back({images[i].id, p.cls, p.x, p.y, p.w, p.h, p.score});
   }
   return out;
 }

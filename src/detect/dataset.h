@@ -42,10 +42,12 @@ Result<std::vector<LabeledImage>> loadLabeledImages(const Project& project, cons
 Result<ImageQuery> trainingQuery(const Project& project, const std::vector<std::string>& trainTags,
                                  const std::string& valTag);
 
-// How a letterboxed input maps back to the original image: original = (input - pad) / scale.
+// How a letterboxed input maps back to the original image: original = (input - pad) / scale +
+// offset, the offset being where a tile starts (0 for a whole image).
 struct Letterbox {
   float scale = 1;
   float padX = 0, padY = 0;
+  float offsetX = 0, offsetY = 0;
 };
 
 // Resizes keeping the aspect ratio to fit size x size and pads with grey 114.

@@ -44,11 +44,11 @@ std::vector<std::vector<RawDetection>> decode(const HeadOutput& out, float score
 }
 
 Prediction toOriginal(const RawDetection& d, const Letterbox& map, int width, int height, ClassId cls) {
-  auto back = [&](float v, float pad, int limit) {
-    return std::clamp(static_cast<double>((v - pad) / map.scale), 0.0, static_cast<double>(limit));
+  auto back = [&](float v, float pad, float offset, int limit) {
+    return std::clamp(static_cast<double>((v - pad) / map.scale) + offset, 0.0, static_cast<double>(limit));
   };
-  const double x0 = back(d.x0, map.padX, width), y0 = back(d.y0, map.padY, height);
-  const double x1 = back(d.x1, map.padX, width), y1 = back(d.y1, map.padY, height);
+  const double x0 = back(d.x0, map.padX, map.offsetX, width), y0 = back(d.y0, map.padY, map.offsetY, height);
+  const double x1 = back(d.x1, map.padX, map.offsetX, width), y1 = back(d.y1, map.padY, map.offsetY, height);
   Prediction p;
   p.cls = cls;
   p.x = x0;

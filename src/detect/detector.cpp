@@ -10,6 +10,7 @@ namespace quarry::detect {
 struct Detector::Impl {
   Net net{nullptr};
   CheckpointMeta meta;
+  Tiling tiling;  // the checkpoint's, or off when asked
   std::optional<RunOperatingPoint> operatingPoint;
   std::vector<ClassId> classIds;
   RunId run = 0;
@@ -19,16 +20,20 @@ struct Detector::Impl {
 Detector::Detector(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Detector::~Detector() = default;
 const Preset& Detector::preset() const { return impl_->meta.preset; }
+const Tiling& Detector::tiling() const { return impl_->tiling; }
 RunId Detector::run() const { return impl_->run; }
 const std::optional<RunOperatingPoint>& Detector::operatingPoint() const { return impl_->operatingPoint; }
 
 Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const std::string& runName,
-                                                 const std::string& device) {
+                                                 const std::string& device, const std::string& tiles) {
+  if (tiles != "auto" && tiles != "off")
+    return Status::InvalidArgument("--tiles " + tiles + ": a trained run infers with auto (as it was trained) or off");
   auto checkpoint = openRunCheckpoint(project, runName);
   if (!checkpoint.ok()) return checkpoint.status();
   auto impl = std::make_unique<Impl>();
   impl->run = checkpoint->run;
   impl->meta = checkpoint->meta;
+  if (tiles == "auto") impl->tiling = impl->meta.tiling;
   impl->classIds = checkpoint->classIds;
   impl->operatingPoint = checkpoint->operatingPoint;
   const fs::path dir = checkpoint->dir;
@@ -49,25 +54,21 @@ Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const s
 
 namespace {
 
-// A batch of files as network inputs, with what maps each back to its original pixels.
-struct FileBatch {
-  std::vector<Sample> samples;
-  std::vector<Letterbox> maps;
-  std::vector<cv::Size> sizes;
-};
-
-Result<FileBatch> loadFiles(const std::vector<std::string>& files, const Preset& p) {
-  FileBatch batch;
+// The files' pixels in the preset's channels; kNotFound naming the first one that cannot be read.
+Result<std::vector<cv::Mat>> loadFiles(const std::vector<std::string>& files, const Preset& p) {
+  std::vector<cv::Mat> out;
   for (const auto& file : files) {
-    LabeledImage im;
-    im.pixels = cv::imread(file, p.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
-    if (im.pixels.empty()) return Status::NotFound(file + ": missing or unreadable image");
-    Letterbox map;
-    batch.samples.push_back(makeEvalSample(im, p.inputSize, &map));
-    batch.maps.push_back(map);
-    batch.sizes.push_back(im.pixels.size());
+    cv::Mat m = cv::imread(file, p.channels == 1 ? cv::IMREAD_GRAYSCALE : cv::IMREAD_COLOR);
+    if (m.empty()) return Status::NotFound(file + ": missing or unreadable image");
+    out.push_back(std::move(m));
   }
-  return batch;
+  return out;
+}
+
+std::vector<const cv::Mat*> pointers(const std::vector<cv::Mat>& images) {
+  std::vector<const cv::Mat*> out;
+  for (const auto& m : images) out.push_back(&m);
+  return out;
 }
 
 }  // namespace
@@ -75,57 +76,30 @@ Result<FileBatch> loadFiles(const std::vector<std::string>& files, const Preset&
 Result<std::vector<std::vector<Prediction>>> Detector::detect(const std::vector<std::string>& files,
                                                               double scoreThreshold) {
   const Preset& p = impl_->meta.preset;
-  std::vector<std::vector<Prediction>> out(files.size());
-  auto batch = loadFiles(files, p);
-  if (!batch.ok()) return batch.status();
-  if (files.empty()) return out;
+  auto images = loadFiles(files, p);
+  if (!images.ok()) return images.status();
+  if (files.empty()) return std::vector<std::vector<Prediction>>{};
   try {
-    torch::NoGradGuard noGrad;
-    auto raw = decode(impl_->net->forward(toInput(batch->samples, p.channels).to(impl_->device)),
-                      static_cast<float>(scoreThreshold));
-    for (std::size_t k = 0; k < raw.size(); ++k)
-      for (const RawDetection& d : raw[k]) {
-        Prediction pr = toOriginal(d, batch->maps[k], batch->sizes[k].width, batch->sizes[k].height,
-                                   impl_->classIds[static_cast<std::size_t>(d.cls)]);
-        if (pr.w > 0 && pr.h > 0) out[k].push_back(pr);
-      }
+    return detectPixels(impl_->net, p, impl_->tiling, pointers(*images), impl_->classIds,
+                        static_cast<float>(scoreThreshold), static_cast<int>(std::max<std::size_t>(16, files.size())),
+                        impl_->device);
   } catch (const c10::Error& e) {
     return Status::Error(StatusCode::kInternal, std::string("LibTorch: ") + e.what_without_backtrace());
   }
-  return out;
 }
 
 Result<std::vector<ImageUncertainty>> Detector::monteCarlo(const std::vector<std::string>& files,
                                                            const McOptions& options) {
   const Preset& p = impl_->meta.preset;
-  std::vector<ImageUncertainty> out(files.size());
-  auto batch = loadFiles(files, p);
-  if (!batch.ok()) return batch.status();
-  if (files.empty()) return out;
+  auto images = loadFiles(files, p);
+  if (!images.ok()) return images.status();
+  if (files.empty()) return std::vector<ImageUncertainty>{};
   try {
-    auto images = monteCarloBatch(impl_->net, toInput(batch->samples, p.channels).to(impl_->device), p.dropout,
-                                  options, options.seed);
-    for (std::size_t k = 0; k < images.size(); ++k) {
-      out[k].embedding = std::move(images[k].embedding);
-      for (const McDetection& m : images[k].detections) {
-        const ClassId cls = impl_->classIds[static_cast<std::size_t>(m.det.cls)];
-        Prediction pr = toOriginal(m.det, batch->maps[k], batch->sizes[k].width, batch->sizes[k].height, cls);
-        if (pr.w <= 0 || pr.h <= 0) continue;
-        DetectionUncertainty d;
-        d.cls = cls;
-        d.x = pr.x;
-        d.y = pr.y;
-        d.w = pr.w;
-        d.h = pr.h;
-        d.score = pr.score;
-        d.components = m.components;
-        out[k].detections.push_back(d);
-      }
-    }
+    return monteCarloPixels(impl_->net, p, impl_->tiling, pointers(*images), impl_->classIds, options,
+                            static_cast<int>(std::max<std::size_t>(16, files.size())), impl_->device);
   } catch (const c10::Error& e) {
     return Status::Error(StatusCode::kInternal, std::string("LibTorch: ") + e.what_without_backtrace());
   }
-  return out;
 }
 
 }  // namespace quarry::detect

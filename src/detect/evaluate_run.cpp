@@ -2,6 +2,8 @@
 // score threshold and at the run's fitted operating point.
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
 #include "detect/internal.h"
 #include "quarry/metrics_json.h"
 #include "quarry/operating_point.h"
@@ -57,7 +59,14 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, checkpoint->dir));
     net->fuseBatchNorm();
     useThreads(0);
-    auto dets = predictImages(net, meta.preset, *images, ids, 0.01f, options.batchSize, torch::Device(torch::kCPU));
+    if (options.tiles != "auto" && options.tiles != "off")
+      return Status::InvalidArgument("--tiles " + options.tiles + ": a trained run infers with auto (as it was trained) or off");
+    report->tiling = options.tiles == "auto" ? meta.tiling : Tiling{};
+    const auto inferStart = std::chrono::steady_clock::now();
+    auto dets = predictImages(net, meta.preset, report->tiling, *images, ids, 0.01f, options.batchSize,
+                              torch::Device(torch::kCPU));
+    const double inferSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - inferStart).count();
+    report->imagesPerSecond = inferSeconds > 0 ? static_cast<double>(images->size()) / inferSeconds : 0;
     std::vector<ImageId> imageIds;
     for (const auto& im : *images) imageIds.push_back(im.id);
     const auto truth = truthOf(*images, ids);

@@ -167,8 +167,9 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   t.seed = seed * 1000 + static_cast<std::uint64_t>(m->round);
   coreLogger()->info("experiment: {}: training {} on {} images", stage_, runName, labelledCount(*s.project));
   auto trained = train(*s.project, t, [&](const TrainProgress& p) {
-    const double f = p.steps > 0 ? static_cast<double>(p.step) / static_cast<double>(p.steps) : 0;
-    // The validation stage reports no steps: keep the count where training left it.
+    // Only the training stage counts: loading reports images loaded against images to load, which
+    // once read as the whole model done, and validation reports no steps of its own.
+    const double f = p.stage == "train" && p.steps > 0 ? static_cast<double>(p.step) / static_cast<double>(p.steps) : 0;
     done_ = std::max(done_, modelsDone_ * 100 + static_cast<std::size_t>(f * 99));
     return reportProgress(progress_, done_, modelsTotal_ * 100,
                           stage_ + ": train " + runName);
@@ -176,7 +177,7 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   if (!trained.ok()) return trained.status();
   EvaluateRunOptions eo;
   eo.runName = runName;
-  eo.valTag = "VAL";
+  eo.valTag = "TEST";  // at the thresholds fitted on VAL, on images that chose nothing
   eo.eval.scoreThreshold = t.scoreThreshold;
   auto eval = evaluateRun(*s.project, eo);
   if (!eval.ok()) return eval.status();
@@ -184,6 +185,7 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   m->labelled = labelledCount(*s.project);
   m->eval = std::move(*eval);
   m->trainSeconds = trained->trainSeconds;
+  m->steps = trained->steps;
   ++modelsDone_;
   coreLogger()->info("experiment: {}: {} VAL mAP@0.5 {:.3f}, boost {:.2f}x", stage_, runName, m->eval.map50,
                      m->eval.efficiencyBoost);
@@ -195,28 +197,50 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
   auto base = createSandbox(seedDir / "base", oracle);
   if (!base.ok()) return base.status();
 
-  // VAL: the given tag's images, or a random draw; GT1: a random draw from the rest.
-  std::vector<ImageId> val, rest;
-  std::set<ImageId> valSource;
-  if (!o_.valTag.empty()) {
+  // VAL: the given tag's images, or a random draw; TEST: testTag's images, or a random share of
+  // VAL; GT1: a random draw from the rest.
+  std::vector<ImageId> val, test, rest;
+  auto sourceTagged = [&](const std::string& tag) -> Result<std::set<ImageId>> {
     ImageQuery q;
-    q.anyTags = {o_.valTag};
+    q.anyTags = {tag};
     auto ids = source_.findImages(q);
     if (!ids.ok()) return ids.status();
-    valSource.insert(ids->begin(), ids->end());
+    return std::set<ImageId>(ids->begin(), ids->end());
+  };
+  std::set<ImageId> valSource, testSource;
+  if (!o_.valTag.empty()) {
+    auto ids = sourceTagged(o_.valTag);
+    if (!ids.ok()) return ids.status();
+    valSource = std::move(*ids);
   }
-  std::vector<ImageId> all;
-  for (const auto& im : oracle.images) all.push_back(base->toSandbox.at(im.id));
+  if (!o_.testTag.empty()) {
+    auto ids = sourceTagged(o_.testTag);
+    if (!ids.ok()) return ids.status();
+    testSource = std::move(*ids);
+  }
+  std::vector<ImageId> all, unassigned;
+  for (const auto& im : oracle.images) {
+    const ImageId id = base->toSandbox.at(im.id);
+    if (testSource.count(im.id)) test.push_back(id);
+    else if (valSource.count(im.id)) val.push_back(id);
+    else unassigned.push_back(id);
+  }
+  seededShuffle(unassigned, seed);
   if (o_.valTag.empty()) {
-    seededShuffle(all, seed);
-    val.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(o_.valCount));
-    rest.assign(all.begin() + static_cast<std::ptrdiff_t>(o_.valCount), all.end());
+    val.assign(unassigned.begin(), unassigned.begin() + static_cast<std::ptrdiff_t>(o_.valCount));
+    rest.assign(unassigned.begin() + static_cast<std::ptrdiff_t>(o_.valCount), unassigned.end());
   } else {
-    for (ImageId id : all) (valSource.count(base->toSource.at(id)) ? val : rest).push_back(id);
-    seededShuffle(rest, seed);
+    rest = unassigned;
+  }
+  if (o_.testTag.empty()) {
+    seededShuffle(val, seed * 31 + 7);
+    const auto n = static_cast<std::ptrdiff_t>(std::lround(o_.testShare * static_cast<double>(val.size())));
+    test.assign(val.begin(), val.begin() + n);
+    val.erase(val.begin(), val.begin() + n);
   }
   std::vector<ImageId> gt1(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(o_.gtCount));
   QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "VAL", val));
+  QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "TEST", test));
   QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "GT1", gt1));
 
   const std::string seedName = "seed " + std::to_string(seed);
@@ -230,6 +254,8 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
     ScoreOptions so;
     so.runName = "CAL1";
     so.valTag = "VAL";
+    so.pool.noTags = {"TEST"};  // TEST images are never candidates, even those without boxes
+    so.testTag = "TEST";        // the bars are judged on images that did not fit them
     so.mc = o_.mc;
     so.combine = o_.combine;
     ScoreReport sr;
@@ -237,8 +263,8 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       return reportProgress(progress_, modelsDone_ * 100, modelsTotal_ * 100,
                             seedName + ": score " + std::to_string(d) + "/" + std::to_string(t));
     }));
-    cal1Calibration = sr.calibration;
-    cal1.calibration = sr.calibration;
+    cal1Calibration = sr.testCalibration;
+    cal1.calibration = sr.testCalibration;
   }
   result_.models.push_back(cal1);
 
@@ -258,7 +284,9 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       const std::string tag = "GT" + std::to_string(round + 1);
       std::vector<ImageId> chosen;
       if (arm == "control") {
-        auto pool = unlabeledPool(*sandbox->project, {}, "VAL");
+        ImageQuery notTest;
+        notTest.noTags = {"TEST"};
+        auto pool = unlabeledPool(*sandbox->project, notTest, "VAL");
         if (!pool.ok()) return pool.status();
         std::vector<Candidate> candidates;
         for (ImageId id : *pool) candidates.push_back(Candidate{id, std::nullopt, Difficulty::kEasy, {}});
@@ -272,11 +300,13 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
           ScoreOptions so;
           so.runName = previous;
           so.valTag = "VAL";
+          so.pool.noTags = {"TEST"};
+          so.testTag = "TEST";
           so.mc = o_.mc;
           so.combine = o_.combine;
           ScoreReport sr;
           QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, so, &sr));
-          m.calibration = sr.calibration;
+          m.calibration = sr.testCalibration;
         } else {
           m.calibration = cal1Calibration;
         }
@@ -284,6 +314,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
         r.runName = previous;
         r.tag = tag;
         r.valTag = "VAL";
+        r.pool.noTags = {"TEST"};
         r.options.strategy = *parseStrategy(arm);
         r.options.budget = o_.budget;
         r.options.seed = seed;
@@ -306,7 +337,18 @@ Result<ExperimentResult> Runner::run() {
   if (o_.seeds.empty()) return Status::InvalidArgument("experiment: no seeds");
   auto oracle = readOracle(source_);
   if (!oracle.ok()) return oracle.status();
-  std::size_t valSize = o_.valCount;
+  if (o_.testTag.empty() && !(o_.testShare > 0 && o_.testShare < 1))
+    return Status::InvalidArgument("experiment: the test share of VAL must be between 0 and 1 (or give a test tag)");
+  std::size_t valSize = o_.valCount, testSize = 0;
+  if (!o_.testTag.empty()) {
+    ImageQuery q;
+    q.anyTags = {o_.testTag};
+    q.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
+    auto n = source_.countImages(q);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::InvalidArgument("experiment: no labelled images tagged " + o_.testTag);
+    testSize = static_cast<std::size_t>(*n);
+  }
   if (!o_.valTag.empty()) {
     ImageQuery q;
     q.anyTags = {o_.valTag};
@@ -316,10 +358,10 @@ Result<ExperimentResult> Runner::run() {
     if (*n == 0) return Status::InvalidArgument("experiment: no labelled images tagged " + o_.valTag);
     valSize = static_cast<std::size_t>(*n);
   }
-  const std::size_t needed = valSize + o_.gtCount + static_cast<std::size_t>(o_.rounds) * o_.budget;
+  const std::size_t needed = valSize + testSize + o_.gtCount + static_cast<std::size_t>(o_.rounds) * o_.budget;
   if (oracle->images.size() < needed)
     return Status::InvalidArgument("experiment: needs " + std::to_string(needed) + " labelled images (VAL " +
-                                   std::to_string(valSize) + " + GT1 " + std::to_string(o_.gtCount) + " + " +
+                                   std::to_string(valSize) + (testSize ? " + TEST " + std::to_string(testSize) : "") + " + GT1 " + std::to_string(o_.gtCount) + " + " +
                                    std::to_string(o_.rounds) + " rounds of " + std::to_string(o_.budget) +
                                    "), the project has " + std::to_string(oracle->images.size()));
   for (const auto& c : oracle->classes) result_.classNames.push_back(c.name);

@@ -82,6 +82,25 @@ std::vector<std::pair<double, double>> curve(const Index& ix, const std::string&
   return pts;
 }
 
+// Each seed's area under its learning curve (CAL1, then the arm's rounds), as a mean mAP@0.5;
+// only seeds with every round.
+std::map<std::uint64_t, double> aulcBySeed(const Index& ix, const std::string& arm) {
+  std::map<std::uint64_t, double> out;
+  auto cal1 = ix.bySeed.find({"CAL1", 0});
+  if (cal1 == ix.bySeed.end()) return out;
+  for (const auto& [seed, m0] : cal1->second) {
+    std::vector<double> x{static_cast<double>(m0->labelled)}, y{m0->eval.map50};
+    for (int round = 1; round <= ix.rounds; ++round) {
+      auto it = ix.bySeed.find({arm, round});
+      if (it == ix.bySeed.end() || !it->second.count(seed)) break;
+      x.push_back(static_cast<double>(it->second.at(seed)->labelled));
+      y.push_back(it->second.at(seed)->eval.map50);
+    }
+    if (static_cast<int>(x.size()) == ix.rounds + 1) out[seed] = stats::areaUnderCurve(x, y);
+  }
+  return out;
+}
+
 // Labelled images the curve needs to reach `target` (linear between rounds); NaN when it never does.
 double labelsToReach(const std::vector<std::pair<double, double>>& c, double target) {
   for (std::size_t i = 0; i < c.size(); ++i) {
@@ -114,15 +133,18 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
        " per model; Monte-Carlo dropout T = " + std::to_string(o.mc.passes) + ". Wall time " +
        fmt(r.seconds / 60, "%.1f") + " min.");
   line("");
-  line("Every model is measured on its seed's VAL, which no model trains on. Arms of one seed share VAL, GT1 and "
+  line(std::string("Every model is measured on its seed's TEST images (") +
+       (o.testTag.empty() ? fmt(100 * o.testShare, "%.0f") + "% of VAL, drawn per seed" : "tag `" + o.testTag + "`") +
+       "), which neither train nor choose anything: the rest of VAL picks the best epoch, fits the thresholds the "
+       "figures are taken at and the difficulty bars. Arms of one seed share VAL, TEST, GT1 and "
        "CAL1; the control adds random images instead of chosen ones. Figures are mean ± sample standard deviation "
        "over seeds. The efficiency boost is the review-time model of `quarry eval` (drawing a box 10 s, verifying "
        "1.6 s, adjusting 4 s, deleting 1 s).");
   line("");
   line("## Models");
   line("");
-  line("| model | round | labelled images | mAP@0.5 | mAP@[.5:.95] | efficiency boost | train minutes |");
-  line("|---|---|---|---|---|---|---|");
+  line("| model | round | labelled images | mAP@0.5 | mAP@[.5:.95] | efficiency boost | steps | train minutes |");
+  line("|---|---|---|---|---|---|---|---|");
   for (const auto& arm : ix.arms)
     for (int round = arm == "CAL1" ? 0 : 1; round <= (arm == "CAL1" ? 0 : ix.rounds); ++round) {
       const Key k{arm, round};
@@ -132,6 +154,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
            meanSd(collect(ix, k, [](const auto& m) { return m.eval.map50; })) + " | " +
            meanSd(collect(ix, k, [](const auto& m) { return m.eval.map50to95; })) + " | " +
            meanSd(collect(ix, k, [](const auto& m) { return m.eval.efficiencyBoost; }), "%.2f") + " | " +
+           meanSd(collect(ix, k, [](const auto& m) { return static_cast<double>(m.steps); }), "%.0f") + " | " +
            meanSd(collect(ix, k, [](const auto& m) { return m.trainSeconds / 60; }), "%.1f") + " |");
     }
   line("");
@@ -203,7 +226,53 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   }
   line("");
 
-  // Label savings: how many labelled images each strategy needs to reach the control's final mAP.
+  // The area under each arm's learning curve, per seed, and each strategy's paired difference to
+  // the control over the whole curve.
+  nlohmann::json aulc = nlohmann::json::array();
+  const auto controlAulc = aulcBySeed(ix, "control");
+  line("## Area under the learning curve (AULC)");
+  line("");
+  line("The trapezoid under mAP@0.5 against labelled images, from CAL1 to round " + std::to_string(ix.rounds) +
+       ", divided by that range of labelled images: it reads as the curve's mean mAP@0.5. The difference to the "
+       "control is paired by seed; the one-sided paired t-test decides, the exact sign test is beside it.");
+  line("");
+  line("| arm | AULC | Δ to control | seeds won | t | p (t, one-sided) | p (sign, one-sided) |");
+  line("|---|---|---|---|---|---|---|");
+  for (std::size_t a = 1; a < ix.arms.size(); ++a) {
+    const std::string& arm = ix.arms[a];
+    const auto mine = aulcBySeed(ix, arm);
+    std::vector<double> values, x, y;
+    for (const auto& [seed, v] : mine) {
+      values.push_back(v);
+      if (auto c = controlAulc.find(seed); c != controlAulc.end()) {
+        x.push_back(v);
+        y.push_back(c->second);
+      }
+    }
+    nlohmann::json j{{"arm", arm}, {"mean", jsonNumber(stats::mean(values))}, {"sd", jsonNumber(stats::stddev(values))},
+                     {"per_seed", values}};
+    if (arm == "control") {
+      line("| control | " + meanSd(values) + " | | | | | |");
+    } else {
+      const auto t = stats::pairedTTest(x, y);
+      const auto sign = stats::signTest(x, y);
+      line("| " + arm + " | " + meanSd(values) + " | " + fmt(t.meanDifference, "%+.3f") +
+           (std::isfinite(t.sdDifference) ? " ± " + fmt(t.sdDifference) : "") + " | " + std::to_string(sign.wins) + "/" +
+           std::to_string(x.size()) + " | " + fmt(t.t, "%.2f") + " | " + fmt(t.pOneSided, "%.4f") + " | " +
+           fmt(sign.pOneSided, "%.4f") + " |");
+      j["mean_diff"] = jsonNumber(t.meanDifference);
+      j["sd_diff"] = jsonNumber(t.sdDifference);
+      j["t"] = jsonNumber(t.t);
+      j["p_one_sided"] = jsonNumber(t.pOneSided);
+      j["sign_wins"] = sign.wins;
+      j["sign_p_one_sided"] = jsonNumber(sign.pOneSided);
+    }
+    aulc.push_back(j);
+  }
+  line("");
+
+  // Label savings: how many labelled images each strategy needs to reach the control's final mAP,
+  // meaningful only where the control's own curve rises with data.
   const auto control = curve(ix, "control", nullptr);
   nlohmann::json savings = nlohmann::json::array();
   if (!control.empty()) {
@@ -211,23 +280,30 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     line("## Labels needed to reach the control's final mAP@0.5 (" + fmt(target) + " with " + fmt(controlLabels, "%.0f") +
          " labelled images)");
     line("");
-    line("| strategy | labelled images needed | saving |");
-    line("|---|---|---|");
-    for (Strategy s : o.strategies) {
-      const double need = labelsToReach(curve(ix, toString(s), nullptr), target);
-      const double saving = std::isfinite(need) ? 1 - need / controlLabels : std::nan("");
-      line(std::string("| ") + toString(s) + " | " + (std::isfinite(need) ? fmt(need, "%.0f") : "not reached") + " | " +
-           (std::isfinite(saving) ? fmt(100 * saving, "%.0f%%") : "-") + " |");
-      savings.push_back({{"strategy", toString(s)}, {"labels_needed", jsonNumber(need)}, {"saving", jsonNumber(saving)}});
+    const bool rises = control.size() >= 2 && control.back().second > control.front().second;
+    if (!rises) {
+      line("No figure: the control's mean curve does not rise from CAL1 (" + fmt(control.front().second) + ") to its "
+           "last round (" + fmt(target) + "), so more labels did not make its model better and \"labels needed to "
+           "reach it\" would measure noise, not picks.");
+      line("");
+    } else {
+      line("| strategy | labelled images needed | saving |");
+      line("|---|---|---|");
+      for (Strategy s : o.strategies) {
+        const double need = labelsToReach(curve(ix, toString(s), nullptr), target);
+        const double saving = std::isfinite(need) ? 1 - need / controlLabels : std::nan("");
+        line(std::string("| ") + toString(s) + " | " + (std::isfinite(need) ? fmt(need, "%.0f") : "not reached") + " | " +
+             (std::isfinite(saving) ? fmt(100 * saving, "%.0f%%") : "-") + " |");
+        savings.push_back({{"strategy", toString(s)}, {"labels_needed", jsonNumber(need)}, {"saving", jsonNumber(saving)}});
+      }
+      line("");
+      line("Linear interpolation between rounds of the mean curves.");
+      line("");
     }
-    line("");
-    line("Linear interpolation between rounds of the mean curves; with one round the saving can only show between "
-         "GT1 and GT1 + budget.");
-    line("");
   }
 
   // Per-class precision and recall of CAL1 and every arm's last round.
-  line("## Per-class precision / recall on VAL (mean over seeds)");
+  line("## Per-class precision / recall on TEST (mean over seeds)");
   line("");
   header = "| model |";
   rule = "|---|";
@@ -302,7 +378,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   }
 
   LineChart lc;
-  lc.title = "Learning curve on VAL (mean ± sd over seeds)";
+  lc.title = "Learning curve on TEST (mean ± sd over seeds)";
   lc.xLabel = "labelled images";
   lc.yLabel = "mAP@0.5";
   for (std::size_t a = 1; a < ix.arms.size(); ++a) {
@@ -314,7 +390,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   }
   QUARRY_RETURN_IF_ERROR(writeSvg(lc, dir / "learning_curve.svg"));
   BarChart rb;
-  rb.title = "Per-class recall on VAL (last round)";
+  rb.title = "Per-class recall on TEST (last round)";
   rb.yLabel = "recall";
   rb.categories = r.classNames;
   rb.series = recallBars;
@@ -329,14 +405,14 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   nlohmann::json models = nlohmann::json::array();
   for (const auto& m : r.models) {
     nlohmann::json j{{"seed", m.seed}, {"arm", m.arm}, {"round", m.round}, {"labelled", m.labelled},
-                     {"train_seconds", m.trainSeconds}, {"val", evalResultJson(m.eval, r.classNames)}};
+                     {"steps", m.steps}, {"train_seconds", m.trainSeconds}, {"test", evalResultJson(m.eval, r.classNames)}};
     j["chosen_per_difficulty"] = {m.chosenPerDifficulty[0], m.chosenPerDifficulty[1], m.chosenPerDifficulty[2]};
     if (m.calibration)
       j["calibration"] = calibrationJson(*m.calibration);
     models.push_back(j);
   }
   nlohmann::json all{{"name", o.name}, {"seconds", r.seconds}, {"classes", r.classNames}, {"models", models},
-                     {"paired", paired}, {"savings", savings}};
+                     {"paired", paired}, {"aulc", aulc}, {"savings", savings}};
   std::ofstream json(dir / "results.json"), report(dir / "report.md");
   json << all.dump(1) << "\n";
   report << md;

@@ -66,6 +66,7 @@ Prediction toOriginal(const RawDetection& d, const Letterbox& map, int width, in
 // A checkpoint folder: model.pt (the weights) and model.json (what they mean).
 struct CheckpointMeta {
   Preset preset;
+  Tiling tiling;                     // how it was trained and infers (off for checkpoints before tiles)
   std::vector<std::string> classes;  // names in the frozen order
   bool aleatoric = true;
   std::string run;
@@ -101,10 +102,23 @@ struct RunCheckpoint {
 // lists, when the project's classes differ from the checkpoint's.
 Result<RunCheckpoint> openRunCheckpoint(const Project& project, const std::string& runName);
 
-// Runs the network (eval mode) on labelled images; detections in original pixels with class ids.
-std::vector<Detection> predictImages(Net& net, const Preset& preset, const std::vector<LabeledImage>& images,
-                                     const std::vector<ClassId>& classIds, float scoreThreshold, int batchSize,
-                                     const torch::Device& device);
+// Runs the network (eval mode) on images, letterboxed or by tiles (tiles.h), in batches of at
+// most `batchSize` views; per image, its detections in its own pixels with class ids.
+std::vector<std::vector<Prediction>> detectPixels(Net& net, const Preset& preset, const Tiling& tiling,
+                                                  const std::vector<const cv::Mat*>& images,
+                                                  const std::vector<ClassId>& classIds, float scoreThreshold,
+                                                  int batchSize, const torch::Device& device);
+// Monte-Carlo dropout (monteCarloBatch) the same way; a tiled image's detections are merged like
+// detectPixels' and its embedding is the mean over its views. Image ids are left 0.
+std::vector<ImageUncertainty> monteCarloPixels(Net& net, const Preset& preset, const Tiling& tiling,
+                                               const std::vector<const cv::Mat*>& images,
+                                               const std::vector<ClassId>& classIds, const McOptions& options,
+                                               int batchSize, const torch::Device& device);
+
+// detectPixels on labelled images, as one list of Detections with their image ids.
+std::vector<Detection> predictImages(Net& net, const Preset& preset, const Tiling& tiling,
+                                     const std::vector<LabeledImage>& images, const std::vector<ClassId>& classIds,
+                                     float scoreThreshold, int batchSize, const torch::Device& device);
 
 // The truth boxes of labelled images, with class indexes turned back into class ids.
 std::vector<GroundTruth> truthOf(const std::vector<LabeledImage>& images, const std::vector<ClassId>& classIds);

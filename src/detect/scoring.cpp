@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "detect/job_support.h"
 #include "quarry/detect/detector.h"
@@ -79,13 +82,14 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   *report = ScoreReport{};
   const auto start = std::chrono::steady_clock::now();
   OpenCvSingleThreaded opencv;
-  auto detector = Detector::load(project, o.runName);
+  auto detector = Detector::load(project, o.runName, "cpu", o.tiles);
   if (!detector.ok()) return detector.status();
   // A negative threshold is the run's fitted global one (0.25 for a run without one).
   if (o.mc.scoreThreshold < 0) {
     const auto& point = (*detector)->operatingPoint();
     o.mc.scoreThreshold = point ? point->global : 0.25;
   }
+  if (!o.testTag.empty()) o.pool.noTags.push_back(o.testTag);  // judged, never a candidate
   auto pool = unlabeledPool(project, o.pool, o.valTag);
   if (!pool.ok()) return pool.status();
   // VAL images count for calibration only when someone labelled them (status not unlabeled).
@@ -94,15 +98,28 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   vq.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
   auto val = project.findImages(vq);
   if (!val.ok()) return val.status();
+  std::vector<ImageId> test;
+  if (!o.testTag.empty()) {
+    ImageQuery tq;
+    tq.anyTags = {o.testTag};
+    tq.noTags = {o.valTag};
+    tq.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
+    auto t = project.findImages(tq);
+    if (!t.ok()) return t.status();
+    test = std::move(*t);
+  }
   if (pool->empty() && val->empty())
     return Status::NotFound("score: nothing to score: every image is labelled, tagged " + o.valTag + " or GT*");
 
   std::vector<ImageId> all = *pool;
   all.insert(all.end(), val->begin(), val->end());
+  all.insert(all.end(), test.begin(), test.end());
   auto scored = scoreAll(project, **detector, all, o, report, progress);
   if (!scored.ok()) return scored.status();
   std::vector<ImageUncertainty> poolU, valU;
-  std::vector<ImageId> valScored;
+  std::vector<ImageId> valScored, testScored;
+  for (ImageId id : test)
+    if (scored->count(id)) testScored.push_back(id);
   for (ImageId id : *pool)
     if (scored->count(id)) poolU.push_back(scored->at(id));
   for (ImageId id : *val)
@@ -119,6 +136,7 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
 
   std::optional<DifficultyThresholds> thresholds;
   std::map<ImageId, double> errors;
+  std::vector<double> valS, valErr;  // VAL images with detections: their scores and true errors
   if (!valScored.empty()) {
     auto e = valErrors(project, valScored, *scored, o);
     if (!e.ok()) return e.status();
@@ -130,6 +148,8 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
         err.push_back(errors[id]);
       }
     thresholds = fitThresholds(s, err);
+    valS = std::move(s);
+    valErr = std::move(err);
   }
   if (!thresholds) {
     std::vector<double> s;
@@ -137,7 +157,43 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
       if (score[u.image]) s.push_back(*score[u.image]);
     thresholds = quantileThresholds(s);
   }
+  if (!valScored.empty()) {
+    // Easy must be safe to accept: the largest low-score set that is 90% fully correct on VAL.
+    const SafeEasyFit safe = fitSafeEasy(valS, valErr);
+    char why[256];
+    if (safe.threshold) {
+      thresholds->medium = *safe.threshold;
+      thresholds->hard = std::max(thresholds->hard, thresholds->medium);
+      thresholds->easyRule = "safe";
+      std::snprintf(why, sizeof why,
+                    "easy: the %d lowest-scored %s images with detections, %d of them (%.0f%%, 95%% lower bound %.0f%%) "
+                    "fully correct", safe.images, o.valTag.c_str(), safe.fullyCorrect,
+                    100.0 * safe.fullyCorrect / safe.images, 100 * safe.wilsonLower);
+    } else {
+      thresholds->medium = std::numeric_limits<double>::lowest();
+      thresholds->hard = std::max(thresholds->hard, thresholds->medium);
+      thresholds->easyRule = "none";
+      std::snprintf(why, sizeof why,
+                    "no image is easy: no score keeps 90%% of at least 5 %s images fully correct below it",
+                    o.valTag.c_str());
+    }
+    report->easyWhy = why;
+  } else {
+    report->easyWhy = "easy is the lowest tercile of the pool's scores, unchecked: no labelled " + o.valTag + " images";
+  }
   report->thresholds = *thresholds;
+  if (!testScored.empty()) {
+    auto e = valErrors(project, testScored, *scored, o);
+    if (!e.ok()) return e.status();
+    std::vector<std::optional<double>> s;
+    std::vector<double> err;
+    for (ImageId id : testScored) {
+      s.push_back(score[id]);
+      err.push_back(e->at(id));
+    }
+    report->testCalibration = calibrate(s, err, *thresholds);
+    report->testImages = testScored.size();
+  }
   if (!valScored.empty()) {
     std::vector<std::optional<double>> s;
     std::vector<double> err;
@@ -153,7 +209,9 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   for (const auto& [id, s] : score)
     if (s) top = std::max(top, *s);
   std::vector<ImageScore> rows;
+  const std::set<ImageId> testSet(testScored.begin(), testScored.end());
   for (const auto& [id, u] : *scored) {
+    if (testSet.count(id)) continue;  // judged, not stored: TEST images are neither pool nor VAL
     ImageScore row;
     row.run = (*detector)->run();
     row.image = id;
@@ -182,10 +240,16 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
                    {"pool_images", report->poolImages},
                    {"val_images", report->valImages},
                    {"without_detections", report->withoutDetections},
-                   {"thresholds", {{"medium", thresholds->medium}, {"hard", thresholds->hard}, {"source", thresholds->source}}},
+                   {"thresholds", {{"medium", thresholds->medium}, {"hard", thresholds->hard}, {"source", thresholds->source},
+                                   {"easy_rule", thresholds->easyRule}}},
+                   {"easy", report->easyWhy},
                    {"images_per_second", report->imagesPerSecond}};
   for (int b = 0; b < 3; ++b) s["pool_per_difficulty"][toString(static_cast<Difficulty>(b))] = report->perDifficulty[b];
   if (report->calibration) s["calibration"] = calibrationJson(*report->calibration);
+  if (report->testCalibration) {
+    s["test_calibration"] = calibrationJson(*report->testCalibration);
+    s["test_tag"] = o.testTag;
+  }
   metrics["scoring"] = s;
   return project.setRunMetrics((*run)->id, metrics.dump());
 }

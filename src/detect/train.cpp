@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "detect/internal.h"
+#include "detect/tiles.h"
 #include "quarry/log.h"
 #include "quarry/metrics_json.h"
 
@@ -100,6 +101,24 @@ nlohmann::json paramsJson(const TrainOptions& o, const Preset& p, const std::vec
           {"output_stride", p.outputStride}, {"context", p.context}, {"ema_decay", o.emaDecay}};
 }
 
+// The preset (auto or named) and the tiling for the training images, each with its reason.
+Result<TrainPlan> chooseModel(const Project& project, const TrainOptions& o, const ImageQuery& query) {
+  TrainPlan plan;
+  plan.presetChoice = {o.preset, ""};
+  if (o.preset == "auto") {
+    auto chosen = choosePreset(project, query);
+    if (!chosen.ok()) return chosen.status();
+    plan.presetChoice = *chosen;
+  }
+  auto preset = findPreset(plan.presetChoice.preset);
+  if (!preset.ok()) return preset.status();
+  plan.preset = *preset;
+  auto tiling = chooseTiling(project, query, preset->inputSize, o.tiles, &plan.tilingWhy);
+  if (!tiling.ok()) return tiling.status();
+  plan.tiling = *tiling;
+  return plan;
+}
+
 Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const TrainProgressFn& progress) {
   if (o.runName.empty()) return Status::InvalidArgument("a training run needs a name (--run)");
   auto existing = project.findRun(o.runName);
@@ -122,15 +141,14 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   auto query = trainingQuery(project, o.trainTags, o.valTag);
   if (!query.ok()) return query.status();
-  PresetChoice choice{o.preset, ""};
-  if (o.preset == "auto") {
-    auto chosen = choosePreset(project, *query);
-    if (!chosen.ok()) return chosen.status();
-    choice = *chosen;
-    coreLogger()->info("train {}: preset auto: {}", o.runName, choice.why);
-  }
-  auto preset = findPreset(choice.preset);
-  if (!preset.ok()) return preset.status();
+  auto chosen = chooseModel(project, o, *query);
+  if (!chosen.ok()) return chosen.status();
+  const PresetChoice& choice = chosen->presetChoice;
+  const Preset* preset = &chosen->preset;
+  const Tiling* tiling = &chosen->tiling;
+  const std::string& tilingWhy = chosen->tilingWhy;
+  if (!choice.why.empty()) coreLogger()->info("train {}: preset auto: {}", o.runName, choice.why);
+  coreLogger()->info("train {}: {}", o.runName, tilingWhy);
 
   TrainProgress tp;
   tp.epochs = o.epochs;
@@ -182,7 +200,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     std::error_code ec;
     fs::remove_all(dir, ec);
   };
-  CheckpointMeta meta{*preset, classNames, o.aleatoric, o.runName, 0};
+  CheckpointMeta meta{*preset, *tiling, classNames, o.aleatoric, o.runName, 0};
   TrainResult result;
   std::mt19937_64 rng(o.seed);
   AugmentOptions augment;
@@ -212,8 +230,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     for (long s = 0; s < stepsPerEpoch; ++s) {
       std::vector<Sample> samples;
       for (std::size_t k = 0; k < batch; ++k)
-        samples.push_back(makeTrainingSample((*trainImages)[order[static_cast<std::size_t>(s) * batch + k]],
-                                             preset->inputSize, augment, rng));
+        samples.push_back(makeTiledTrainingSample((*trainImages)[order[static_cast<std::size_t>(s) * batch + k]],
+                                                  preset->inputSize, *tiling, augment, rng));
       auto input = toInput(samples, preset->channels).to(*device);
       Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize, preset->outputStride);
       for (auto& group : optimizer.param_groups())
@@ -256,7 +274,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
         cleanup();
         return Status::Cancelled();
       }
-      auto dets = predictImages(model, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+      auto dets = predictImages(model, *preset, *tiling, valImages, classIds, 0.01f, o.batchSize, *device);
       net->train();  // predictImages leaves the network in eval mode
       EvalOptions eo;
       eo.scoreThreshold = o.scoreThreshold;
@@ -289,7 +307,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
                      {"seconds", r.seconds}});
   nlohmann::json metrics = {{"curve", curve}, {"best_epoch", result.bestEpoch}};
   if (!valImages.empty()) {
-    auto dets = predictImages(net, *preset, valImages, classIds, 0.01f, o.batchSize, *device);
+    auto dets = predictImages(net, *preset, *tiling, valImages, classIds, 0.01f, o.batchSize, *device);
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
     const EvalResult atDefault = evaluate(valIds, classIds, valTruth, dets, eo);
@@ -301,6 +319,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   result.steps = step;
   result.presetChoice = choice;
+  result.tiling = *tiling;
+  result.tilingWhy = tilingWhy;
   result.trainSeconds = trainSeconds;
   result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
   metrics["train_images"] = n;
@@ -316,6 +336,9 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   for (const auto& t : tags) run.trainedOn += (run.trainedOn.empty() ? "" : ",") + t;
   nlohmann::json params = paramsJson(o, *preset, tags);
   if (!choice.why.empty()) params["preset_choice"] = choice.why;
+  params["tiles"] = o.tiles;
+  params["tiling"] = tiling->describe();
+  params["tiling_choice"] = tilingWhy;
   run.paramsJson = params.dump();
   run.metricsJson = metrics.dump();
   run.checkpoint = (fs::path("models") / o.runName).generic_string();
@@ -330,6 +353,21 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
 }
 
 }  // namespace
+
+Result<TrainPlan> planTraining(const Project& project, const TrainOptions& o) {
+  if (o.epochs < 1 || o.batchSize < 2) return Status::InvalidArgument("epochs must be >= 1 and the batch size >= 2");
+  auto query = trainingQuery(project, o.trainTags, o.valTag);
+  if (!query.ok()) return query.status();
+  auto plan = chooseModel(project, o, *query);
+  if (!plan.ok()) return plan.status();
+  auto n = project.countImages(*query);
+  if (!n.ok()) return n.status();
+  plan->trainImages = *n;
+  const std::size_t batch = std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(o.batchSize), *n));
+  plan->stepsPerEpoch = static_cast<long>(*n / batch);
+  plan->steps = planSteps(o, plan->stepsPerEpoch);
+  return plan;
+}
 
 Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress) {
   OpenCvSingleThreaded opencv;

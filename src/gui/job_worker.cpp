@@ -19,6 +19,7 @@ QString summaryOf(const detect::TrainResult& r) {
                   .arg(std::isnan(r.bestMap50) ? QStringLiteral("-") : QString::number(r.bestMap50, 'f', 3))
                   .arg(r.imagesPerSecond, 0, 'f', 1);
   if (!r.presetChoice.why.empty()) s += QObject::tr(" (auto: %1)").arg(qs(r.presetChoice.why));
+  s += QObject::tr("; %1").arg(qs(r.tilingWhy));
   if (r.operatingPoint && std::isfinite(r.operatingPoint->heldOutBoost))
     s += QObject::tr("; boost %1x at the thresholds fitted on %2 (held out)")
              .arg(r.operatingPoint->heldOutBoost, 0, 'f', 2)

@@ -103,8 +103,15 @@ QWidget* ModelPanel::buildTrainForm() {
   preset_->addItems({"auto", "tiny", "small", "small-s4", "medium"});
   preset_->setCurrentText(QString::fromStdString(detect::TrainOptions().preset));
   preset_->setToolTip(tr("auto chooses the input size from the images' and boxes' sizes and says why in the job log"));
-  epochs_ = new QSpinBox;
   const detect::TrainOptions defaults;
+  tiles_ = new QComboBox;
+  tiles_->setObjectName("trainTiles");
+  tiles_->addItems({"auto", "on", "off"});
+  tiles_->setCurrentText(QString::fromStdString(defaults.tiles));
+  tiles_->setToolTip(tr("Large images by overlapping tiles, so small defects keep their pixels. auto tiles when "
+                        "letterboxing would shrink the median box below 12 px, and says why in the job log; "
+                        "auto-labels and scores then use the run's tiles"));
+  epochs_ = new QSpinBox;
   epochs_->setRange(1, 10000);
   epochs_->setValue(defaults.epochs);
   minSteps_ = new QSpinBox;
@@ -123,6 +130,7 @@ QWidget* ModelPanel::buildTrainForm() {
   f->addRow(tr("Training tags"), trainTags_);
   f->addRow(tr("Validation tag"), trainVal_);
   f->addRow(tr("Preset"), preset_);
+  f->addRow(tr("Tiles"), tiles_);
   f->addRow(tr("Epochs"), epochs_);
   f->addRow(tr("At least"), minSteps_);
   f->addRow(tr("Time limit"), maxMinutes_);
@@ -255,6 +263,7 @@ bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
       r.train.trainTags = splitTags(trainTags_->text());
       r.train.valTag = ss(trainVal_->text().trimmed());
       r.train.preset = ss(preset_->currentText());
+      r.train.tiles = ss(tiles_->currentText());
       r.train.epochs = epochs_->value();
       r.train.minSteps = minSteps_->value();
       r.train.maxMinutes = maxMinutes_->value();

@@ -80,6 +80,7 @@ class ModelPanel : public QWidget {
   QLineEdit* trainTags_;
   QLineEdit* trainVal_;
   QComboBox* preset_;
+  QComboBox* tiles_;
   QSpinBox* epochs_;
   QSpinBox* minSteps_;
   QDoubleSpinBox* maxMinutes_;

@@ -68,6 +68,7 @@ QString runDetails(const RunFigures& r) {
   } else if (r.scored) {
     out += QObject::tr("; difficulty thresholds from %1 (no VAL calibration)").arg(qs(r.thresholdSource));
   }
+  if (r.scored && !r.easyWhy.empty()) out += QObject::tr("; %1").arg(qs(r.easyWhy));
   return out.isEmpty() ? out : out + "<br>";
 }
 
@@ -232,7 +233,8 @@ void RunsView::showSelection() {
   } else {
     for (const RunFigures& r : chosen)
       text += tr("<b>%1</b> (%2, trained on %3, %4 images): mAP@0.5 %5, mAP@[.5:.95] %6, efficiency boost %7x on %8 VAL images<br>")
-                  .arg(qs(r.name), qs(r.preset.empty() ? "?" : r.preset), qs(r.trainedOn.empty() ? "every GT*" : r.trainedOn))
+                  .arg(qs(r.name), qs((r.preset.empty() ? "?" : r.preset) + (r.tiling.empty() ? "" : ", tiles " + r.tiling)),
+                       qs(r.trainedOn.empty() ? "every GT*" : r.trainedOn))
                   .arg(r.trainImages)
                   .arg(figure(r.map50), figure(r.map50to95), figure(r.efficiencyBoost, 2))
                   .arg(r.valImages)
@@ -397,7 +399,8 @@ void RunsView::fillDifficulty(const std::vector<RunFigures>& runs) {
                      "%6 more with no detection (hard)")
                       .arg(qs(r.name))
                       .arg(scores.size())
-                      .arg(figure(r.mediumThreshold, 2), figure(r.hardThreshold, 2), qs(r.thresholdSource))
+                      .arg(r.easyRule == "none" ? tr("the lowest score (nothing is easy)") : figure(r.mediumThreshold, 2),
+                           figure(r.hardThreshold, 2), qs(r.thresholdSource))
                       .arg(nothingFound));
   const Histogram h = histogram(scores, 30);
   // One stacked set per bar colour, so the thresholds show as where green turns yellow and red.

@@ -112,6 +112,7 @@ Result<RunFigures> runFigures(const ModelRun& run) {
   r.trainedOn = run.trainedOn;
   if (params.is_object()) {
     r.preset = text(params, "preset");
+    r.tiling = text(params, "tiling");
     r.scoreThreshold = number(params, "score_threshold");
   }
   r.trainImages = integer(metrics, "train_images");
@@ -150,7 +151,9 @@ Result<RunFigures> runFigures(const ModelRun& run) {
       r.mediumThreshold = number(*t, "medium");
       r.hardThreshold = number(*t, "hard");
       r.thresholdSource = text(*t, "source");
+      r.easyRule = text(*t, "easy_rule");
     }
+    r.easyWhy = text(*scoring, "easy");
     if (auto c = scoring->find("calibration"); c != scoring->end() && c->is_object()) {
       r.calibrationImages = integer(*c, "images");
       r.spearman = number(*c, "spearman");
@@ -159,6 +162,8 @@ Result<RunFigures> runFigures(const ModelRun& run) {
       r.spearmanWhy = text(*c, "spearman_reason");
       r.aurocWhy = text(*c, "auroc_reason");
       r.ratioWhy = text(*c, "hard_to_easy_error_ratio_reason");
+      r.easyFullyCorrect = number(*c, "easy_fully_correct");
+      r.easyWilsonLower = number(*c, "easy_fully_correct_wilson_lower");
       if (auto bands = c->find("bands"); bands != c->end() && bands->is_object()) {
         const char* names[3] = {"easy", "medium", "hard"};
         for (int b = 0; b < 3; ++b)
@@ -220,10 +225,15 @@ Result<std::vector<ArmCurve>> readExperimentCurves(const std::filesystem::path& 
   if (j.is_discarded() || !j.is_object() || !j.contains("models") || !j["models"].is_array())
     return Status::BadInput(file.string() + ": not the results.json of a quarry experiment");
   std::vector<CurveSample> samples;
+  // Reports measure on "test" (the part of VAL that chose nothing); older ones measured on "val".
   for (const auto& m : j["models"])
-    if (m.is_object() && m.contains("val"))
-      samples.push_back({text(m, "arm"), integer(m, "round"), static_cast<double>(integer(m, "labelled")),
-                         number(m["val"], "map50")});
+    if (m.is_object())
+      for (const char* part : {"test", "val"})
+        if (m.contains(part)) {
+          samples.push_back({text(m, "arm"), integer(m, "round"), static_cast<double>(integer(m, "labelled")),
+                             number(m[part], "map50")});
+          break;
+        }
   return learningCurves(samples);
 }
 

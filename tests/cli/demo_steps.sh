@@ -22,7 +22,7 @@ expect "the pool's images fall in at least two bands" $?
 auto=$($Q -p "$tmp/demo" stats --json | grep -oE '"auto": [0-9]+' | head -1 | grep -oE '[0-9]+$')
 ((${auto:-0} > 0))
 expect "auto-labels were written" $?
-grep -Eq 'nan|inf' "$tmp/out"
+grep -Eqiw 'nan|inf' "$tmp/out"
 expect "no nan or inf printed" $((!$?))
 
 # Run again on the same project: it reuses the run and exports again over its own export.

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "core/test_support.h"
@@ -139,6 +140,118 @@ TEST(Select, DiverseLetsClassesTakeTurns) {
   o.classBalance = false;
   chosen = selectImages(pool, o);
   EXPECT_EQ(std::count_if(chosen.begin(), chosen.end(), [](ImageId id) { return id > 8; }), 0);
+}
+
+// A pool like the one that sank the literal rule: many images without detections, a hard band
+// dominated by one class, then medium and easy images: 40 of each, so the thirds by score rank
+// are the bands.
+std::vector<Candidate> mixedPool() {
+  std::vector<Candidate> pool;
+  ImageId id = 1;
+  for (int i = 0; i < 40; ++i) pool.push_back(nothingFound(id++));
+  for (int i = 0; i < 40; ++i) {
+    Candidate c = scored(id++, 10.0 - 0.01 * i, Component::kEntropy, 0, Difficulty::kHard, i >= 20 && i < 26 ? 2 : 1);
+    c.uncertainty.embedding = {1.0f, 0.01f * static_cast<float>(i)};
+    pool.push_back(c);
+  }
+  for (int i = 0; i < 40; ++i) {
+    Candidate c = scored(id++, 5.0 - 0.01 * i, Component::kEntropy, 0, Difficulty::kMedium, 1 + i % 3);
+    c.uncertainty.embedding = {0.01f * static_cast<float>(i), 1.0f};
+    pool.push_back(c);
+  }
+  for (int i = 0; i < 40; ++i) {
+    Candidate c = scored(id++, 1.0 - 0.001 * i, Component::kEntropy, 0, Difficulty::kEasy, 1 + i % 3);
+    c.uncertainty.embedding = {0.5f, 0.5f + 0.001f * static_cast<float>(i)};
+    pool.push_back(c);
+  }
+  return pool;
+}
+
+std::array<int, 4> bandsOf(const std::vector<Candidate>& pool, const std::vector<ImageId>& chosen) {
+  std::array<int, 4> n{};  // easy, medium, hard, nothing found
+  for (ImageId id : chosen) {
+    const Candidate& c = pool[static_cast<std::size_t>(id - 1)];
+    ++n[c.score ? static_cast<int>(c.difficulty) : 3];
+  }
+  return n;
+}
+
+TEST(Select, BalancedCapsTheFailedShareAndMixesTheBandsByQuota) {
+  const auto pool = mixedPool();
+  // The literal rule takes every image without detections first: 20 of 20.
+  EXPECT_EQ(bandsOf(pool, selectImages(pool, by(Strategy::kWorkflow, 20)))[3], 20);
+  const auto chosen = selectImages(pool, by(Strategy::kBalanced, 20));
+  ASSERT_EQ(chosen.size(), 20u);
+  EXPECT_EQ(std::set<ImageId>(chosen.begin(), chosen.end()).size(), 20u);
+  const auto n = bandsOf(pool, chosen);
+  EXPECT_EQ(n[3], 2) << "10% of the budget without detections";
+  // The other 18: hard 40%, medium 40%, easy 20% -> 7.2, 7.2, 3.6, rounded towards the hard bands.
+  EXPECT_EQ(n[2], 8);
+  EXPECT_EQ(n[1], 7);
+  EXPECT_EQ(n[0], 3);
+}
+
+TEST(Select, BalancedLetsClassesTakeTurnsInsideABand) {
+  const auto pool = mixedPool();
+  SelectOptions o = by(Strategy::kBalanced, 20);
+  const auto chosen = selectImages(pool, o);
+  int hardOfClass2 = 0;
+  for (ImageId id : chosen) {
+    const Candidate& c = pool[static_cast<std::size_t>(id - 1)];
+    if (c.score && c.difficulty == Difficulty::kHard && c.uncertainty.detections[0].cls == 2) ++hardOfClass2;
+  }
+  // 6 of the 40 hard images are class 2, ranked 21st to 26th: the top 8 by score hold none.
+  EXPECT_GE(hardOfClass2, 3);
+  o.classBalance = false;
+  o.shortlistFactor = 1;
+  hardOfClass2 = 0;
+  for (ImageId id : selectImages(pool, o)) {
+    const Candidate& c = pool[static_cast<std::size_t>(id - 1)];
+    if (c.score && c.difficulty == Difficulty::kHard && c.uncertainty.detections[0].cls == 2) ++hardOfClass2;
+  }
+  EXPECT_EQ(hardOfClass2, 0);
+}
+
+TEST(Select, BalancedPassesUnusedQuotasOnAndFillsTheBudget) {
+  // Four scored images cannot fill quotas of 8, 7 and 3: all four are taken, and the images
+  // without detections fill the rest, beyond their share, rather than leave the budget unspent.
+  std::vector<Candidate> pool;
+  for (int i = 1; i <= 4; ++i) pool.push_back(scored(i, 1.0 / i));
+  for (int i = 5; i <= 30; ++i) pool.push_back(nothingFound(i));
+  const auto chosen = selectImages(pool, by(Strategy::kBalanced, 20));
+  ASSERT_EQ(chosen.size(), 20u);
+  EXPECT_EQ(std::set<ImageId>(chosen.begin(), chosen.end()).size(), 20u);
+  for (ImageId id = 1; id <= 4; ++id) EXPECT_NE(std::find(chosen.begin(), chosen.end(), id), chosen.end()) << id;
+  // A pool of nothing but failed images still fills the budget.
+  std::vector<Candidate> failed;
+  for (int i = 1; i <= 10; ++i) failed.push_back(nothingFound(i));
+  EXPECT_EQ(selectImages(failed, by(Strategy::kBalanced, 6)).size(), 6u);
+  EXPECT_EQ(selectImages(failed, by(Strategy::kPower, 6)).size(), 6u);
+}
+
+TEST(Select, PowerSamplingFavoursUncertainImagesWithoutTakingOnlyTheTop) {
+  std::vector<Candidate> pool;
+  for (int i = 1; i <= 200; ++i) pool.push_back(scored(i, 1000.0 - i));  // id 1 the most uncertain
+  for (int i = 201; i <= 240; ++i) pool.push_back(nothingFound(i));
+  const auto chosen = selectImages(pool, by(Strategy::kPower, 40));
+  ASSERT_EQ(chosen.size(), 40u);
+  EXPECT_EQ(bandsOf(pool, chosen)[3], 4) << "10% without detections";
+  int topHalf = 0, beyondTop = 0;
+  for (ImageId id : chosen)
+    if (id <= 200) {
+      topHalf += id <= 100;
+      beyondTop += id > 36;
+    }
+  EXPECT_GT(topHalf, 20) << "weights favour the uncertain half (3 in 4 of the picks, in expectation)";
+  EXPECT_GT(beyondTop, 0) << "not the deterministic top 36";
+  SelectOptions again = by(Strategy::kPower, 40);
+  EXPECT_EQ(selectImages(pool, again), chosen) << "the same seed, the same draw";
+  again.seed = 2;
+  EXPECT_NE(selectImages(pool, again), chosen);
+  again.powerBeta = 50;
+  const auto sharp = selectImages(pool, again);
+  EXPECT_EQ(std::count_if(sharp.begin(), sharp.end(), [](ImageId id) { return id > 80 && id <= 200; }), 0)
+      << "a large beta approaches the top-k";
 }
 
 TEST(Select, NeverMoreThanTheBudgetOrThePool) {

@@ -72,6 +72,38 @@ TEST(Stats, PairedTTestWithoutSpreadOrPairs) {
   EXPECT_TRUE(std::isnan(stats::pairedTTest({1}, {0}).pOneSided)) << "one pair has no spread to test";
 }
 
+TEST(Stats, TheUpperTailKeepsItsPrecisionWhereOneMinusTheCdfIsZero) {
+  EXPECT_NEAR(stats::studentTUpperTail(0.7, 3), 1 - stats::studentTCdf(0.7, 3), 1e-12);
+  const double far = stats::studentTUpperTail(60, 30);
+  EXPECT_GT(far, 0) << "1 - cdf would be 0 here";
+  EXPECT_LT(far, 1e-25);
+  EXPECT_EQ(stats::studentTUpperTail(INFINITY, 4), 0);
+  EXPECT_TRUE(std::isnan(stats::studentTUpperTail(1, 0)));
+}
+
+TEST(Stats, TheSignTestCountsWinsAndGivesTheExactBinomialTail) {
+  const auto four = stats::signTest({5, 5, 5, 5, 1}, {4, 4, 4, 4, 2});
+  EXPECT_EQ(four.wins, 4);
+  EXPECT_EQ(four.losses, 1);
+  EXPECT_NEAR(four.pOneSided, 6.0 / 32, 1e-12) << "P(X >= 4), X ~ Bin(5, 1/2)";
+  EXPECT_NEAR(stats::signTest({2, 2, 2, 2, 2}, {1, 1, 1, 1, 1}).pOneSided, 1.0 / 32, 1e-12);
+  const auto tied = stats::signTest({1, 2, 3}, {0, 2, 4});
+  EXPECT_EQ(tied.ties, 1);
+  EXPECT_NEAR(tied.pOneSided, 0.75, 1e-12) << "the tie is left out: P(X >= 1), X ~ Bin(2, 1/2)";
+  EXPECT_EQ(stats::signTest({0, 0}, {1, 1}).pOneSided, 1.0);
+  EXPECT_TRUE(std::isnan(stats::signTest({1, 1}, {1, 1}).pOneSided));
+  EXPECT_TRUE(std::isnan(stats::signTest({1}, {1, 2}).pOneSided));
+}
+
+TEST(Stats, TheAreaUnderALearningCurveReadsAsItsMean) {
+  EXPECT_NEAR(stats::areaUnderCurve({180, 330, 480}, {0.4, 0.5, 0.6}), 0.5, 1e-12);
+  // Uneven spacing weighs each stretch by its width: (100 x 0.45 + 300 x 0.65) / 400.
+  EXPECT_NEAR(stats::areaUnderCurve({0, 100, 400}, {0.4, 0.5, 0.8}), (100 * 0.45 + 300 * 0.65) / 400, 1e-12);
+  EXPECT_TRUE(std::isnan(stats::areaUnderCurve({1, 1}, {0.2, 0.3}))) << "x must rise";
+  EXPECT_TRUE(std::isnan(stats::areaUnderCurve({1}, {0.2})));
+  EXPECT_TRUE(std::isnan(stats::areaUnderCurve({1, 2}, {0.2, NAN})));
+}
+
 TEST(SvgChart, ALineChartHasItsSeriesLegendAndEscapedText) {
   LineChart c;
   c.title = "mAP <by> labels & rounds";

@@ -199,6 +199,46 @@ TEST(Uncertainty, ComponentNamesRoundTrip) {
   EXPECT_FALSE(parseComponent("confidence").has_value());
 }
 
+// Issue 13: "easy" means safe to accept.
+TEST(SafeEasy, TheLargestLowScoreSetThatIsNinetyPercentFullyCorrect) {
+  std::vector<double> scores, errors;
+  for (int i = 1; i <= 20; ++i) {
+    scores.push_back(i);
+    // The 10 lowest hold one error (at score 5), the rest all have errors.
+    errors.push_back(i == 5 || i > 10 ? 0.5 : 0.0);
+  }
+  const SafeEasyFit fit = fitSafeEasy(scores, errors);
+  ASSERT_TRUE(fit.threshold);
+  EXPECT_DOUBLE_EQ(*fit.threshold, 10.5) << "9 of 10 correct below it; 9 of 11 is too few";
+  EXPECT_EQ(fit.images, 10);
+  EXPECT_EQ(fit.fullyCorrect, 9);
+  EXPECT_NEAR(fit.wilsonLower, 0.5959, 1e-3);
+  DifficultyThresholds t;
+  t.medium = *fit.threshold;
+  t.hard = 15;
+  std::vector<std::optional<double>> opt(scores.begin(), scores.end());
+  const Calibration c = calibrate(opt, errors, t);
+  EXPECT_EQ(c.bands[0].images, 10);
+  EXPECT_DOUBLE_EQ(c.easyFullyCorrect, 0.9);
+  EXPECT_DOUBLE_EQ(c.easyShare, 0.5);
+  EXPECT_NEAR(c.easyWilsonLower, 0.5959, 1e-3);
+}
+
+TEST(SafeEasy, NothingIsEasyWhenNoSetQualifiesOrTiesWouldSplit) {
+  // Four correct images and then errors: 4 of 5 is 80%, and 4 alone are fewer than 5.
+  EXPECT_FALSE(fitSafeEasy({1, 2, 3, 4, 5, 6}, {0, 0, 0, 0, 1, 1}).threshold);
+  EXPECT_FALSE(fitSafeEasy({}, {}).threshold);
+  // Ties: a boundary never falls between equal scores, so the tied wrong images come in together.
+  const auto tied = fitSafeEasy({1, 2, 3, 4, 5, 6, 6, 6}, {0, 0, 0, 0, 0, 0, 1, 1});
+  ASSERT_TRUE(tied.threshold);
+  EXPECT_DOUBLE_EQ(*tied.threshold, 5.5);
+  // Every image correct: the whole set is easy.
+  const auto all = fitSafeEasy({1, 2, 3, 4, 5}, {0, 0, 0, 0, 0});
+  ASSERT_TRUE(all.threshold);
+  EXPECT_GT(*all.threshold, 5);
+  EXPECT_EQ(all.images, 5);
+}
+
 }  // namespace
 }  // namespace quarry
 

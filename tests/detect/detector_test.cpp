@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/test_support.h"
 #include "detect/net.h"
@@ -89,14 +90,92 @@ TEST(PresetAuto, ChoosesTheInputFromTheImageAndBoxSizesAndSaysWhy) {
   ASSERT_TRUE(small.ok()) << small.status().message();
   EXPECT_EQ(small->preset, "small");
   EXPECT_NE(small->why.find("median image side 200 px"), std::string::npos) << small->why;
-  EXPECT_EQ(small->why.find("may be lost"), std::string::npos) << small->why;
+  EXPECT_EQ(small->why.find("tiles keep it larger"), std::string::npos) << small->why;
   auto pcb = project(tmp / "pcb", 2048, 16);
   auto large = choosePreset(*pcb, {});
   ASSERT_TRUE(large.ok()) << large.status().message();
   EXPECT_EQ(large->preset, "medium");
-  EXPECT_NE(large->why.find("may be lost"), std::string::npos) << large->why;
+  EXPECT_NE(large->why.find("tiles keep it larger"), std::string::npos) << large->why;
   auto none = choosePreset(*test::newProject(tmp / "empty"), {});
   EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
+
+  // Tiles: only where letterboxing would shrink the boxes away, and never for images that fit.
+  std::string why;
+  auto steelTiles = chooseTiling(*steel, {}, 224, "auto", &why);
+  ASSERT_TRUE(steelTiles.ok()) << steelTiles.status().message();
+  EXPECT_FALSE(steelTiles->enabled) << why;
+  EXPECT_NE(why.find("fits"), std::string::npos) << why;
+  auto pcbTiles = chooseTiling(*pcb, {}, 320, "auto", &why);
+  ASSERT_TRUE(pcbTiles.ok()) << pcbTiles.status().message();
+  ASSERT_TRUE(pcbTiles->enabled) << why;
+  EXPECT_DOUBLE_EQ(pcbTiles->scale, 1.0) << "16 px boxes keep their pixels";
+  EXPECT_EQ(pcbTiles->tile, 320);
+  EXPECT_EQ(pcbTiles->overlap, 80) << "a quarter tile, since the boxes are smaller";
+  EXPECT_NE(why.find("2.5 px"), std::string::npos) << why;  // 16 x 320 / 2048
+  auto bigBoxes = project(tmp / "big", 2048, 600);
+  auto bigTiles = chooseTiling(*bigBoxes, {}, 320, "auto", &why);
+  ASSERT_TRUE(bigTiles.ok());
+  EXPECT_FALSE(bigTiles->enabled) << "600 px boxes keep 94 px letterboxed: " << why;
+  auto forced = chooseTiling(*bigBoxes, {}, 320, "on", &why);
+  ASSERT_TRUE(forced.ok());
+  EXPECT_TRUE(forced->enabled) << why;
+  EXPECT_LT(forced->scale, 1.0) << "tiles sized to the large boxes, not to every pixel";
+  EXPECT_GE(forced->scale, 2 * 320.0 / 2048 - 1e-9) << "at least twice the letterbox's resolution";
+  EXPECT_LE(forced->overlap, forced->tile / 2);
+  EXPECT_FALSE(chooseTiling(*pcb, {}, 320, "off", &why)->enabled);
+  EXPECT_EQ(chooseTiling(*pcb, {}, 320, "sometimes").status().code(), StatusCode::kInvalidArgument);
+}
+
+// Issue 12: large images with small defects train on crops and infer by tiles; the choice is
+// stored with the checkpoint, inference can turn it off, and a checkpoint from before tiles
+// letterboxes.
+TEST(Detector, ATiledRunStoresItsTilingAndDetectsInTheWholeImagesPixels) {
+  TempDir tmp;
+  DemoOptions demo;
+  demo.images = 24;
+  demo.width = demo.height = 512;
+  demo.defectScale = 0.5;  // defects as on a 128 px image: 4x smaller than the demo's
+  demo.seed = 9;
+  ASSERT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
+  auto p = std::move(Project::open(tmp / "p")).value();
+  SplitOptions split;
+  split.val = {6, 0};
+  split.gt = {18, 0};
+  ASSERT_TRUE(splitImages(*p, split).ok());
+  TrainOptions o = test::quickTraining("TILED", 30);
+  o.tiles = "on";
+  auto trained = train(*p, o);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  ASSERT_TRUE(trained->tiling.enabled) << trained->tilingWhy;
+  EXPECT_EQ(trained->tiling.tile, static_cast<int>(128 / trained->tiling.scale + 0.5));
+  EXPECT_NE(p->findRun("TILED")->value().paramsJson.find("\"tiling\":\"on: "), std::string::npos);
+
+  auto d = Detector::load(*p, "TILED");
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_TRUE((*d)->tiling().enabled);
+  const auto image = *p->image(p->findImages({})->front());
+  auto found = (*d)->detect({p->resolve(image.path).string()}, 0.0);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_EQ(found->size(), 1u);
+  ASSERT_FALSE(found->front().empty());
+  bool beyondOneTile = false;
+  for (const Prediction& pr : found->front()) {
+    EXPECT_TRUE(pr.x >= 0 && pr.y >= 0 && pr.x + pr.w <= 512 + 1e-6 && pr.y + pr.h <= 512 + 1e-6);
+    if (pr.x > trained->tiling.tile) beyondOneTile = true;
+  }
+  EXPECT_TRUE(beyondOneTile) << "tiles past the first one are mapped to their place in the image";
+  auto off = Detector::load(*p, "TILED", "cpu", "off");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE((*off)->tiling().enabled);
+  EXPECT_FALSE(Detector::load(*p, "TILED", "cpu", "on").ok()) << "a run infers as trained, or off";
+
+  const fs::path json = p->dir() / "models" / "TILED" / "model.json";
+  auto j = nlohmann::json::parse(test::readText(json));
+  j.erase("tiling");
+  test::writeText(json, j.dump(2));
+  auto old = Detector::load(*p, "TILED");
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_FALSE((*old)->tiling().enabled) << "a checkpoint from before tiles letterboxes";
 }
 
 // Issue 12: inference folds every batch norm into its convolution; the outputs must not change.

@@ -175,8 +175,12 @@ TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
   o.strategies = {Strategy::kHybrid};
   o.train = test::quickTraining("", 40);
   o.mc.passes = 4;
-  std::size_t lastTotal = 0;
-  auto r = runExperiment(*p, o, [&](std::size_t, std::size_t total, std::string_view) {
+  o.keepWork = true;
+  std::size_t lastTotal = 0, lastDone = 0;
+  bool backwards = false;
+  auto r = runExperiment(*p, o, [&](std::size_t done, std::size_t total, std::string_view) {
+    if (done < lastDone) backwards = true;
+    lastDone = done;
     lastTotal = total;
     return true;
   });
@@ -184,17 +188,36 @@ TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
   EXPECT_EQ(r->models.size(), 2u * (1 + 2));  // per seed: CAL1, hybrid round 1, control round 1
   for (const auto& m : r->models) {
     EXPECT_EQ(m.labelled, m.round == 0 ? 16u : 32u) << m.arm;
-    EXPECT_EQ(m.eval.perImage.size(), 20u) << "every model is measured on its seed's VAL";
+    EXPECT_EQ(m.eval.perImage.size(), 10u) << "every model is measured on its seed's TEST half of VAL";
+    EXPECT_GE(m.steps, 40) << "quickTraining's steps";
   }
+  EXPECT_FALSE(backwards) << "progress never goes back";
   EXPECT_EQ(lastTotal, 6u * 100);
+  EXPECT_EQ(lastDone, lastTotal) << "and ends at 100%";
   const fs::path dir = p->dir() / "reports" / "demo";
   EXPECT_TRUE(fs::exists(dir / "report.md"));
   EXPECT_TRUE(fs::exists(dir / "learning_curve.svg"));
   EXPECT_TRUE(fs::exists(dir / "results.json"));
-  EXPECT_FALSE(fs::exists(dir / "work")) << "sandboxes are removed unless kept";
+  // The selection part (VAL) and the test part (TEST) are disjoint, and neither is trained on or picked.
+  for (const char* arm : {"hybrid", "control"}) {
+    auto sandbox = Project::open(dir / "work" / "seed-1" / arm);
+    ASSERT_TRUE(sandbox.ok()) << sandbox.status().message();
+    ImageQuery val, test, both, leaked;
+    val.anyTags = {"VAL"};
+    test.anyTags = {"TEST"};
+    both.allTags = {"VAL", "TEST"};
+    leaked.anyTags = {"GT1", "GT2"};
+    leaked.allTags = {"TEST"};
+    EXPECT_EQ(*(*sandbox)->countImages(val), 10);
+    EXPECT_EQ(*(*sandbox)->countImages(test), 10);
+    EXPECT_EQ(*(*sandbox)->countImages(both), 0);
+    EXPECT_EQ(*(*sandbox)->countImages(leaked), 0) << arm;
+  }
   const std::string report = test::readText(dir / "report.md");
   EXPECT_NE(report.find("hybrid"), std::string::npos);
   EXPECT_NE(report.find("p (one-sided)"), std::string::npos);
+  EXPECT_NE(report.find("## Area under the learning curve (AULC)"), std::string::npos);
+  EXPECT_NE(report.find("p (sign, one-sided)"), std::string::npos);
   // The source project is only read: no new runs, tags or boxes there.
   EXPECT_TRUE(p->runs()->empty());
   EXPECT_EQ(*p->countImages({}), 80);
@@ -214,6 +237,8 @@ TEST(Experiment, RefusesAProjectTooSmallForItsSizes) {
   auto r = runExperiment(*p, o);
   ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("needs 606 labelled images"), std::string::npos) << r.status().message();
+  o.testShare = 1;
+  EXPECT_EQ(runExperiment(*p, o).status().code(), StatusCode::kInvalidArgument) << "VAL would have no selection part";
   EXPECT_NE(r.status().message().find("the project has " + count), std::string::npos) << r.status().message();
 }
 

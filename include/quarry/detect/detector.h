@@ -54,9 +54,32 @@ struct PresetChoice {
 };
 // Chooses the input size from the images' and boxes' sizes (a sample of at most 500 of `images`):
 // small (224 px) when the median image's long side is at most 288 px, medium (320 px) above it.
-// Says so when the median box would shrink below 8 px at that input (tiling, which would keep it,
-// is not built yet). Fails only on a store error or when there are no images.
+// Says so when the median box would shrink below 8 px at that input and tiles are off.
+// Fails only on a store error or when there are no images.
 Result<PresetChoice> choosePreset(const Project& project, const ImageQuery& images);
+
+// Large images by tiles. Without tiles an image is letterboxed to the input, so a 20 px defect on a
+// 2,048 px image becomes 2 px. With tiles the network sees overlapping crops at `scale` input pixels
+// per image pixel, plus one letterboxed pass of the whole image for boxes larger than the overlap;
+// detections are merged (a box cut by a tile edge is taken from the tile that holds it whole) and
+// class-wise NMS removes the twins of the overlaps. Training draws crops at the same scale, around
+// boxes and between them, and some whole images.
+struct Tiling {
+  bool enabled = false;
+  double scale = 1;   // input pixels per image pixel inside a tile (at most 1: tiles never upscale)
+  int tile = 0;       // tile side in image pixels: the input size / scale
+  int overlap = 0;    // image pixels neighbouring tiles share; a box up to this size lies whole in one
+  // e.g. "off" or "on: 224 px tiles at scale 1.00, overlap 56 px".
+  std::string describe() const;
+};
+// The tiling for a project's images at `inputSize`: mode "off" never tiles; "on" tiles whenever
+// the median image is larger than the input; "auto" tiles only when, letterboxed, the median box's
+// short side would fall below 12 px and tiles keep at least twice as many pixels of it. The scale
+// brings the median box's short side to about 16 input pixels, never above 1 (and forced on, at
+// least twice the letterbox's scale, so large boxes still get tiles worth the name). `why` (optional)
+// gets the reason in a sentence. kInvalidArgument for another mode or a project without images.
+Result<Tiling> chooseTiling(const Project& project, const ImageQuery& images, int inputSize, const std::string& mode,
+                            std::string* why = nullptr);
 
 struct TrainOptions {
   std::string runName;                     // required, unique in the project (e.g. "CAL1")
@@ -89,6 +112,7 @@ struct TrainOptions {
   // emaDecay x (1 - exp(-step / emaRampSteps)), so early steps are not averaged with the random start.
   double emaDecay = 0.998;                 // 0: no average, the raw weights are the model
   double emaRampSteps = 200;
+  std::string tiles = "auto";              // auto | on | off: chooseTiling(); stored with the checkpoint
 };
 
 // How many steps and epochs a training plans for a training set of `stepsPerEpoch` batches,
@@ -100,6 +124,20 @@ struct StepPlan {
   int validateEvery = 1;   // epochs between VAL checks
 };
 StepPlan planSteps(const TrainOptions& options, long stepsPerEpoch);
+
+// What train() would do with these options, without training: the preset and tiling it would
+// choose and why, how many images it would train on and the step plan. Fails as train() would
+// on bad tags or options.
+struct TrainPlan {
+  PresetChoice presetChoice;
+  Preset preset;
+  Tiling tiling;
+  std::string tilingWhy;
+  std::size_t trainImages = 0;
+  long stepsPerEpoch = 0;
+  StepPlan steps;
+};
+Result<TrainPlan> planTraining(const Project& project, const TrainOptions& options);
 
 struct TrainProgress {
   int epoch = 0, epochs = 0;
@@ -132,6 +170,8 @@ struct TrainResult {
   double imagesPerSecond = 0;              // training throughput
   std::optional<RunOperatingPoint> operatingPoint;  // fitted on VAL after training; empty without VAL
   PresetChoice presetChoice;               // the preset trained, and why when it was chosen (auto)
+  Tiling tiling;                           // what training and every later inference use
+  std::string tilingWhy;                   // why, in a sentence
 };
 
 // Trains a model on the images of the train tags, refusing (kInvalidArgument, listing them) any
@@ -152,8 +192,10 @@ class Detector {
  public:
   // Loads the checkpoint of `runName`; fails when it is missing or corrupt, or when its classes
   // are not the project's classes (same names in the same order).
+  // `tiles`: "auto" infers as the run was trained (its stored tiling), "off" letterboxes whole
+  // images even when the run tiles.
   static Result<std::unique_ptr<Detector>> load(const Project& project, const std::string& runName,
-                                                const std::string& device = "cpu");
+                                                const std::string& device = "cpu", const std::string& tiles = "auto");
   ~Detector();
   // Detections per image for a batch of image files, above `scoreThreshold`.
   Result<std::vector<std::vector<Prediction>>> detect(const std::vector<std::string>& files, double scoreThreshold);
@@ -162,6 +204,7 @@ class Detector {
   // image's pooled features. Image ids are left 0 for the caller. kNotFound for a missing file.
   Result<std::vector<ImageUncertainty>> monteCarlo(const std::vector<std::string>& files, const McOptions& options);
   const Preset& preset() const;
+  const Tiling& tiling() const;            // the one in use (off when load() was told "off")
   RunId run() const;
   // The per-class thresholds the run fitted on VAL after training; empty for older runs.
   const std::optional<RunOperatingPoint>& operatingPoint() const;
@@ -178,10 +221,12 @@ struct AutoLabelOptions {
   bool useDefaultQuery = true;             // false: exactly `images`
   double scoreThreshold = -1;              // < 0: the run's fitted per-class thresholds (0.25 without them)
   int batchSize = 16;
+  std::string tiles = "auto";              // auto: as the run was trained; off: whole images letterboxed
 };
 
 struct AutoLabelReport {
   std::string thresholds;                  // what was kept, e.g. "the run's fitted thresholds (...)"
+  std::string tiling;                      // Tiling::describe() of the one used
   std::size_t images = 0;
   std::size_t boxes = 0;
   std::size_t imagesWithoutDetections = 0;
@@ -203,6 +248,7 @@ struct EvaluateRunOptions {
   // otherwise). On the images they were fitted on, every threshold-dependent figure is held out:
   // each half of them at the thresholds fitted on the other half (quarry/operating_point.h).
   bool atOperatingPoint = true;
+  std::string tiles = "auto";              // auto: as the run was trained; off: whole images letterboxed
 };
 
 // What evaluateRun() did besides its result.
@@ -211,6 +257,8 @@ struct EvaluateRunReport {
   bool heldOut = false;                    // ... measured on halves, each at the other's fit
   RunOperatingPoint operatingPoint;        // the run's, when atOperatingPoint
   EvalResult atDefault;                    // the same images at eval.scoreThreshold
+  Tiling tiling;                           // how the images were seen
+  double imagesPerSecond = 0;              // inference, tiles included
 };
 
 // Runs the model on the VAL images and evaluates it against their boxes (manual and corrected

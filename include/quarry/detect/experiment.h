@@ -7,7 +7,10 @@
 //
 // Per seed: a random VAL (or the images of valTag) and a random GT1; CAL1 trained on GT1. Then
 // per arm (each strategy, and "control": random picks) and round: score with the arm's last
-// model, select `budget` images, reveal their truth, train on every GT set, evaluate on VAL.
+// model, select `budget` images, reveal their truth, train on every GT set, evaluate on TEST.
+// Model selection never sees the reported figure: VAL is split, per seed, into a selection part
+// (tag VAL in the sandboxes: the best epoch, the fitted thresholds, the difficulty fit) and a test
+// part (tag TEST: every reported mAP, boost, precision and recall), or TEST is testTag's images.
 // Arms of one seed share VAL, GT1 and CAL1 (paired). Each arm works in its own sandbox project
 // under reports/<name>/work/, whose images point at the source files; the source project is only
 // read (and gets the report). Threads: the caller's; it trains many models, so it takes long.
@@ -30,6 +33,8 @@ struct ExperimentOptions {
   std::vector<std::uint64_t> seeds{1, 2};
   std::string valTag;                   // set: this tag's images are VAL in every seed; empty: random valCount
   std::size_t valCount = 178;
+  std::string testTag;                  // set: this tag's images are TEST and all of VAL selects
+  double testShare = 0.5;               // without testTag: this share of VAL (drawn per seed) is TEST
   std::size_t gtCount = 177;            // GT1
   std::size_t budget = 251;             // images added per round
   int rounds = 1;
@@ -46,7 +51,8 @@ struct ExperimentModel {
   std::string arm;                      // "CAL1" for round 0, else the strategy's name or "control"
   int round = 0;
   std::size_t labelled = 0;             // ground-truth images it was trained on
-  EvalResult eval;
+  EvalResult eval;                      // on TEST, at the thresholds fitted on the selection part
+  long steps = 0;                       // optimiser steps it trained
   double trainSeconds = 0;
   std::array<std::size_t, 3> chosenPerDifficulty{};   // of the images this round added (uncertainty arms)
   std::optional<Calibration> calibration;              // of the scoring that chose them

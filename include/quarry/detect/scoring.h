@@ -35,10 +35,12 @@ struct ScoreOptions {
   std::string runName;           // the model run whose checkpoint scores
   ImageQuery pool;               // narrows the pool: scored images carry no VAL or GT* tag and no human boxes
   std::string valTag = "VAL1";   // scored too, to fit the thresholds on true errors; absent: pool terciles
+  std::string testTag;           // set: scored too, and the bars fitted on valTag are judged on it
   McOptions mc;
   int batchSize = 16;
   CombineOptions combine;        // default: hybrid (epistemic + aleatoric), max over detections
   double iou = 0.5;              // VAL's true error is 1 - F1 at this IoU
+  std::string tiles = "auto";    // auto: as the run was trained; off: whole images letterboxed
 };
 
 struct ScoreReport {
@@ -48,13 +50,18 @@ struct ScoreReport {
   std::size_t withoutDetections = 0;    // in the pool
   std::array<std::size_t, 3> perDifficulty{};  // pool images per Difficulty
   DifficultyThresholds thresholds;
-  std::optional<Calibration> calibration;  // when VAL images with truth were scored
+  std::optional<Calibration> calibration;  // when VAL images with truth were scored (in-sample)
+  std::optional<Calibration> testCalibration;  // on testTag's images, at the thresholds fitted on VAL
+  std::size_t testImages = 0;
+  std::string easyWhy;                  // how the easy boundary was set, in a sentence
   double seconds = 0;
   double imagesPerSecond = 0;           // pool and VAL images, Monte-Carlo included
 };
 
 // Scores the pool and VAL with the run's model and stores, per image, the score, the difficulty
-// and every component (ImageScore; an image without detections is hard and stored with the
+// and every component. With labelled VAL images, "easy" is made safe to accept: its boundary is
+// fitSafeEasy() on VAL (the largest low-score set with at least 90% of its images fully correct),
+// and when no boundary qualifies no image is easy (the report says so) (ImageScore; an image without detections is hard and stored with the
 // highest score of the run). Also writes the thresholds, the calibration and the options into
 // the run's metrics under "scoring". Nothing is written until the end: a cancel (kCancelled)
 // leaves the earlier scores. kNotFound for an unknown run or an empty pool.
