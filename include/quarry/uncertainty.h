@@ -134,6 +134,10 @@ struct Calibration {
   double easyFullyCorrect = 0;      // share of the easy images with error 0; NaN without easy images
   double easyWilsonLower = 0;       // its 95% Wilson lower bound
   double easyShare = 0;             // easy images / images
+  // Area under the risk-coverage curve: accept images from the lowest score up; the risk at a
+  // coverage is the mean error of the accepted ones; AURC is its mean over every coverage.
+  // Lower is better; a score that ranks errors perfectly reaches the least possible value.
+  double aurc = 0;
   // Why a figure above is NaN ("no easy images", "every VAL image has an error"); empty when it
   // is a number. Print them with figureText() (quarry/figure.h), never as nan or inf.
   std::string spearmanWhy, aurocWhy, ratioWhy;

@@ -73,10 +73,10 @@ void runScore(Context& ctx, ScoreArgs& args) {
                 report.thresholds.medium, report.thresholds.hard);
   std::printf("  %s\n", report.easyWhy.c_str());
   auto show = [](const char* what, const Calibration& c) {
-    std::printf("  calibration on %d %s images: Spearman %s, AUROC %s, hard/easy error %s; easy %s of the images, %s "
-                "fully correct (95%% lower bound %s)\n", c.images, what,
+    std::printf("  calibration on %d %s images: Spearman %s, AUROC %s, AURC %s, hard/easy error %s; easy %s of the "
+                "images, %s fully correct (95%% lower bound %s)\n", c.images, what,
                 figureText(c.spearman, 3, c.spearmanWhy).c_str(), figureText(c.auroc, 3, c.aurocWhy).c_str(),
-                figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str(),
+                figureText(c.aurc, 3, "no images").c_str(), figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str(),
                 figureText(100 * c.easyShare, 0, "no images", "%").c_str(),
                 figureText(100 * c.easyFullyCorrect, 0, "no easy images", "%").c_str(),
                 figureText(100 * c.easyWilsonLower, 0, "no easy images", "%").c_str());

@@ -187,7 +187,7 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   m->trainSeconds = trained->trainSeconds;
   m->steps = trained->steps;
   ++modelsDone_;
-  coreLogger()->info("experiment: {}: {} VAL mAP@0.5 {:.3f}, boost {:.2f}x", stage_, runName, m->eval.map50,
+  coreLogger()->info("experiment: {}: {} TEST mAP@0.5 {:.3f}, boost {:.2f}x", stage_, runName, m->eval.map50,
                      m->eval.efficiencyBoost);
   return Status::Ok();
 }
@@ -339,24 +339,26 @@ Result<ExperimentResult> Runner::run() {
   if (!oracle.ok()) return oracle.status();
   if (o_.testTag.empty() && !(o_.testShare > 0 && o_.testShare < 1))
     return Status::InvalidArgument("experiment: the test share of VAL must be between 0 and 1 (or give a test tag)");
+  // The labelled images of a tag that the options name; an empty tag is an error too.
+  auto labelledOf = [&](const std::string& tag) -> Result<std::size_t> {
+    ImageQuery q;
+    q.anyTags = {tag};
+    q.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
+    auto n = source_.countImages(q);
+    if (!n.ok()) return n.status();
+    if (*n == 0) return Status::InvalidArgument("experiment: no labelled images tagged " + tag);
+    return static_cast<std::size_t>(*n);
+  };
   std::size_t valSize = o_.valCount, testSize = 0;
   if (!o_.testTag.empty()) {
-    ImageQuery q;
-    q.anyTags = {o_.testTag};
-    q.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
-    auto n = source_.countImages(q);
+    auto n = labelledOf(o_.testTag);
     if (!n.ok()) return n.status();
-    if (*n == 0) return Status::InvalidArgument("experiment: no labelled images tagged " + o_.testTag);
-    testSize = static_cast<std::size_t>(*n);
+    testSize = *n;
   }
   if (!o_.valTag.empty()) {
-    ImageQuery q;
-    q.anyTags = {o_.valTag};
-    q.statuses = {ImageStatus::kLabeled, ImageStatus::kReviewed};
-    auto n = source_.countImages(q);
+    auto n = labelledOf(o_.valTag);
     if (!n.ok()) return n.status();
-    if (*n == 0) return Status::InvalidArgument("experiment: no labelled images tagged " + o_.valTag);
-    valSize = static_cast<std::size_t>(*n);
+    valSize = *n;
   }
   const std::size_t needed = valSize + testSize + o_.gtCount + static_cast<std::size_t>(o_.rounds) * o_.budget;
   if (oracle->images.size() < needed)

@@ -333,7 +333,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   line("");
 
   // Difficulty bars: how CAL1's scores on VAL relate to its true auto-label errors.
-  std::vector<double> rho, auc, ratio;
+  std::vector<double> rho, auc, ratio, aurc, easyShare, easyCorrect, easyLower;
   std::string rhoWhy, aucWhy, ratioWhy;  // the first seed's reason where a figure is missing
   std::array<std::vector<double>, 3> bandError, bandShare;
   for (const auto& m : r.models)
@@ -341,6 +341,10 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
       rho.push_back(m.calibration->spearman);
       auc.push_back(m.calibration->auroc);
       ratio.push_back(m.calibration->hardToEasyErrorRatio);
+      aurc.push_back(m.calibration->aurc);
+      easyShare.push_back(m.calibration->easyShare);
+      easyCorrect.push_back(m.calibration->easyFullyCorrect);
+      easyLower.push_back(m.calibration->easyWilsonLower);
       if (rhoWhy.empty()) rhoWhy = m.calibration->spearmanWhy;
       if (aucWhy.empty()) aucWhy = m.calibration->aurocWhy;
       if (ratioWhy.empty()) ratioWhy = m.calibration->ratioWhy;
@@ -350,11 +354,15 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
       }
     }
   if (!rho.empty()) {
-    line("## Difficulty bars of CAL1 on VAL");
+    line("## Difficulty bars of CAL1 on TEST");
     line("");
-    line("True error of an image = 1 - F1 of its auto-labels at IoU 0.5. Spearman (score vs error) " +
-         meanSd(rho, "%.3f", rhoWhy) + ", AUROC (any error) " + meanSd(auc, "%.3f", aucWhy) +
-         ", hard / easy mean error " + meanSd(ratio, "%.2f", ratioWhy) + ".");
+    line("The bars are fitted on VAL (easy: the largest low-score set with at least 90% of its VAL images fully "
+         "correct) and judged here on TEST. True error of an image = 1 - F1 of its auto-labels at IoU 0.5. "
+         "Spearman (score vs error) " + meanSd(rho, "%.3f", rhoWhy) + ", AUROC (any error) " +
+         meanSd(auc, "%.3f", aucWhy) + ", AURC " + meanSd(aurc, "%.3f") + ", hard / easy mean error " +
+         meanSd(ratio, "%.2f", ratioWhy) + "; easy holds " + meanSd(easyShare, "%.2f") +
+         " of the images, of which " + meanSd(easyCorrect, "%.2f", "no easy images") +
+         " are fully correct (95% Wilson lower bound " + meanSd(easyLower, "%.2f", "no easy images") + ").");
     line("");
     line("| bar | share of VAL | mean error |");
     line("|---|---|---|");
@@ -363,7 +371,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
            meanSd(bandError[b], "%.3f", "no images") + " |");
     line("");
     BarChart errors;
-    errors.title = "CAL1 on VAL: true auto-label error per difficulty bar";
+    errors.title = "CAL1 on TEST: true auto-label error per difficulty bar";
     errors.yLabel = "mean error (1 - F1)";
     errors.categories = {"easy", "medium", "hard"};
     ChartSeries s{"mean over seeds", "#2ca02c", {}, {}};

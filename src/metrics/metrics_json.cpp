@@ -62,6 +62,7 @@ nlohmann::json calibrationJson(const Calibration& c) {
   setFigure(j, "auroc", c.auroc, c.aurocWhy);
   setFigure(j, "hard_to_easy_error_ratio", c.hardToEasyErrorRatio, c.ratioWhy);
   setFigure(j, "easy_share", c.easyShare, "no images");
+  setFigure(j, "aurc", c.aurc, "no images");
   setFigure(j, "easy_fully_correct", c.easyFullyCorrect, "no easy images");
   setFigure(j, "easy_fully_correct_wilson_lower", c.easyWilsonLower, "no easy images");
   for (int b = 0; b < 3; ++b) {

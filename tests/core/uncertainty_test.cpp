@@ -138,6 +138,10 @@ TEST(Uncertainty, CalibrationOfAPerfectScoreRanksErrorsExactly) {
   EXPECT_EQ(c.ratioWhy, "the easy images have no error");
   EXPECT_TRUE(c.spearmanWhy.empty());
   EXPECT_TRUE(c.aurocWhy.empty());
+  // Risk at each coverage, lowest scores first: 0, 0, 0.1, 0.225, 0.38; AURC is their mean.
+  EXPECT_NEAR(c.aurc, (0 + 0 + 0.1 + 0.225 + 0.38) / 5, 1e-12);
+  const Calibration reversed = calibrate({2.5, 1.5, 0.6, 0.5, 0.4}, errors, t);
+  EXPECT_GT(reversed.aurc, c.aurc) << "a score that puts the errors first covers them first";
 }
 
 // Regression (issue 21): a model that found nothing printed "Spearman nan, AUROC nan, hard/easy
