@@ -73,13 +73,16 @@ void runScore(Context& ctx, ScoreArgs& args) {
                 report.thresholds.medium, report.thresholds.hard);
   std::printf("  %s\n", report.easyWhy.c_str());
   auto show = [](const char* what, const Calibration& c) {
-    std::printf("  calibration on %d %s images: Spearman %s, AUROC %s, AURC %s, hard/easy error %s; easy %s of the "
-                "images, %s fully correct (95%% lower bound %s)\n", c.images, what,
-                figureText(c.spearman, 3, c.spearmanWhy).c_str(), figureText(c.auroc, 3, c.aurocWhy).c_str(),
+    const std::string easy =
+        c.bands[0].images == 0
+            ? std::string("no image easy")
+            : "easy " + figureText(100 * c.easyShare, 0, "no images", "%") + " of the images, " +
+                  figureText(100 * c.easyFullyCorrect, 0, {}, "%") + " of them fully correct (95% lower bound " +
+                  figureText(100 * c.easyWilsonLower, 0, {}, "%") + ")";
+    std::printf("  calibration on %d %s images: Spearman %s, AUROC %s, AURC %s, hard/easy error %s; %s\n", c.images,
+                what, figureText(c.spearman, 3, c.spearmanWhy).c_str(), figureText(c.auroc, 3, c.aurocWhy).c_str(),
                 figureText(c.aurc, 3, "no images").c_str(), figureText(c.hardToEasyErrorRatio, 2, c.ratioWhy, "x").c_str(),
-                figureText(100 * c.easyShare, 0, "no images", "%").c_str(),
-                figureText(100 * c.easyFullyCorrect, 0, "no easy images", "%").c_str(),
-                figureText(100 * c.easyWilsonLower, 0, "no easy images", "%").c_str());
+                easy.c_str());
     for (int b = 0; b < 3; ++b)
       std::printf("    %-6s %4d images, mean error %s, with any error %s\n", toString(static_cast<Difficulty>(b)),
                   c.bands[b].images, figureText(c.bands[b].meanError, 3, "no images").c_str(),
