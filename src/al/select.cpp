@@ -157,13 +157,15 @@ std::size_t failedCap(const SelectOptions& o) {
   return static_cast<std::size_t>(std::floor(std::clamp(o.failedShare, 0.0, 1.0) * static_cast<double>(o.budget)));
 }
 
-// Fills what the quotas could not: more images without detections first, then any image left.
-void topUp(const std::vector<Candidate>& pool, const SelectOptions& o, std::vector<ImageId>* out) {
+// Fills what the quotas could not: more images without detections first, then any image left
+// in `order` (the pool ranked by the hybrid score).
+void topUp(const std::vector<Candidate>& pool, const std::vector<std::size_t>& order, const SelectOptions& o,
+           std::vector<ImageId>* out) {
   if (out->size() >= o.budget) return;
   std::set<ImageId> have(out->begin(), out->end());
   for (ImageId id : someFailed(pool, pool.size(), o.seed))
     if (out->size() < o.budget && have.insert(id).second) out->push_back(id);
-  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+  for (std::size_t i : order)
     if (out->size() < o.budget && have.insert(pool[i].image).second) out->push_back(pool[i].image);
 }
 
@@ -172,8 +174,9 @@ std::vector<ImageId> selectBalanced(const std::vector<Candidate>& pool, const Se
   // Strata of the scored images by rank, most uncertain first: the top third ("hard"), the middle
   // and the bottom third ("easy"). Ranks, not the difficulty thresholds, so the mix does not move
   // with how the bars were fitted, and every pool has all three.
+  const std::vector<std::size_t> order = ranked(pool, Strategy::kHybrid, o.seed);
   std::vector<std::size_t> scored;
-  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+  for (std::size_t i : order)
     if (pool[i].score) scored.push_back(i);
   std::array<std::vector<std::size_t>, 3> bands;
   for (std::size_t r = 0; r < scored.size(); ++r)
@@ -208,7 +211,7 @@ std::vector<ImageId> selectBalanced(const std::vector<Candidate>& pool, const Se
     within.budget = quota[b];
     for (ImageId id : kCenter(pool, shortlist, within)) out.push_back(id);
   }
-  topUp(pool, o, &out);
+  topUp(pool, order, o, &out);
   return out;
 }
 
@@ -216,8 +219,9 @@ std::vector<ImageId> selectPower(const std::vector<Candidate>& pool, const Selec
   std::vector<ImageId> out = someFailed(pool, failedCap(o), o.seed);
   // Rank percentiles of the hybrid score among the scored images: scale-free, so the same beta
   // means the same thing whatever the scores' units.
+  const std::vector<std::size_t> all = ranked(pool, Strategy::kHybrid, o.seed);
   std::vector<std::size_t> order;
-  for (std::size_t i : ranked(pool, Strategy::kHybrid, o.seed))
+  for (std::size_t i : all)
     if (pool[i].score) order.push_back(i);
   const double n = static_cast<double>(order.size());
   std::vector<std::pair<double, ImageId>> keys;
@@ -233,7 +237,7 @@ std::vector<ImageId> selectPower(const std::vector<Candidate>& pool, const Selec
     if (out.size() >= o.budget) break;
     out.push_back(id);
   }
-  topUp(pool, o, &out);
+  topUp(pool, all, o, &out);
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "detect/internal.h"
+#include "detect/tiles.h"
 
 namespace fs = std::filesystem;
 
@@ -26,14 +27,14 @@ const std::optional<RunOperatingPoint>& Detector::operatingPoint() const { retur
 
 Result<std::unique_ptr<Detector>> Detector::load(const Project& project, const std::string& runName,
                                                  const std::string& device, const std::string& tiles) {
-  if (tiles != "auto" && tiles != "off")
-    return Status::InvalidArgument("--tiles " + tiles + ": a trained run infers with auto (as it was trained) or off");
   auto checkpoint = openRunCheckpoint(project, runName);
   if (!checkpoint.ok()) return checkpoint.status();
+  auto tiling = inferenceTiling(checkpoint->meta.tiling, tiles);
+  if (!tiling.ok()) return tiling.status();
   auto impl = std::make_unique<Impl>();
   impl->run = checkpoint->run;
   impl->meta = checkpoint->meta;
-  if (tiles == "auto") impl->tiling = impl->meta.tiling;
+  impl->tiling = *tiling;
   impl->classIds = checkpoint->classIds;
   impl->operatingPoint = checkpoint->operatingPoint;
   const fs::path dir = checkpoint->dir;

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "detect/internal.h"
+#include "detect/tiles.h"
 #include "quarry/metrics_json.h"
 #include "quarry/operating_point.h"
 
@@ -48,6 +49,9 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     auto checkpoint = openRunCheckpoint(project, options.runName);
     if (!checkpoint.ok()) return checkpoint.status();
     const CheckpointMeta& meta = checkpoint->meta;
+    auto tiling = inferenceTiling(meta.tiling, options.tiles);
+    if (!tiling.ok()) return tiling.status();
+    report->tiling = *tiling;
     const auto& ids = checkpoint->classIds;
     ImageQuery vq;
     vq.anyTags = {options.valTag};
@@ -59,9 +63,6 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     QUARRY_RETURN_IF_ERROR(loadCheckpointWeights(net, checkpoint->dir));
     net->fuseBatchNorm();
     useThreads(0);
-    if (options.tiles != "auto" && options.tiles != "off")
-      return Status::InvalidArgument("--tiles " + options.tiles + ": a trained run infers with auto (as it was trained) or off");
-    report->tiling = options.tiles == "auto" ? meta.tiling : Tiling{};
     const auto inferStart = std::chrono::steady_clock::now();
     auto dets = predictImages(net, meta.preset, report->tiling, *images, ids, 0.01f, options.batchSize,
                               torch::Device(torch::kCPU));

@@ -163,7 +163,6 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
     char why[256];
     if (safe.threshold) {
       thresholds->medium = *safe.threshold;
-      thresholds->hard = std::max(thresholds->hard, thresholds->medium);
       thresholds->easyRule = "safe";
       std::snprintf(why, sizeof why,
                     "easy: the %d lowest-scored %s images with detections, %d of them (%.0f%%, 95%% lower bound %.0f%%) "
@@ -171,12 +170,12 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
                     100.0 * safe.fullyCorrect / safe.images, 100 * safe.wilsonLower);
     } else {
       thresholds->medium = std::numeric_limits<double>::lowest();
-      thresholds->hard = std::max(thresholds->hard, thresholds->medium);
       thresholds->easyRule = "none";
       std::snprintf(why, sizeof why,
                     "no image is easy: no score keeps 90%% of at least 5 %s images fully correct below it",
                     o.valTag.c_str());
     }
+    thresholds->hard = std::max(thresholds->hard, thresholds->medium);
     report->easyWhy = why;
   } else {
     report->easyWhy = "easy is the lowest tercile of the pool's scores, unchecked: no labelled " + o.valTag + " images";

@@ -38,6 +38,16 @@ std::string Tiling::describe() const {
   return buf;
 }
 
+bool isTiled(cv::Size image, const Tiling& tiling) {
+  return tiling.enabled && tiling.tile > 0 && (image.width > tiling.tile || image.height > tiling.tile);
+}
+
+Result<Tiling> inferenceTiling(const Tiling& trained, const std::string& mode) {
+  if (mode == "auto") return trained;
+  if (mode == "off") return Tiling{};
+  return Status::InvalidArgument("--tiles " + mode + ": a trained run infers with auto (as it was trained) or off");
+}
+
 std::vector<cv::Rect> tileGrid(cv::Size image, int tile, int overlap) {
   std::vector<cv::Rect> out;
   if (image.width <= 0 || image.height <= 0 || tile < 1) return out;
@@ -50,8 +60,7 @@ std::vector<cv::Rect> tileGrid(cv::Size image, int tile, int overlap) {
 std::vector<View> imageViews(const cv::Mat& pixels, int size, const Tiling& tiling) {
   std::vector<View> out;
   const cv::Rect all(0, 0, pixels.cols, pixels.rows);
-  const bool tiled = tiling.enabled && tiling.tile > 0 && (pixels.cols > tiling.tile || pixels.rows > tiling.tile);
-  if (tiled) {
+  if (isTiled(pixels.size(), tiling)) {
     for (const cv::Rect& r : tileGrid(pixels.size(), tiling.tile, tiling.overlap)) {
       View v;
       v.input = letterbox(pixels(r), size, &v.map);
@@ -73,7 +82,7 @@ std::vector<std::size_t> mergeTiled(const std::vector<TiledBox>& boxes, cv::Size
                                     double nmsIou) {
   const double margin = 2.0 / std::max(1e-6, tiling.scale);  // 2 input pixels, in image pixels
   // An image no larger than a tile had only the whole pass (imageViews): it keeps every box.
-  const bool tiled = tiling.enabled && tiling.tile > 0 && (image.width > tiling.tile || image.height > tiling.tile);
+  const bool tiled = isTiled(image, tiling);
   std::vector<std::size_t> candidates;
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const TiledBox& b = boxes[i];
@@ -103,7 +112,7 @@ Sample makeTiledTrainingSample(const LabeledImage& image, int size, const Tiling
                                const AugmentOptions& options, std::mt19937_64& rng) {
   const int w = image.pixels.cols, h = image.pixels.rows, t = tiling.tile;
   // Untiled training draws exactly what it drew before tiles existed.
-  if (!tiling.enabled || t <= 0 || (w <= t && h <= t)) return makeTrainingSample(image, size, options, rng);
+  if (!isTiled(image.pixels.size(), tiling)) return makeTrainingSample(image, size, options, rng);
   // Every draw is made whatever the branch, so one image's choice does not shift the next one's.
   const double kind = uniform01(rng), pick = uniform01(rng), u = uniform01(rng), v = uniform01(rng);
   if (kind < 0.2) return makeTrainingSample(image, size, options, rng);

@@ -17,6 +17,13 @@ namespace quarry::detect {
 // tile gets one tile as long as the side. Empty for an empty image or a tile < 1.
 std::vector<cv::Rect> tileGrid(cv::Size image, int tile, int overlap);
 
+// Whether `tiling` cuts an image of this size into tiles: on, and the image larger than one tile.
+bool isTiled(cv::Size image, const Tiling& tiling);
+
+// The tiling a trained run infers with: "auto" the one it was trained with, "off" none;
+// kInvalidArgument naming the flag for anything else.
+Result<Tiling> inferenceTiling(const Tiling& trained, const std::string& mode);
+
 // One network input and where it comes from in the image.
 struct View {
   cv::Mat input;        // size x size

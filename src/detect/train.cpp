@@ -144,8 +144,8 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   auto chosen = chooseModel(project, o, *query);
   if (!chosen.ok()) return chosen.status();
   const PresetChoice& choice = chosen->presetChoice;
-  const Preset* preset = &chosen->preset;
-  const Tiling* tiling = &chosen->tiling;
+  const Preset& preset = chosen->preset;
+  const Tiling& tiling = chosen->tiling;
   const std::string& tilingWhy = chosen->tilingWhy;
   if (!choice.why.empty()) coreLogger()->info("train {}: preset auto: {}", o.runName, choice.why);
   coreLogger()->info("train {}: {}", o.runName, tilingWhy);
@@ -159,7 +159,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     return !progress || progress(tp);
   };
   LoadReport loadReport;
-  auto trainImages = loadLabeledImages(project, *query, preset->channels, &loadReport, loadProgress);
+  auto trainImages = loadLabeledImages(project, *query, preset.channels, &loadReport, loadProgress);
   if (!trainImages.ok()) return trainImages.status();
   if (trainImages->size() < 2) return Status::InvalidArgument("fewer than 2 training images in " + o.runName + "'s tags");
   std::vector<LabeledImage> valImages;
@@ -169,7 +169,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     auto n = project.countImages(vq);
     if (!n.ok()) return n.status();
     if (*n > 0) {
-      auto v = loadLabeledImages(project, vq, preset->channels, &loadReport, loadProgress);
+      auto v = loadLabeledImages(project, vq, preset.channels, &loadReport, loadProgress);
       if (!v.ok()) return v.status();
       valImages = std::move(v).value();
     }
@@ -177,13 +177,13 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   const auto valIds = idsOf(valImages);
   const auto valTruth = truthOf(valImages, classIds);
 
-  Net net(*preset, static_cast<int>(classIds.size()));
+  Net net(preset, static_cast<int>(classIds.size()));
   net->to(*device);
   // What validates, is saved and infers: the weights' average, or the raw net without one.
   Net model = net;
   std::optional<WeightAverage> average;
   if (o.emaDecay > 0) {
-    model = Net(*preset, static_cast<int>(classIds.size()));
+    model = Net(preset, static_cast<int>(classIds.size()));
     model->to(*device);
     average.emplace(net, model, o.emaDecay, o.emaRampSteps);
   }
@@ -200,7 +200,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     std::error_code ec;
     fs::remove_all(dir, ec);
   };
-  CheckpointMeta meta{*preset, *tiling, classNames, o.aleatoric, o.runName, 0};
+  CheckpointMeta meta{preset, tiling, classNames, o.aleatoric, o.runName, 0};
   TrainResult result;
   std::mt19937_64 rng(o.seed);
   AugmentOptions augment;
@@ -231,9 +231,9 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       std::vector<Sample> samples;
       for (std::size_t k = 0; k < batch; ++k)
         samples.push_back(makeTiledTrainingSample((*trainImages)[order[static_cast<std::size_t>(s) * batch + k]],
-                                                  preset->inputSize, *tiling, augment, rng));
-      auto input = toInput(samples, preset->channels).to(*device);
-      Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset->inputSize, preset->outputStride);
+                                                  preset.inputSize, tiling, augment, rng));
+      auto input = toInput(samples, preset.channels).to(*device);
+      Targets targets = makeTargets(samples, static_cast<int>(classIds.size()), preset.inputSize, preset.outputStride);
       for (auto& group : optimizer.param_groups())
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(learningRate(o, step, totalSteps, secondsSince(start)));
       optimizer.zero_grad();
@@ -274,7 +274,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
         cleanup();
         return Status::Cancelled();
       }
-      auto dets = predictImages(model, *preset, *tiling, valImages, classIds, 0.01f, o.batchSize, *device);
+      auto dets = predictImages(model, preset, tiling, valImages, classIds, 0.01f, o.batchSize, *device);
       net->train();  // predictImages leaves the network in eval mode
       EvalOptions eo;
       eo.scoreThreshold = o.scoreThreshold;
@@ -307,7 +307,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
                      {"seconds", r.seconds}});
   nlohmann::json metrics = {{"curve", curve}, {"best_epoch", result.bestEpoch}};
   if (!valImages.empty()) {
-    auto dets = predictImages(net, *preset, *tiling, valImages, classIds, 0.01f, o.batchSize, *device);
+    auto dets = predictImages(net, preset, tiling, valImages, classIds, 0.01f, o.batchSize, *device);
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
     const EvalResult atDefault = evaluate(valIds, classIds, valTruth, dets, eo);
@@ -319,7 +319,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   result.steps = step;
   result.presetChoice = choice;
-  result.tiling = *tiling;
+  result.tiling = tiling;
   result.tilingWhy = tilingWhy;
   result.trainSeconds = trainSeconds;
   result.imagesPerSecond = trainSeconds > 0 ? static_cast<double>(samplesSeen) / trainSeconds : 0;
@@ -334,10 +334,10 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   ModelRun run;
   run.name = o.runName;
   for (const auto& t : tags) run.trainedOn += (run.trainedOn.empty() ? "" : ",") + t;
-  nlohmann::json params = paramsJson(o, *preset, tags);
+  nlohmann::json params = paramsJson(o, preset, tags);
   if (!choice.why.empty()) params["preset_choice"] = choice.why;
   params["tiles"] = o.tiles;
-  params["tiling"] = tiling->describe();
+  params["tiling"] = tiling.describe();
   params["tiling_choice"] = tilingWhy;
   run.paramsJson = params.dump();
   run.metricsJson = metrics.dump();
