@@ -3,7 +3,8 @@
 // and both against the cost model "one backbone pass + T head passes", each part timed alone.
 // The "backbone" pass is everything before the dropout (backbone, neck, head trunk); a "head"
 // pass is what follows it (masked 1x1 output layers) on one batch. Ratios are printed after the
-// table: naive / batched (target >= 5 at T = 20) and batched / model (target <= 1.5).
+// table: naive / batched (target >= 5 at T = 20) and batched / model (target <= 1.5), and what
+// the mirrored pass of the flip components adds.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -53,11 +54,12 @@ void BM_HeadPass(benchmark::State& state, const std::string& preset) {
   }
 }
 
-void BM_MonteCarlo(benchmark::State& state, const std::string& preset, bool batched) {
+void BM_MonteCarlo(benchmark::State& state, const std::string& preset, bool batched, bool flip = false) {
   Setup s(preset);
   McOptions o;
   o.passes = kPasses;
   o.batched = batched;
+  o.flip = flip;
   o.scoreThreshold = 0.25;
   std::size_t detections = 0;
   for (auto _ : state) {
@@ -74,10 +76,12 @@ BENCHMARK_CAPTURE(BM_Backbone, small, std::string("small"))->Unit(benchmark::kMi
 BENCHMARK_CAPTURE(BM_HeadPass, small, std::string("small"))->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK_CAPTURE(BM_MonteCarlo, small_batched, std::string("small"), true)->Unit(benchmark::kMillisecond)->MinTime(3);
 BENCHMARK_CAPTURE(BM_MonteCarlo, small_naive, std::string("small"), false)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK_CAPTURE(BM_MonteCarlo, small_batched_flip, std::string("small"), true, true)->Unit(benchmark::kMillisecond)->MinTime(3);
 BENCHMARK_CAPTURE(BM_Backbone, tiny, std::string("tiny"))->Unit(benchmark::kMillisecond)->MinTime(1);
 BENCHMARK_CAPTURE(BM_HeadPass, tiny, std::string("tiny"))->Unit(benchmark::kMillisecond)->MinTime(1);
 BENCHMARK_CAPTURE(BM_MonteCarlo, tiny_batched, std::string("tiny"), true)->Unit(benchmark::kMillisecond)->MinTime(2);
 BENCHMARK_CAPTURE(BM_MonteCarlo, tiny_naive, std::string("tiny"), false)->Unit(benchmark::kMillisecond)->MinTime(2);
+BENCHMARK_CAPTURE(BM_MonteCarlo, tiny_batched_flip, std::string("tiny"), true, true)->Unit(benchmark::kMillisecond)->MinTime(2);
 
 // Keeps each benchmark's time per iteration so the ratios can be printed after the table.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -102,6 +106,9 @@ class RatioReporter : public benchmark::ConsoleReporter {
                   preset.c_str(), kBatch, kPasses, naive / batched, naive / batched >= 5 ? "met" : "NOT met",
                   backbone * 1e3, head * 1e3, model * 1e3, batched / model, batched / model <= 1.5 ? "met" : "NOT met",
                   kBatch / batched);
+      if (const double flip = get("BM_MonteCarlo/" + preset + "_batched_flip"); flip > 0)
+        std::printf("%s: the mirrored pass (McOptions::flip) costs %.2fx the batched scoring (%.1f images/s)\n",
+                    preset.c_str(), flip / batched, kBatch / flip);
     }
   }
 

@@ -70,6 +70,7 @@ struct RunFigures {
   bool scored = false;              // quarry score ran with this run
   double mediumThreshold = kNoFigure, hardThreshold = kNoFigure;
   std::string thresholdSource;      // "val" or "pool-quantiles"
+  std::string combinationWhy;       // how the components made the score ("learned: ...")
   std::string easyRule, easyWhy;    // how the easy boundary was set ("safe", "none", ""), in words
   double easyFullyCorrect = kNoFigure, easyWilsonLower = kNoFigure;  // of the easy VAL images
   double spearman = kNoFigure, auroc = kNoFigure;  // the scoring's calibration on VAL

@@ -25,6 +25,11 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y);
 // (Mann-Whitney U / (n+ n-)). NaN when either class is empty or the sizes differ.
 double auroc(const std::vector<double>& score, const std::vector<bool>& positive);
 
+// Area under the risk-coverage curve (AURC): accept items from the lowest score up (ties in
+// input order); the risk at k accepted is their mean error; the area is the mean over k = 1..n.
+// Lower is better. NaN when empty or the sizes differ.
+double riskCoverageArea(const std::vector<double>& score, const std::vector<double>& error);
+
 // Student's t distribution (Boost.Math): P(T <= t) and P(T >= t) with `dof` degrees of freedom
 // (> 0); the upper tail is computed directly, so it keeps its precision where 1 - cdf is 0.
 double studentTCdf(double t, double dof);

@@ -31,8 +31,12 @@ enum class Component {
   kBoxVariance,      // epistemic: std of the box sides across samples / sqrt(box area)
   kAleatoric,        // the model's own predicted std of the box sides / box size, mean of samples
   kInstability,      // 1 - the fraction of samples in which the detection appears
+  // Whole-network disagreement at the cost of one more deterministic pass: the image mirrored
+  // left to right (McOptions::flip), read at the mirrored cell. 0 when no mirrored pass ran.
+  kFlipScore,        // |confidence - the mirrored pass's (3x3 peak of the) same class there|
+  kFlipBox,          // 1 - IoU of the box and the mirrored pass's box at that cell, mirrored back
 };
-constexpr int kComponentCount = 8;
+constexpr int kComponentCount = 10;
 const char* toString(Component c);  // "least_confidence", "margin", "entropy", "bald", ...
 std::optional<Component> parseComponent(const std::string& name);
 
@@ -47,10 +51,21 @@ struct DetectionUncertainty {
   double operator[](Component c) const { return components[static_cast<int>(c)]; }
 };
 
+// Peaks of the deterministic pass that scored just below the threshold (from kNearMissFloor of it
+// up to it): objects the model nearly found. Per-detection uncertainty cannot see a missed object,
+// so these are what hints at false negatives (and at a second class competing for a box).
+constexpr double kNearMissFloor = 0.4;
+struct NearMisses {
+  int count = 0;    // such peaks (at most the decoder's top-k)
+  double max = 0;   // the highest score among them, 0 without any
+  double mass = 0;  // the sum of their scores
+};
+
 struct ImageUncertainty {
   ImageId image = 0;
   std::vector<DetectionUncertainty> detections;  // above the score threshold; empty: nothing found
   std::vector<float> embedding;                  // pooled backbone features, for diversity sampling
+  NearMisses nearMisses;                         // a tiled image sums its views' (overlaps count twice)
 };
 
 // Mean and standard deviation of each component over every detection of a pool.
@@ -70,7 +85,9 @@ struct CombineOptions {
   // instability) with aleatoric; least confidence, margin and score variance are left at 0
   // because they repeat what entropy and BALD already say. With kMax, components of weight 0
   // are ignored and the others are scaled by their weight.
-  std::array<double, kComponentCount> weights{0, 0, 1, 1, 0, 1, 1, 1};
+  // The flip components are left at 0 too: the learned combination (difficulty_model.h) weighs
+  // them where VAL says they help.
+  std::array<double, kComponentCount> weights{0, 0, 1, 1, 0, 1, 1, 1, 0, 0};
   // Only this component (weight 1, the rest 0): the single-criterion strategies.
   static CombineOptions only(Component c);
 };

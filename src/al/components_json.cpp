@@ -44,6 +44,9 @@ std::string componentsJson(const ImageUncertainty& image, const Normalization& n
     dets.push_back(std::move(dj));
   }
   j["max_z"] = maxZ;
+  j["near_misses"] = {{"count", image.nearMisses.count},
+                      {"max", rounded(image.nearMisses.max)},
+                      {"mass", rounded(image.nearMisses.mass)}};
   j["detections"] = dets;
   nlohmann::json emb = nlohmann::json::array();
   for (float v : image.embedding) emb.push_back(rounded(v));
@@ -70,6 +73,12 @@ Result<ImageUncertainty> parseComponentsJson(const std::string& text, ImageId im
       out.detections.push_back(d);
     }
     for (const auto& v : j.value("embedding", nlohmann::json::array())) out.embedding.push_back(v.get<float>());
+    if (j.contains("near_misses")) {  // absent in scores stored before near misses were kept
+      const auto& nm = j.at("near_misses");
+      out.nearMisses.count = nm.value("count", 0);
+      out.nearMisses.max = nm.value("max", 0.0);
+      out.nearMisses.mass = nm.value("mass", 0.0);
+    }
   } catch (const nlohmann::json::exception& e) {
     return Status::BadInput(where + e.what());
   }

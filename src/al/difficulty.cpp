@@ -120,17 +120,7 @@ Calibration calibrate(const std::vector<std::optional<double>>& scores, const st
     anySum[band] += anyError[k] ? 1 : 0;
     if (band == 0 && errors[k] == 0) ++easyCorrect;
   }
-  {
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranked[a] < ranked[b]; });
-    double sum = 0, area = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      sum += err[order[k]];
-      area += sum / static_cast<double>(k + 1);
-    }
-    c.aurc = n > 0 ? area / static_cast<double>(n) : std::numeric_limits<double>::quiet_NaN();
-  }
+  c.aurc = stats::riskCoverageArea(ranked, err);
   c.spearman = stats::spearman(ranked, err);
   c.auroc = stats::auroc(ranked, anyError);
   const double nan = std::numeric_limits<double>::quiet_NaN();

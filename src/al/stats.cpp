@@ -78,6 +78,20 @@ double auroc(const std::vector<double>& score, const std::vector<bool>& positive
   return u / (positives * negatives);
 }
 
+double riskCoverageArea(const std::vector<double>& score, const std::vector<double>& error) {
+  const std::size_t n = score.size();
+  if (n == 0 || n != error.size()) return std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] < score[b]; });
+  double sum = 0, area = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    sum += error[order[k]];
+    area += sum / static_cast<double>(k + 1);
+  }
+  return area / static_cast<double>(n);
+}
+
 double studentTCdf(double t, double dof) {
   if (std::isnan(t) || !(dof > 0)) return kNaN;
   if (std::isinf(t)) return t > 0 ? 1 : 0;

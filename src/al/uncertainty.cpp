@@ -9,8 +9,9 @@
 namespace quarry {
 namespace {
 
-constexpr const char* kNames[kComponentCount] = {"least_confidence", "margin",   "entropy",   "bald",
-                                                 "score_variance",   "box_variance", "aleatoric", "instability"};
+constexpr const char* kNames[kComponentCount] = {"least_confidence", "margin",     "entropy",   "bald",
+                                                 "score_variance",   "box_variance", "aleatoric", "instability",
+                                                 "flip_score",       "flip_box"};
 
 }  // namespace
 

@@ -83,6 +83,9 @@ void addExperimentCommand(CLI::App& app, Context& ctx) {
   e->add_option("--batch", o.train.batchSize, "training batch")->capture_default_str();
   e->add_option("--threads", o.train.threads, "CPU threads (0: every core)")->capture_default_str();
   e->add_option("--passes,-T", o.mc.passes, "Monte-Carlo dropout passes")->capture_default_str();
+  e->add_option("--combination", o.combination, "how components make the difficulty: auto | fixed | learned")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "fixed", "learned"}));
+  e->add_flag("--flip", o.mc.flip, "also run images mirrored when scoring: the flip components");
   e->add_flag("--keep-work", o.keepWork, "keep the sandbox projects under reports/NAME/work");
   e->callback([&ctx, a] { runExperimentCommand(ctx, *a); });
 }

@@ -21,6 +21,7 @@ nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreRepo
   nlohmann::json j{{"run", o.runName},
                    {"passes", o.mc.passes},
                    {"batched", o.mc.batched},
+                   {"flip", o.mc.flip},
                    {"pool_images", r.poolImages},
                    {"val_images", r.valImages},
                    {"missing_images", r.missingImages},
@@ -29,6 +30,8 @@ nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreRepo
                    {"thresholds", {{"medium", r.thresholds.medium}, {"hard", r.thresholds.hard}, {"source", r.thresholds.source},
                                    {"easy_rule", r.thresholds.easyRule}}},
                    {"easy", r.easyWhy},
+                   {"combination", r.combination},
+                   {"combination_why", r.combinationWhy},
                    {"seconds", r.seconds},
                    {"images_per_second", r.imagesPerSecond}};
   if (r.calibration) j["calibration"] = calibrationJson(*r.calibration);
@@ -71,6 +74,7 @@ void runScore(Context& ctx, ScoreArgs& args) {
   else
     std::printf("  thresholds (%s): medium >= %.3f, hard >= %.3f\n", report.thresholds.source.c_str(),
                 report.thresholds.medium, report.thresholds.hard);
+  std::printf("  combination %s\n", report.combinationWhy.c_str());
   std::printf("  %s\n", report.easyWhy.c_str());
   auto show = [](const char* what, const Calibration& c) {
     const std::string easy =
@@ -102,6 +106,7 @@ void addScoreCommand(CLI::App& app, Context& ctx) {
   score->add_option("--passes,-T", o.mc.passes, "Monte-Carlo dropout passes")->capture_default_str()
       ->check(CLI::Range(1, 1000));
   score->add_option("--seed", o.mc.seed, "seed of the dropout masks")->capture_default_str();
+  score->add_flag("--flip", o.mc.flip, "also run the image mirrored: the flip components (off: they stay 0)");
   score->add_flag("--naive", a->naive, "run T full passes instead of the head T times (slow; for comparison)");
   o.mc.scoreThreshold = -1;  // the run's fitted global threshold unless given
   score->add_option("--score-threshold", o.mc.scoreThreshold,
@@ -112,6 +117,9 @@ void addScoreCommand(CLI::App& app, Context& ctx) {
   score->add_option("--where", a->where, "narrow the pool with a query");
   score->add_option("--tiles", o.tiles, "auto: as the run was trained | off: whole images letterboxed")
       ->capture_default_str()->check(CLI::IsMember({"auto", "off"}));
+  score->add_option("--combination", o.combination,
+                    "auto: learned on VAL when it ranks VAL's errors better out of fold | fixed | learned")
+      ->capture_default_str()->check(CLI::IsMember({"auto", "fixed", "learned"}));
   score->add_option("--combine", a->combine, "components: sum (weighted z-scores) | max")->capture_default_str()
       ->check(CLI::IsMember({"sum", "max"}));
   score->add_option("--aggregate", a->aggregate, "over an image's detections: max | mean | sum")->capture_default_str()

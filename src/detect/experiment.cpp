@@ -258,6 +258,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
     so.testTag = "TEST";        // the bars are judged on images that did not fit them
     so.mc = o_.mc;
     so.combine = o_.combine;
+    so.combination = o_.combination;
     ScoreReport sr;
     QUARRY_RETURN_IF_ERROR(scoreImages(*base->project, so, &sr, [&](std::size_t d, std::size_t t, std::string_view) {
       return reportProgress(progress_, modelsDone_ * 100, modelsTotal_ * 100,
@@ -304,6 +305,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
           so.testTag = "TEST";
           so.mc = o_.mc;
           so.combine = o_.combine;
+    so.combination = o_.combination;
           ScoreReport sr;
           QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, so, &sr));
           m.calibration = sr.testCalibration;

@@ -56,6 +56,7 @@ struct McDetection {
 struct McImage {
   std::vector<McDetection> detections;
   std::vector<float> embedding;  // the features averaged over the image
+  NearMisses nearMisses;         // peaks of the deterministic pass just below the threshold
 };
 std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, double dropout, const McOptions& options,
                                      std::uint64_t seed);

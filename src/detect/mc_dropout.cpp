@@ -110,6 +110,34 @@ std::array<double, kComponentCount> componentsAt(const Samples& s, int64_t i, co
   return out;
 }
 
+// The mirrored pass (the input flipped left to right), as the flip components read it.
+struct Mirrored {
+  torch::Tensor peak;  // [B, C, H, W] 3x3 max of the probabilities: a one-cell shift still agrees
+  torch::Tensor ltrb;  // [B, 4, H, W]
+  int stride = 4;
+};
+
+double iou(double ax0, double ay0, double ax1, double ay1, double bx0, double by0, double bx1, double by1) {
+  const double w = std::max(0.0, std::min(ax1, bx1) - std::max(ax0, bx0));
+  const double h = std::max(0.0, std::min(ay1, by1) - std::max(ay0, by0));
+  const double inter = w * h;
+  const double uni = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter;
+  return uni > 0 ? inter / uni : 0;
+}
+
+// kFlipScore and kFlipBox of detection d of image i. Cell x of the image is cell W - 1 - x of its
+// mirror, so the mirrored box there maps back with left and right swapped.
+void setFlip(const Mirrored& m, int64_t i, const RawDetection& d, std::array<double, kComponentCount>* out) {
+  auto peak = m.peak.accessor<float, 4>();
+  auto ltrb = m.ltrb.accessor<float, 4>();
+  const int64_t xm = m.peak.size(3) - 1 - d.cellX, y = d.cellY;
+  const double cx = (d.cellX + 0.5) * m.stride, cy = (y + 0.5) * m.stride;
+  const double x0 = cx - ltrb[i][2][y][xm], x1 = cx + ltrb[i][0][y][xm];
+  const double y0 = cy - ltrb[i][1][y][xm], y1 = cy + ltrb[i][3][y][xm];
+  (*out)[static_cast<int>(Component::kFlipScore)] = std::fabs(d.score - peak[i][d.cls][y][xm]);
+  (*out)[static_cast<int>(Component::kFlipBox)] = 1 - iou(d.x0, d.y0, d.x1, d.y1, x0, y0, x1, y1);
+}
+
 }  // namespace
 
 std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, double dropout, const McOptions& o,
@@ -119,7 +147,16 @@ std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, doubl
   const int64_t b = input.size(0), t = std::max(1, o.passes);
   auto features = net->features(input);
   auto trunk = net->trunk(features);
-  auto detections = decode(net->outputs(trunk), static_cast<float>(o.scoreThreshold));
+  // Decoded from below the threshold: the peaks under it are the image's near misses.
+  auto detections = decode(net->outputs(trunk), static_cast<float>(o.scoreThreshold * kNearMissFloor));
+
+  Mirrored mirrored;
+  if (o.flip) {
+    const HeadOutput m = net->outputs(net->trunk(net->features(input.flip({3}))));
+    mirrored.peak = torch::max_pool2d(torch::sigmoid(m.heatmap), 3, 1, 1).to(torch::kCPU).contiguous();
+    mirrored.ltrb = m.ltrb.to(torch::kCPU).contiguous();
+    mirrored.stride = m.stride;
+  }
 
   // Masks [T, B, width], as Dropout2d draws them: keep a channel with 1 - p, scale by 1 / (1 - p).
   const int64_t width = net->headWidth();
@@ -147,8 +184,16 @@ std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, doubl
   for (int64_t i = 0; i < b; ++i) {
     McImage& im = images[static_cast<std::size_t>(i)];
     for (int64_t q = 0; q < pooled.size(1); ++q) im.embedding.push_back(pa[i][q]);
-    for (const RawDetection& d : detections[static_cast<std::size_t>(i)])
-      im.detections.push_back({d, componentsAt(samples, i, d, o.scoreThreshold)});
+    for (const RawDetection& d : detections[static_cast<std::size_t>(i)]) {
+      if (d.score >= o.scoreThreshold) {
+        im.detections.push_back({d, componentsAt(samples, i, d, o.scoreThreshold)});
+        if (o.flip) setFlip(mirrored, i, d, &im.detections.back().components);
+      } else {
+        ++im.nearMisses.count;
+        im.nearMisses.max = std::max(im.nearMisses.max, static_cast<double>(d.score));
+        im.nearMisses.mass += d.score;
+      }
+    }
   }
   return images;
 }

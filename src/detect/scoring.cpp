@@ -13,6 +13,7 @@
 
 #include "detect/job_support.h"
 #include "quarry/detect/detector.h"
+#include "quarry/difficulty_model.h"
 #include "quarry/log.h"
 #include "quarry/metrics.h"
 #include "quarry/metrics_json.h"
@@ -72,11 +73,63 @@ Result<std::map<ImageId, double>> valErrors(const Project& project, const std::v
   return out;
 }
 
+struct Combination {
+  std::string mode = "fixed", why;
+  double fixedAurc = std::nan(""), learnedAurc = std::nan("");
+  std::optional<DifficultyModel> model;
+};
+
+// Chooses the combination on VAL's images with detections and, when it is the learned one, puts
+// its predictions into `score`: out-of-fold ones for those VAL images (so the thresholds fitted
+// on them are honest), the model fitted on all of them for every other image.
+Combination combineScores(const ScoreOptions& o, const std::vector<ImageId>& valScored,
+                          const std::map<ImageId, ImageUncertainty>& scored, const std::map<ImageId, double>& errors,
+                          const Normalization& norm, std::map<ImageId, std::optional<double>>* score) {
+  std::vector<ImageId> ids;
+  std::vector<std::vector<double>> x;
+  std::vector<double> y, fixed;
+  for (ImageId id : valScored)
+    if ((*score)[id]) {
+      ids.push_back(id);
+      x.push_back(difficultyFeatures(scored.at(id), norm));
+      y.push_back(errors.at(id));
+      fixed.push_back(*(*score)[id]);
+    }
+  const CombinationChoice choice = chooseCombination(o.combination, fixed, x, y, o.valTag, o.mc.seed);
+  Combination c;
+  c.why = choice.why;
+  c.fixedAurc = choice.fixedAurc;
+  c.learnedAurc = choice.learnedAurc;
+  if (choice.fit) c.model = choice.fit->model;
+  if (!choice.learned) return c;
+  c.mode = "learned";
+  const std::set<ImageId> inFit(ids.begin(), ids.end());
+  for (auto& [id, s] : *score)
+    if (s && !inFit.count(id)) s = choice.fit->model.predict(difficultyFeatures(scored.at(id), norm));
+  for (std::size_t k = 0; k < ids.size(); ++k) (*score)[ids[k]] = choice.fit->outOfFold[k];
+  return c;
+}
+
+nlohmann::json combinationJson(const Combination& c, const Normalization& n) {
+  nlohmann::json j{{"mode", c.mode}, {"why", c.why}};
+  if (std::isfinite(c.fixedAurc)) j["fixed_aurc"] = c.fixedAurc;
+  if (std::isfinite(c.learnedAurc)) j["learned_aurc"] = c.learnedAurc;
+  if (c.model) {
+    // Enough to score a new image later the same way: the pool's normalisation and the model.
+    j["model"] = {{"features", difficultyFeatureNames()}, {"mean", c.model->mean}, {"sd", c.model->sd},
+                  {"weights", c.model->weights}, {"bias", c.model->bias}, {"lambda", c.model->lambda}};
+    j["normalization"] = {{"mean", n.mean}, {"sd", n.sd}};
+  }
+  return j;
+}
+
 }  // namespace
 
 
 Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report, const ProgressFn& progress) {
   ScoreOptions o = options;
+  if (o.combination != "auto" && o.combination != "fixed" && o.combination != "learned")
+    return Status::InvalidArgument("score: unknown combination '" + o.combination + "' (auto, fixed or learned)");
   ScoreReport local;
   if (!report) report = &local;
   *report = ScoreReport{};
@@ -134,13 +187,19 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   std::map<ImageId, std::optional<double>> score;
   for (const auto& [id, u] : *scored) score[id] = imageScore(u, norm, o.combine);
 
-  std::optional<DifficultyThresholds> thresholds;
   std::map<ImageId, double> errors;
-  std::vector<double> valS, valErr;  // VAL images with detections: their scores and true errors
   if (!valScored.empty()) {
     auto e = valErrors(project, valScored, *scored, o);
     if (!e.ok()) return e.status();
     errors = std::move(*e);
+  }
+  const Combination combination = combineScores(o, valScored, *scored, errors, norm, &score);
+  report->combination = combination.mode;
+  report->combinationWhy = combination.why;
+
+  std::optional<DifficultyThresholds> thresholds;
+  std::vector<double> valS, valErr;  // VAL images with detections: their scores and true errors
+  if (!valScored.empty()) {
     std::vector<double> s, err;
     for (ImageId id : valScored)
       if (score[id]) {
@@ -235,6 +294,7 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
   nlohmann::json s{{"passes", o.mc.passes},
                    {"seed", o.mc.seed},
                    {"batched", o.mc.batched},
+                   {"flip", o.mc.flip},
                    {"score_threshold", o.mc.scoreThreshold},
                    {"pool_images", report->poolImages},
                    {"val_images", report->valImages},
@@ -242,6 +302,7 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
                    {"thresholds", {{"medium", thresholds->medium}, {"hard", thresholds->hard}, {"source", thresholds->source},
                                    {"easy_rule", thresholds->easyRule}}},
                    {"easy", report->easyWhy},
+                   {"combination", combinationJson(combination, norm)},
                    {"images_per_second", report->imagesPerSecond}};
   for (int b = 0; b < 3; ++b) s["pool_per_difficulty"][toString(static_cast<Difficulty>(b))] = report->perDifficulty[b];
   if (report->calibration) s["calibration"] = calibrationJson(*report->calibration);

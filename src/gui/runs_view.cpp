@@ -68,6 +68,7 @@ QString runDetails(const RunFigures& r) {
   } else if (r.scored) {
     out += QObject::tr("; difficulty thresholds from %1 (no VAL calibration)").arg(qs(r.thresholdSource));
   }
+  if (r.scored && !r.combinationWhy.empty()) out += QObject::tr("; combination %1").arg(qs(r.combinationWhy));
   if (r.scored && !r.easyWhy.empty()) out += QObject::tr("; %1").arg(qs(r.easyWhy));
   return out.isEmpty() ? out : out + "<br>";
 }

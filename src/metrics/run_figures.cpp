@@ -154,6 +154,7 @@ Result<RunFigures> runFigures(const ModelRun& run) {
       r.easyRule = text(*t, "easy_rule");
     }
     r.easyWhy = text(*scoring, "easy");
+    if (auto c = scoring->find("combination"); c != scoring->end() && c->is_object()) r.combinationWhy = text(*c, "why");
     if (auto c = scoring->find("calibration"); c != scoring->end() && c->is_object()) {
       r.calibrationImages = integer(*c, "images");
       r.spearman = number(*c, "spearman");

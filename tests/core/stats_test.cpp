@@ -95,6 +95,15 @@ TEST(Stats, TheSignTestCountsWinsAndGivesTheExactBinomialTail) {
   EXPECT_TRUE(std::isnan(stats::signTest({1}, {1, 2}).pOneSided));
 }
 
+TEST(Stats, RiskCoverageAcceptsTheLowestScoresFirst) {
+  // Accepted in score order: errors 0, 0.5, 1 -> risks 0, 0.25, 0.5 -> area 0.25.
+  EXPECT_NEAR(stats::riskCoverageArea({0.1, 0.5, 0.9}, {0, 0.5, 1}), 0.25, 1e-12);
+  // The reverse order accepts the worst first: risks 1, 0.75, 0.5.
+  EXPECT_NEAR(stats::riskCoverageArea({0.9, 0.5, 0.1}, {0, 0.5, 1}), 0.75, 1e-12);
+  EXPECT_TRUE(std::isnan(stats::riskCoverageArea({}, {})));
+  EXPECT_TRUE(std::isnan(stats::riskCoverageArea({1}, {0, 1})));
+}
+
 TEST(Stats, TheAreaUnderALearningCurveReadsAsItsMean) {
   EXPECT_NEAR(stats::areaUnderCurve({180, 330, 480}, {0.4, 0.5, 0.6}), 0.5, 1e-12);
   // Uneven spacing weighs each stretch by its width: (100 x 0.45 + 300 x 0.65) / 400.

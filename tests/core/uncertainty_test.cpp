@@ -182,6 +182,7 @@ TEST(Uncertainty, ComponentsSurviveTheStoredJson) {
   auto u = image(7, {det({{Component::kEntropy, 0.25}, {Component::kAleatoric, 0.125}}, 0.75)});
   u.detections[0].cls = 3;
   u.embedding = {0.5f, -1.25f};
+  u.nearMisses = {3, 0.2, 0.5};
   Normalization n;
   n.sd.fill(1);
   const std::string json = componentsJson(u, n, CombineOptions{});
@@ -193,6 +194,10 @@ TEST(Uncertainty, ComponentsSurviveTheStoredJson) {
   EXPECT_DOUBLE_EQ(back->detections[0][Component::kEntropy], 0.25);
   EXPECT_DOUBLE_EQ(back->detections[0][Component::kAleatoric], 0.125);
   EXPECT_EQ(back->embedding, (std::vector<float>{0.5f, -1.25f}));
+  EXPECT_EQ(back->nearMisses.count, 3);
+  EXPECT_DOUBLE_EQ(back->nearMisses.max, 0.2);
+  EXPECT_DOUBLE_EQ(back->nearMisses.mass, 0.5);
+  EXPECT_EQ(parseComponentsJson(R"({"detections": []})", 7)->nearMisses.count, 0) << "scores stored before near misses";
   EXPECT_NE(json.find("\"no_detections\":false"), std::string::npos);
   EXPECT_FALSE(parseComponentsJson("[1,2", 7).ok());
 }

@@ -109,6 +109,43 @@ TEST_F(ScoredProject, BatchedHeadPassesGiveTheSameStatisticsAsFullPasses) {
   EXPECT_GT(diff, 0.0);
 }
 
+TEST_F(ScoredProject, TheMirroredPassAddsTheFlipComponentsAndChangesNothingElse) {
+  auto detector = Detector::load(*project, "CAL1");
+  ASSERT_TRUE(detector.ok()) << detector.status().message();
+  McOptions o;
+  o.passes = 4;
+  o.scoreThreshold = 0.1;
+  o.flip = true;
+  const auto images = files(8);
+  auto with = (*detector)->monteCarlo(images, o);
+  o.flip = false;
+  auto without = (*detector)->monteCarlo(images, o);
+  ASSERT_TRUE(with.ok() && without.ok());
+  double flipScore = 0, flipBox = 0;
+  std::size_t detections = 0;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    ASSERT_EQ((*with)[i].detections.size(), (*without)[i].detections.size());
+    for (std::size_t k = 0; k < (*with)[i].detections.size(); ++k) {
+      const auto& a = (*with)[i].detections[k];
+      const auto& b = (*without)[i].detections[k];
+      EXPECT_EQ(b[Component::kFlipScore], 0.0);
+      EXPECT_EQ(b[Component::kFlipBox], 0.0);
+      EXPECT_EQ(a[Component::kEntropy], b[Component::kEntropy]) << "the dropout samples must not move";
+      EXPECT_GE(a[Component::kFlipScore], 0.0);
+      EXPECT_LE(a[Component::kFlipScore], 1.0);
+      EXPECT_GE(a[Component::kFlipBox], 0.0);
+      EXPECT_LE(a[Component::kFlipBox], 1.0);
+      flipScore += a[Component::kFlipScore];
+      flipBox += a[Component::kFlipBox];
+      ++detections;
+    }
+  }
+  ASSERT_GT(detections, 0u);
+  EXPECT_GT(flipScore, 0.0) << "a briefly trained model is not mirror-symmetric";
+  // A mirrored box that lands on the detection is the common case: on average the boxes overlap.
+  EXPECT_LT(flipBox / static_cast<double>(detections), 0.5);
+}
+
 TEST_F(ScoredProject, ScoringStoresEveryPoolAndValImageWithDifficultyAndCalibration) {
   ScoreOptions o;
   o.runName = "CAL1";
@@ -143,6 +180,19 @@ TEST_F(ScoredProject, ScoringStoresEveryPoolAndValImageWithDifficultyAndCalibrat
   EXPECT_EQ(metrics["scoring"]["passes"], 6);
   EXPECT_TRUE(metrics["scoring"].contains("calibration"));
   EXPECT_TRUE(metrics.contains("val")) << "scoring must keep the run's other metrics";
+  // 16 VAL images are too few to learn a combination from: the fixed one, and the reason, stored.
+  EXPECT_EQ(report.combination, "fixed");
+  EXPECT_NE(report.combinationWhy.find("too few to learn from"), std::string::npos) << report.combinationWhy;
+  EXPECT_EQ(metrics["scoring"]["combination"]["mode"], "fixed");
+}
+
+TEST_F(ScoredProject, AnUnknownCombinationIsRefusedBeforeAnythingIsScored) {
+  ScoreOptions o;
+  o.runName = "CAL1";
+  o.combination = "median";
+  Status st = scoreImages(*project, o, nullptr);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("median"), std::string::npos);
 }
 
 TEST_F(ScoredProject, ACancelledScoringKeepsTheEarlierScores) {

@@ -42,6 +42,7 @@ struct ExperimentOptions {
   TrainOptions train;                   // preset, epochs, minutes...; run names and tags are set here
   McOptions mc;
   CombineOptions combine;
+  std::string combination = "auto";   // ScoreOptions::combination of every scoring
   bool keepWork = false;                // keep the sandbox projects and their checkpoints
 };
 

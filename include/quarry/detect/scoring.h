@@ -29,6 +29,10 @@ struct McOptions {
   double scoreThreshold = 0.25;  // detections of the deterministic pass above it are scored; in
                                  // scoreImages() < 0 is the run's fitted global threshold (0.25 without one)
   int headBatch = 256;           // batched: at most this many head inputs per call (memory)
+  // One more deterministic pass on the mirrored image: the flip components. Off by default: on
+  // NEU-DET it moved the learned bars' risk-coverage area by under 1% for one more full forward
+  // pass per image (docs/results-2026-12-02.md).
+  bool flip = false;
 };
 
 struct ScoreOptions {
@@ -38,7 +42,12 @@ struct ScoreOptions {
   std::string testTag;           // set: scored too, and the bars fitted on valTag are judged on it
   McOptions mc;
   int batchSize = 16;
-  CombineOptions combine;        // default: hybrid (epistemic + aleatoric), max over detections
+  CombineOptions combine;        // the fixed combination: hybrid (epistemic + aleatoric), max over detections
+  // How components become an image's score: "fixed" (`combine`), "learned" (fitDifficultyModel on
+  // VAL's true errors, quarry/difficulty_model.h), or "auto": learned when its out-of-fold
+  // risk-coverage area on VAL is lower than the fixed score's, fixed otherwise (and whenever VAL
+  // is too small to fit on).
+  std::string combination = "auto";
   double iou = 0.5;              // VAL's true error is 1 - F1 at this IoU
   std::string tiles = "auto";    // auto: as the run was trained; off: whole images letterboxed
 };
@@ -54,6 +63,8 @@ struct ScoreReport {
   std::optional<Calibration> testCalibration;  // on testTag's images, at the thresholds fitted on VAL
   std::size_t testImages = 0;
   std::string easyWhy;                  // how the easy boundary was set, in a sentence
+  std::string combination;              // "fixed" or "learned": what the stored scores are
+  std::string combinationWhy;           // why, with both risk-coverage areas when it was compared
   double seconds = 0;
   double imagesPerSecond = 0;           // pool and VAL images, Monte-Carlo included
 };
@@ -61,8 +72,11 @@ struct ScoreReport {
 // Scores the pool and VAL with the run's model and stores, per image, the score, the difficulty
 // and every component. With labelled VAL images, "easy" is made safe to accept: its boundary is
 // fitSafeEasy() on VAL (the largest low-score set with at least 90% of its images fully correct),
-// and when no boundary qualifies no image is easy (the report says so) (ImageScore; an image without detections is hard and stored with the
-// highest score of the run). Also writes the thresholds, the calibration and the options into
+// and when no boundary qualifies no image is easy (the report says so). With a learned
+// combination a VAL image's score is its out-of-fold prediction, so the thresholds and VAL's
+// calibration are not fitted on scores the model saw the answers for. (ImageScore; an image
+// without detections is hard and stored with the highest score of the run.) Also writes the
+// thresholds, the calibration, the combination (with the learned model) and the options into
 // the run's metrics under "scoring". Nothing is written until the end: a cancel (kCancelled)
 // leaves the earlier scores. kNotFound for an unknown run or an empty pool.
 Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report,
