@@ -74,6 +74,7 @@ struct RunFigures {
   std::string easyRule, easyWhy;    // how the easy boundary was set ("safe", "none", ""), in words
   double easyFullyCorrect = kNoFigure, easyWilsonLower = kNoFigure;  // of the easy VAL images
   double spearman = kNoFigure, auroc = kNoFigure;  // the scoring's calibration on VAL
+  double aurc = kNoFigure, easyShare = kNoFigure;  // risk-coverage area; share of VAL images easy
   double hardToEasyErrorRatio = kNoFigure;
   int calibrationImages = 0;
   double bandError[3] = {kNoFigure, kNoFigure, kNoFigure};  // mean error of easy, medium, hard VAL images

@@ -250,6 +250,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
   QUARRY_RETURN_IF_ERROR(trainAndEvaluate(*base, "CAL1", seed, &cal1));
   // Scored once here, so every uncertainty arm starts from the same CAL1 scores.
   std::optional<Calibration> cal1Calibration;
+  std::string cal1Combination;
   if (!o_.strategies.empty()) {
     ScoreOptions so;
     so.runName = "CAL1";
@@ -266,6 +267,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
     }));
     cal1Calibration = sr.testCalibration;
     cal1.calibration = sr.testCalibration;
+    cal1Combination = cal1.combination = sr.combination;
   }
   result_.models.push_back(cal1);
 
@@ -309,8 +311,10 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
           ScoreReport sr;
           QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, so, &sr));
           m.calibration = sr.testCalibration;
+          m.combination = sr.combination;
         } else {
           m.calibration = cal1Calibration;
+          m.combination = cal1Combination;
         }
         SelectRequest r;
         r.runName = previous;

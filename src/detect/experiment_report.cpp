@@ -385,6 +385,41 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     line("");
   }
 
+  // The bars of every scoring model, round by round: they should improve as the model does.
+  bool anyScored = false;
+  for (const auto& m : r.models) anyScored = anyScored || (m.arm != "CAL1" && m.calibration.has_value());
+  if (anyScored) {
+    line("## Difficulty bars of each scoring model on TEST");
+    line("");
+    line("Round r of an arm was chosen by the scores of its model r - 1 (CAL1 for round 1); those scores' bars, "
+         "judged on TEST. \"learned\" counts the seeds whose scores came from the combination learned on VAL.");
+    line("");
+    line("| arm | round | Spearman | AUROC | AURC | hard / easy error | easy share | easy fully correct | learned |");
+    line("|---|---|---|---|---|---|---|---|---|");
+    for (std::size_t a = 1; a + 1 < ix.arms.size(); ++a)
+      for (int round = 1; round <= ix.rounds; ++round) {
+        std::vector<double> sp, au, ar, ra, es, ec;
+        int learned = 0, scored = 0;
+        for (const auto& m : r.models)
+          if (m.arm == ix.arms[a] && m.round == round && m.calibration) {
+            sp.push_back(m.calibration->spearman);
+            au.push_back(m.calibration->auroc);
+            ar.push_back(m.calibration->aurc);
+            ra.push_back(m.calibration->hardToEasyErrorRatio);
+            es.push_back(m.calibration->easyShare);
+            ec.push_back(m.calibration->easyFullyCorrect);
+            learned += m.combination == "learned" ? 1 : 0;
+            ++scored;
+          }
+        if (scored == 0) continue;
+        line("| " + ix.arms[a] + " | " + std::to_string(round) + " | " + meanSd(sp, "%.3f") + " | " + meanSd(au, "%.3f") +
+             " | " + meanSd(ar, "%.3f") + " | " + meanSd(ra, "%.2f", "no easy images") + " | " + meanSd(es, "%.2f") +
+             " | " + meanSd(ec, "%.2f", "no easy images") + " | " + std::to_string(learned) + "/" +
+             std::to_string(scored) + " |");
+      }
+    line("");
+  }
+
   LineChart lc;
   lc.title = "Learning curve on TEST (mean ± sd over seeds)";
   lc.xLabel = "labelled images";
@@ -417,6 +452,7 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     j["chosen_per_difficulty"] = {m.chosenPerDifficulty[0], m.chosenPerDifficulty[1], m.chosenPerDifficulty[2]};
     if (m.calibration)
       j["calibration"] = calibrationJson(*m.calibration);
+    if (!m.combination.empty()) j["combination"] = m.combination;
     models.push_back(j);
   }
   nlohmann::json all{{"name", o.name}, {"seconds", r.seconds}, {"classes", r.classNames}, {"models", models},

@@ -57,11 +57,14 @@ QString runDetails(const RunFigures& r) {
                     figure(p->boostAtDefault, 2), figure(r.scoreThreshold, 2));
   }
   if (r.scored && r.calibrationImages > 0) {
-    out += QObject::tr("; difficulty on %1 VAL images: Spearman %2, AUROC %3, hard/easy error %4x; mean error "
-                       "easy %5 (%6), medium %7 (%8), hard %9 (%10)")
+    out += QObject::tr("; difficulty on %1 VAL images: Spearman %2, AUROC %3, AURC %4, hard/easy error %5x; "
+                       "easy %6 of the images, %7 of them fully correct; mean error "
+                       "easy %8 (%9), medium %10 (%11), hard %12 (%13)")
                .arg(r.calibrationImages)
-               .arg(figureWhy(r.spearman, 2, r.spearmanWhy), figureWhy(r.auroc, 2, r.aurocWhy),
-                    figureWhy(r.hardToEasyErrorRatio, 2, r.ratioWhy))
+               .arg(figureWhy(r.spearman, 2, r.spearmanWhy), figureWhy(r.auroc, 2, r.aurocWhy), figure(r.aurc, 3),
+                    figureWhy(r.hardToEasyErrorRatio, 2, r.ratioWhy),
+                    r.bandImages[0] > 0 ? figure(100 * r.easyShare, 0) + "%" : QStringLiteral("none"),
+                    r.bandImages[0] > 0 ? figure(100 * r.easyFullyCorrect, 0) + "%" : QStringLiteral("-"))
                .arg(figure(r.bandError[0], 2)).arg(r.bandImages[0])
                .arg(figure(r.bandError[1], 2)).arg(r.bandImages[1])
                .arg(figure(r.bandError[2], 2)).arg(r.bandImages[2]);

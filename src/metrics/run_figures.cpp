@@ -159,6 +159,8 @@ Result<RunFigures> runFigures(const ModelRun& run) {
       r.calibrationImages = integer(*c, "images");
       r.spearman = number(*c, "spearman");
       r.auroc = number(*c, "auroc");
+      r.aurc = number(*c, "aurc");
+      r.easyShare = number(*c, "easy_share");
       r.hardToEasyErrorRatio = number(*c, "hard_to_easy_error_ratio");
       r.spearmanWhy = text(*c, "spearman_reason");
       r.aurocWhy = text(*c, "auroc_reason");

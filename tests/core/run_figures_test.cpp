@@ -47,7 +47,8 @@ ModelRun runWith(const std::string& name, const EvalResult& eval, const std::vec
       {"train_images", 40},
       {"train_seconds", 4.0},
       {"scoring", {{"thresholds", {{"medium", 0.2}, {"hard", 1.1}, {"source", "val"}}},
-                   {"calibration", {{"spearman", 0.4}, {"auroc", 0.7}}}}}};
+                   {"combination", {{"mode", "learned"}, {"why", "learned: because"}}},
+                   {"calibration", {{"spearman", 0.4}, {"auroc", 0.7}, {"aurc", 0.2}, {"easy_share", 0.25}}}}}};
   run.metricsJson = metrics.dump();
   return run;
 }
@@ -77,6 +78,9 @@ TEST(RunFigures, ReadBackWhatTrainingEvaluationAndScoringStored) {
   EXPECT_DOUBLE_EQ(f->hardThreshold, 1.1);
   EXPECT_EQ(f->thresholdSource, "val");
   EXPECT_DOUBLE_EQ(f->spearman, 0.4);
+  EXPECT_DOUBLE_EQ(f->aurc, 0.2);
+  EXPECT_DOUBLE_EQ(f->easyShare, 0.25);
+  EXPECT_EQ(f->combinationWhy, "learned: because");
 }
 
 TEST(RunFigures, ARunNeverEvaluatedOrScoredHasNoFigures) {

@@ -364,7 +364,9 @@ void FirstDayTest::theRunsViewSaysTheScoreThresholdAndTheCalibration() {
   run.paramsJson = R"({"preset": "tiny", "score_threshold": 0.3})";
   run.metricsJson = R"({"val": {"images": 5, "map50": 0.5, "map50_95": 0.2, "efficiency_boost": 1.5, "per_class": []},
     "scoring": {"thresholds": {"medium": 0.1, "hard": 0.9, "source": "val"},
-                "calibration": {"images": 5, "spearman": 0.61, "auroc": 0.82, "hard_to_easy_error_ratio": null,
+                "combination": {"mode": "learned", "why": "learned: on 5 VAL images, risk-coverage area 0.1 learned"},
+                "calibration": {"images": 5, "spearman": 0.61, "auroc": 0.82, "aurc": 0.123, "easy_share": 0,
+                                "hard_to_easy_error_ratio": null,
                                 "hard_to_easy_error_ratio_reason": "no easy images",
                                 "bands": {"easy": {"images": 0}, "medium": {"images": 2, "mean_error": 0.25},
                                           "hard": {"images": 3, "mean_error": 0.5}}}}})";
@@ -374,7 +376,9 @@ void FirstDayTest::theRunsViewSaysTheScoreThresholdAndTheCalibration() {
   QVERIFY(view->selectRuns({"CAL1"}));
   const QString text = view->summary()->text();
   QVERIFY2(text.contains("score ≥ 0.30"), qPrintable(text));
-  QVERIFY2(text.contains("AUROC 0.82") && text.contains("Spearman 0.61"), qPrintable(text));
+  QVERIFY2(text.contains("AUROC 0.82") && text.contains("Spearman 0.61") && text.contains("AURC 0.123"), qPrintable(text));
+  QVERIFY2(text.contains("easy none of the images"), qPrintable(text));
+  QVERIFY2(text.contains("combination learned: on 5 VAL images"), qPrintable(text));
   QVERIFY2(text.contains("- (no easy images)") && !text.contains("nan") && !text.contains("inf"), qPrintable(text));
 }
 

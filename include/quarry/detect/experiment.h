@@ -57,6 +57,7 @@ struct ExperimentModel {
   double trainSeconds = 0;
   std::array<std::size_t, 3> chosenPerDifficulty{};   // of the images this round added (uncertainty arms)
   std::optional<Calibration> calibration;              // of the scoring that chose them
+  std::string combination;                             // that scoring's: "learned" or "fixed"
 };
 
 struct ExperimentResult {
