@@ -26,10 +26,17 @@ struct DemoOptions {
   // min(width, height) / 256), so a large image has large defects. 1 on a 2,048 px image gives
   // the small defects of a high-resolution inspection camera.
   double defectScale = 0;
+  // A harder set, for checking that a rule was not tuned to one data set: every defect's tone
+  // difference times `contrast` (0.5: faint defects, in (0, 4]), and with `splitPolarity`
+  // scratches and patches become two classes each, bright and dark, which differ only in tone
+  // (8 classes). The defaults draw the same images as before these options existed.
+  double contrast = 1.0;
+  bool splitPolarity = false;
 };
 
-// The class names, in YOLO index order.
-const std::vector<std::string>& demoClassNames();
+// The class names, in YOLO index order: scratch, inclusion, patch, pit, crack, stain; with
+// splitPolarity scratch_bright, scratch_dark, inclusion, patch_light, patch_dark, pit, crack, stain.
+std::vector<std::string> demoClassNames(const DemoOptions& options = DemoOptions{});
 
 // Writes a YOLO data set into `dir`: images/img_00000.png ..., labels/img_00000.txt ...
 // (normalised `class cx cy w h`), and classes.txt. Existing files of the same names are

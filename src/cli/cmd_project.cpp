@@ -89,6 +89,10 @@ void addProjectCommands(CLI::App& app, Context& ctx) {
                    "defect sizes as on an image of this many times 256 px (0: they grow with the image; 1 with "
                    "--size 2048: small defects on large images)")
       ->capture_default_str()->check(CLI::Range(0.0, 64.0));
+  demo->add_option("--contrast", options->contrast, "defect tone times this (0.5: faint defects)")
+      ->capture_default_str()->check(CLI::Range(0.01, 4.0));
+  demo->add_flag("--split-polarity", options->splitPolarity,
+                 "scratches and patches become bright and dark classes (8 classes that differ only in tone)");
   demo->add_flag("--unlabeled", *unlabeled, "import the images without their boxes (truth stays in dataset/labels/)");
   demo->callback([&ctx, demoDir, options, unlabeled] { runDemo(ctx, *demoDir, *options, *unlabeled); });
 }

@@ -112,6 +112,16 @@ void finishMask(Defect& d, const cv::Mat1b& drawn, double sigma) {
   d.box = cv::boundingRect(part > 0.0f) + roi.tl();
 }
 
+// A class of the data set: the shape drawn and, for the split classes, the sign of its tone.
+struct ClassShape {
+  int shape = 0;  // drawDefect's case
+  int sign = 0;   // +1 bright, -1 dark, 0 as the shape draws it
+};
+std::vector<ClassShape> classShapes(const DemoOptions& o) {
+  if (!o.splitPolarity) return {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}};
+  return {{0, 1}, {0, -1}, {1, 0}, {2, 1}, {2, -1}, {3, 0}, {4, 0}, {5, 0}};
+}
+
 // `s` scales sizes with the image, so a 512 px image gets defects of the same relative size.
 Defect drawDefect(Rng& rng, int cls, cv::Size size, double s) {
   cv::Mat1b m = cv::Mat1b::zeros(size);
@@ -251,13 +261,14 @@ Status generate(const fs::path& dir, const DemoOptions& o, const ProgressFn& pro
   QUARRY_RETURN_IF_ERROR(makeDir(dir / "images"));
   QUARRY_RETURN_IF_ERROR(makeDir(dir / "labels"));
   std::string names;
-  for (const auto& n : demoClassNames()) names += n + "\n";
+  for (const auto& n : demoClassNames(o)) names += n + "\n";
   QUARRY_RETURN_IF_ERROR(writeText(dir / "classes.txt", names));
 
   Rng rng(o.seed);
   const cv::Size size(o.width, o.height);
   const double s = o.defectScale > 0 ? o.defectScale : std::min(o.width, o.height) / 256.0;
-  const int classes = static_cast<int>(demoClassNames().size());
+  const std::vector<ClassShape> shapes = classShapes(o);
+  const int classes = static_cast<int>(shapes.size());
   constexpr int kTries = 8;
   for (int i = 0; i < o.images; ++i) {
     cv::Mat1f img = makeBackground(rng, o.width, o.height);
@@ -269,8 +280,11 @@ Status generate(const fs::path& dir, const DemoOptions& o, const ProgressFn& pro
     for (int k = 0; k < wanted; ++k) {
       const int cls = uniformInt(rng, 0, classes - 1);
       for (int t = 0; t < kTries; ++t) {
-        Defect d = drawDefect(rng, cls, size, s);
+        Defect d = drawDefect(rng, shapes[static_cast<std::size_t>(cls)].shape, size, s);
         if (d.box.width < 3 || d.box.height < 3) continue;
+        // After the draw, so the random stream (and the default data set) stays as it was.
+        if (const int sign = shapes[static_cast<std::size_t>(cls)].sign; sign != 0) d.delta = sign * std::fabs(d.delta);
+        d.delta *= static_cast<float>(o.contrast);
         if (overlapsHeavily(d, placed)) continue;
         cv::scaleAdd(d.mask, d.delta, img, img);
         labels += labelLine(cls, d.box, size);
@@ -293,9 +307,10 @@ Status generate(const fs::path& dir, const DemoOptions& o, const ProgressFn& pro
 
 }  // namespace
 
-const std::vector<std::string>& demoClassNames() {
-  static const std::vector<std::string> names = {"scratch", "inclusion", "patch", "pit", "crack", "stain"};
-  return names;
+std::vector<std::string> demoClassNames(const DemoOptions& options) {
+  if (options.splitPolarity)
+    return {"scratch_bright", "scratch_dark", "inclusion", "patch_light", "patch_dark", "pit", "crack", "stain"};
+  return {"scratch", "inclusion", "patch", "pit", "crack", "stain"};
 }
 
 Status generateDemoDataset(const fs::path& dir, const DemoOptions& options, const ProgressFn& progress) {
@@ -306,6 +321,8 @@ Status generateDemoDataset(const fs::path& dir, const DemoOptions& options, cons
                                    "x" + std::to_string(options.height) + ")");
   if (!(options.defectScale >= 0) || options.defectScale > 64)
     return Status::InvalidArgument("the defect scale must be in [0, 64] (got " + std::to_string(options.defectScale) + ")");
+  if (!(options.contrast > 0) || options.contrast > 4)
+    return Status::InvalidArgument("the defect contrast must be in (0, 4] (got " + std::to_string(options.contrast) + ")");
   if (options.maxDefects < 0)
     return Status::InvalidArgument("defects per image must not be negative (got " +
                                    std::to_string(options.maxDefects) + ")");

@@ -16,7 +16,7 @@ Status createDemoProject(const std::filesystem::path& dir, const DemoOptions& op
   import.author = "demo-generator";
   if (labeled) return importDataset(**project, Format::kYolo, dir / "dataset", import, report, progress);
   // Unlabeled: the classes are still declared so annotators can start drawing at once.
-  for (const auto& name : demoClassNames()) {
+  for (const auto& name : demoClassNames(options)) {
     auto id = (*project)->addClass(name);
     if (!id.ok()) return id.status();
   }

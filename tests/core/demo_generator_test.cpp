@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <set>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -122,6 +127,50 @@ TEST(DemoGenerator, ClassesFileListsTheSixNamesInOrder) {
   const std::vector<std::string> expected = {"scratch", "inclusion", "patch", "pit", "crack", "stain"};
   EXPECT_EQ(demoClassNames(), expected);
   EXPECT_EQ(readLines(dir.path() / "classes.txt"), expected);
+}
+
+TEST(DemoGenerator, AHarderSetHasFaintDefectsAndClassesThatDifferOnlyInTone) {
+  TempDir dir;
+  DemoOptions base = smallOptions(3);
+  base.images = 6;
+  DemoOptions faint = base;
+  faint.contrast = 0.5;
+  DemoOptions split = base;
+  split.splitPolarity = true;
+  ASSERT_TRUE(generateDemoDataset(dir.path() / "base", base).ok());
+  ASSERT_TRUE(generateDemoDataset(dir.path() / "faint", faint).ok());
+  ASSERT_TRUE(generateDemoDataset(dir.path() / "split", split).ok());
+  // Faint: the same defects in the same places, with half the tone difference.
+  double baseDeviation = 0, faintDeviation = 0;
+  for (int i = 0; i < base.images; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "img_%05d", i);
+    EXPECT_EQ(readLines(dir.path() / "base" / "labels" / (std::string(name) + ".txt")),
+              readLines(dir.path() / "faint" / "labels" / (std::string(name) + ".txt")));
+    const cv::Mat a = cv::imread((dir.path() / "base" / "images" / (std::string(name) + ".png")).string(), cv::IMREAD_GRAYSCALE);
+    const cv::Mat b = cv::imread((dir.path() / "faint" / "images" / (std::string(name) + ".png")).string(), cv::IMREAD_GRAYSCALE);
+    ASSERT_FALSE(a.empty() || b.empty());
+    cv::Mat blurred;
+    cv::GaussianBlur(a, blurred, cv::Size(31, 31), 0);
+    baseDeviation += cv::norm(a, blurred, cv::NORM_L1);
+    cv::GaussianBlur(b, blurred, cv::Size(31, 31), 0);
+    faintDeviation += cv::norm(b, blurred, cv::NORM_L1);
+  }
+  EXPECT_LT(faintDeviation, baseDeviation) << "faint defects stand out less from their surroundings";
+  const std::vector<std::string> eight = {"scratch_bright", "scratch_dark", "inclusion", "patch_light",
+                                          "patch_dark",     "pit",          "crack",     "stain"};
+  EXPECT_EQ(demoClassNames(split), eight);
+  EXPECT_EQ(readLines(dir.path() / "split" / "classes.txt"), eight);
+  std::set<int> used;
+  for (int i = 0; i < split.images; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "img_%05d.txt", i);
+    for (const auto& line : readLines(dir.path() / "split" / "labels" / name)) used.insert(std::stoi(line));
+  }
+  EXPECT_TRUE(std::all_of(used.begin(), used.end(), [](int c) { return c >= 0 && c < 8; }));
+  DemoOptions bad = base;
+  bad.contrast = 0;
+  EXPECT_EQ(generateDemoDataset(dir.path() / "bad", bad).code(), StatusCode::kInvalidArgument);
 }
 
 TEST(DemoGenerator, InvalidOptionsGiveInvalidArgumentAndWriteNothing) {
