@@ -86,6 +86,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
+  } catch (const std::exception& e) {
+    // A library (or a bug) threw past the error values: say which command, never terminate().
+    std::string command;
+    for (const CLI::App* sub : app.get_subcommands()) command += (command.empty() ? "" : " ") + sub->get_name();
+    std::fprintf(stderr, "quarry: error: %s failed unexpectedly: %s\n", command.empty() ? "quarry" : command.c_str(),
+                 e.what());
+    return kExitFailure;
   }
   return ctx.exitCode;
 }

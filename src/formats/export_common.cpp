@@ -1,5 +1,6 @@
 #include "formats/export_common.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <set>
@@ -65,6 +66,22 @@ Status planExport(const Project& project, const ExportOptions& options, bool req
   const bool split = !options.trainTags.empty() || !options.valTags.empty();
   if (requireSplit && (options.trainTags.empty() || options.valTags.empty()))
     return Status::InvalidArgument("this format needs both train tags and val tags (e.g. --train GT1,GT2 --val VAL1)");
+  if (split) {
+    // A tag that no image carries is nearly always a typo; exporting 0 images for it would hide it.
+    auto known = project.tags();
+    if (!known.ok()) return known.status();
+    std::vector<std::string> names;
+    for (const auto& t : *known)
+      if (t.imageCount > 0) names.push_back(t.name);
+    for (const auto* tags : {&options.trainTags, &options.valTags})
+      for (const auto& tag : *tags)
+        if (std::find(names.begin(), names.end(), tag) == names.end()) {
+          std::string list;
+          for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+          return Status::InvalidArgument("export: no image has the tag '" + tag + "' (tags with images: " +
+                                         (list.empty() ? "none" : list) + ")");
+        }
+  }
   if (!split) {
     auto all = select(project, options.images, {}, options.onlyReviewed);
     if (!all.ok()) return all.status();

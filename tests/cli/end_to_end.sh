@@ -54,6 +54,10 @@ expect "old label files are gone (GTX holds 2 images)" $?
 check "export overlap refused" 2 $Q -q -p "$tmp/demo" export "$tmp/bad" --format ultralytics --train GT1,VAL1 --val VAL1
 expect_err "overlap names the problem" "both the train and the val set"
 check "export coco" 0 $Q -q -p "$tmp/demo" export "$tmp/coco" --format coco --where "tag:GT1"
+check "export a tag no image has" 2 $Q -q -p "$tmp/demo" export "$tmp/typo" --format yolo --train GT1 --val VAL01
+expect_err "the refusal names the tag" "no image has the tag 'VAL01'"
+[[ ! -e $tmp/typo ]]
+expect "nothing was written for it" $?
 
 # Import into a new project, then re-import: no duplicates.
 check "init" 0 $Q init "$tmp/copy"
