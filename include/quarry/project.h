@@ -41,6 +41,10 @@ struct ProjectStats {
   std::int64_t perSource[3] = {0, 0, 0};  // boxes, indexed by BoxSource
 };
 
+// A run name is also a folder name under models/, so it must stay there: 1 to 64 letters, digits,
+// '-', '_' or '.', not starting with '.'. OK, or kInvalidArgument naming the name and the rule.
+Status validRunName(const std::string& name);
+
 class Project {
  public:
   static constexpr const char* kStoreFile = "project.quarry";
@@ -121,6 +125,7 @@ class Project {
   Result<std::vector<TagInfo>> tagsOfImages(const std::vector<ImageId>& ids) const;
 
   // --- model runs and scores -----------------------------------------------------------
+  // A run's name is also its folder under models/: kInvalidArgument (validRunName) otherwise.
   Result<RunId> addRun(const ModelRun& run);
   Result<std::vector<ModelRun>> runs() const;
   Result<std::optional<ModelRun>> findRun(const std::string& name) const;

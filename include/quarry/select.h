@@ -26,9 +26,12 @@ enum class Strategy {
   kEntropy,
   kBald,
   kBoxVariance,
-  kHybrid,          // the stored combined score (epistemic + aleatoric), the default
+  kHybrid,          // the stored image score (the combined or learned difficulty), highest first
   kWorkflow,        // the published rule: every medium and hard image (no detections included), hardest first
-  kDiverse,         // shortlist by hybrid, then k-center on backbone features, classes in turn
+  kDiverse,         // the default: shortlist by the stored score, then k-center on backbone
+                    // features, classes in turn (docs/results-2026-12-02.md: the best of the
+                    // rules measured on NEU-DET, where the literal hybrid and workflow rules
+                    // lose to random picking)
   kBalanced,        // the seed's rule made robust: a capped share without detections, then the
                     // thirds of the scored pool by rank (most, middle, least uncertain) mixed by
                     // quota, k-center with classes in turn inside each
@@ -48,7 +51,7 @@ struct Candidate {
 };
 
 struct SelectOptions {
-  Strategy strategy = Strategy::kHybrid;
+  Strategy strategy = Strategy::kDiverse;  // what `quarry select`, the Model panel and `quarry experiment` start from
   std::size_t budget = 0;
   std::uint64_t seed = 1;        // random picks and tie-breaks
   double shortlistFactor = 3.0;  // kDiverse, kBalanced: shortlist budget (or quota) x this by the hybrid score

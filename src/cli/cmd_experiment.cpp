@@ -10,7 +10,7 @@ namespace {
 
 struct ExperimentArgs {
   detect::ExperimentOptions options;
-  std::string seeds = "1,2", strategies = "hybrid";
+  std::string seeds = "1,2", strategies = toString(SelectOptions{}.strategy);
 };
 
 void runExperimentCommand(Context& ctx, ExperimentArgs& args) {

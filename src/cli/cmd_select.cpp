@@ -9,7 +9,7 @@ namespace {
 
 struct SelectArgs {
   SelectRequest request;
-  std::string strategy = "hybrid";
+  std::string strategy = toString(SelectOptions{}.strategy);
   std::string where;
 };
 

@@ -121,9 +121,6 @@ Result<TrainPlan> chooseModel(const Project& project, const TrainOptions& o, con
 
 Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const TrainProgressFn& progress) {
   if (o.runName.empty()) return Status::InvalidArgument("a training run needs a name (--run)");
-  auto existing = project.findRun(o.runName);
-  if (!existing.ok()) return existing.status();
-  if (*existing) return Status::Error(StatusCode::kAlreadyExists, "model run '" + o.runName + "' already exists");
   if (o.epochs < 1 || o.batchSize < 2) return Status::InvalidArgument("epochs must be >= 1 and the batch size >= 2");
   auto device = pickDevice(o.device);
   if (!device.ok()) return device.status();
@@ -370,16 +367,31 @@ Result<TrainPlan> planTraining(const Project& project, const TrainOptions& o) {
 }
 
 Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress) {
+  // The name becomes models/<name>/, which a failure below removes: it must be a plain folder
+  // name, and not one of a run that exists (its folder is that run's).
+  QUARRY_RETURN_IF_ERROR(validRunName(options.runName));
+  auto existing = project.findRun(options.runName);
+  if (!existing.ok()) return existing.status();
+  if (*existing)
+    return Status::Error(StatusCode::kAlreadyExists, "model run '" + options.runName + "' already exists");
   OpenCvSingleThreaded opencv;
+  Result<TrainResult> result = Status::Error(StatusCode::kInternal, "training did not run");
   try {
-    return trainImpl(project, options, progress);
+    result = trainImpl(project, options, progress);
   } catch (const c10::Error& e) {
-    return Status::Error(StatusCode::kInternal, std::string("LibTorch: ") + e.what_without_backtrace());
+    result = Status::Error(StatusCode::kInternal, std::string("LibTorch: ") + e.what_without_backtrace());
   } catch (const cv::Exception& e) {
-    return Status::Error(StatusCode::kInternal, std::string("OpenCV: ") + e.what());
+    result = Status::Error(StatusCode::kInternal, std::string("OpenCV: ") + e.what());
   } catch (const std::exception& e) {
-    return Status::Error(StatusCode::kInternal, e.what());
+    result = Status::Error(StatusCode::kInternal, e.what());
   }
+  if (!result.ok()) {
+    // A failed run (diverged, a checkpoint that cannot be written, an exception) leaves nothing,
+    // as a cancelled one does: no half-written models/<name>/ for the next run of that name.
+    std::error_code ec;
+    fs::remove_all(project.dir() / "models" / options.runName, ec);
+  }
+  return result;
 }
 
 }  // namespace quarry::detect

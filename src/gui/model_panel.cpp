@@ -183,7 +183,7 @@ QWidget* ModelPanel::buildSelectForm() {
   auto* f = new QFormLayout(w);
   strategy_ = new QComboBox;
   for (Strategy s : allStrategies()) strategy_->addItem(qs(toString(s)), static_cast<int>(s));
-  strategy_->setCurrentText(qs(toString(Strategy::kHybrid)));
+  strategy_->setCurrentText(qs(toString(SelectOptions{}.strategy)));
   budget_ = new QSpinBox;
   budget_->setRange(1, 1000000);
   budget_->setValue(250);

@@ -128,7 +128,10 @@ static Result<std::unique_ptr<Project::Impl>> openImpl(const fs::path& dir, bool
   try {
     const int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
     auto impl = std::make_unique<Project::Impl>(dir, flags);
-    impl->db.setBusyTimeout(10000);
+    // A writer waits this long for another writer. 10 s was not always enough on a loaded
+    // 2-core machine (the fault test's GUI writer failed while a CLI auto-label shared the
+    // file and other jobs shared the cores); a long wait is better than a lost edit.
+    impl->db.setBusyTimeout(30000);
     // WAL lets readers (the GUI's list) run while a job writes; NORMAL sync is durable
     // across application crashes, which is what WAL mode guarantees at that level.
     impl->db.exec("PRAGMA journal_mode = WAL");

@@ -1,4 +1,6 @@
 // Project: model runs, per-image scores, and summary statistics.
+#include <algorithm>
+
 #include "store/project_impl.h"
 
 namespace quarry {
@@ -21,8 +23,21 @@ constexpr const char* kRunColumns =
 
 }  // namespace
 
+Status validRunName(const std::string& name) {
+  if (name.empty()) return Status::InvalidArgument("a model run needs a name");
+  if (name.size() > 64) return Status::InvalidArgument("model run name '" + name.substr(0, 64) + "...' is longer than 64 characters");
+  const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+  });
+  if (!allowed || name.front() == '.')
+    return Status::InvalidArgument("model run name '" + name +
+                                   "' is also a folder under models/: use letters, digits, '-', '_' and '.', "
+                                   "not starting with '.'");
+  return Status::Ok();
+}
+
 Result<RunId> Project::addRun(const ModelRun& run) {
-  if (run.name.empty()) return Status::InvalidArgument("a model run needs a name");
+  QUARRY_RETURN_IF_ERROR(validRunName(run.name));
   RunId id = 0;
   Status st = inTransaction(*impl_, "adding a model run", [&] {
     SQLite::Statement dup(impl_->db, "SELECT 1 FROM model_runs WHERE name = ?");

@@ -130,7 +130,7 @@ check "select zero budget" 2 $Q -q -p "$P" select --run T1 --budget 0
 check "select into VAL refused" 2 $Q -q -p "$P" select --run T1 --budget 2 --tag VAL1
 check "select an unscored run" 1 $Q -q -p "$P" select --run T2 --budget 2
 
-# A one-seed experiment on a fresh demo: CAL1, one hybrid round and its random control.
+# A one-seed experiment on a fresh demo: CAL1, one round of the default rule and its random control.
 check "experiment demo" 0 $Q -q demo "$tmp/exp" --images 48 --size 96 --seed 5
 check "experiment" 0 $Q -q -p "$tmp/exp" experiment --name e2e --seeds 1 --val 12 --gt 10 --budget 10 \
   --preset tiny --max-steps 15 --passes 2 --json

@@ -279,6 +279,33 @@ TEST(Detector, ACancelledTrainingLeavesNoRunAndNoCheckpoint) {
   EXPECT_FALSE(fs::exists(p->dir() / "models" / "C1"));
 }
 
+TEST(Detector, AFailedTrainingLeavesNoRunAndNoCheckpoint) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  // The checkpoint cannot be renamed into place: model.pt is a folder that is not empty.
+  fs::create_directories(p->dir() / "models" / "F1" / "model.pt" / "blocker");
+  auto trained = train(*p, test::quickTraining("F1", 5));
+  ASSERT_FALSE(trained.ok());
+  EXPECT_FALSE(*p->findRun("F1"));
+  EXPECT_FALSE(fs::exists(p->dir() / "models" / "F1")) << "a failed run leaves nothing, as a cancelled one does";
+}
+
+TEST(Detector, ARunNameMustStayAFolderUnderModels) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  for (const char* name : {"..", "../escape", "a/b", ".hidden", "with space"}) {
+    auto trained = train(*p, test::quickTraining(name, 5));
+    ASSERT_FALSE(trained.ok()) << name;
+    EXPECT_EQ(trained.status().code(), StatusCode::kInvalidArgument) << name;
+    EXPECT_NE(trained.status().message().find("folder under models/"), std::string::npos) << trained.status().message();
+  }
+  EXPECT_TRUE(fs::exists(p->dir() / Project::kStoreFile)) << "nothing outside models/ was touched";
+  EXPECT_FALSE(fs::exists(tmp / "escape"));
+  ModelRun bad;
+  bad.name = "../x";
+  EXPECT_EQ(p->addRun(bad).status().code(), StatusCode::kInvalidArgument) << "the store refuses it too";
+}
+
 TEST(Detector, AColourPresetTrainsAndDetectsOnGreyImagesToo) {
   TempDir tmp;
   auto p = demoProject(tmp);

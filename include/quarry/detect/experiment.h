@@ -38,7 +38,7 @@ struct ExperimentOptions {
   std::size_t gtCount = 177;            // GT1
   std::size_t budget = 251;             // images added per round
   int rounds = 1;
-  std::vector<Strategy> strategies{Strategy::kHybrid};  // the random control arm is always added
+  std::vector<Strategy> strategies{SelectOptions{}.strategy};  // the random control arm is always added
   TrainOptions train;                   // preset, epochs, minutes...; run names and tags are set here
   McOptions mc;
   CombineOptions combine;
