@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,7 +59,8 @@ std::optional<DifficultyModelFit> fitDifficultyModel(const std::vector<std::vect
 struct CombinationChoice {
   bool learned = false;
   std::string why;
-  double fixedAurc = 0, learnedAurc = 0;  // NaN when not compared
+  double fixedAurc = std::numeric_limits<double>::quiet_NaN();  // NaN when not compared
+  double learnedAurc = std::numeric_limits<double>::quiet_NaN();
   std::optional<DifficultyModelFit> fit;  // when one was fitted, used or not
 };
 CombinationChoice chooseCombination(const std::string& mode, const std::vector<double>& fixedScores,

@@ -59,6 +59,12 @@ struct NearMisses {
   int count = 0;    // such peaks (at most the decoder's top-k)
   double max = 0;   // the highest score among them, 0 without any
   double mass = 0;  // the sum of their scores
+  void add(double score) { merge({1, score, score}); }
+  void merge(const NearMisses& o) {
+    count += o.count;
+    max = o.max > max ? o.max : max;
+    mass += o.mass;
+  }
 };
 
 struct ImageUncertainty {

@@ -198,7 +198,6 @@ CombinationChoice chooseCombination(const std::string& mode, const std::vector<d
                                     const std::vector<std::vector<double>>& features, const std::vector<double>& errors,
                                     const std::string& valTag, std::uint64_t seed) {
   CombinationChoice c;
-  c.fixedAurc = c.learnedAurc = std::numeric_limits<double>::quiet_NaN();
   if (mode == "fixed") {
     c.why = "fixed: the hybrid combination of z-scores, as asked";
     return c;

@@ -112,14 +112,17 @@ void finishMask(Defect& d, const cv::Mat1b& drawn, double sigma) {
   d.box = cv::boundingRect(part > 0.0f) + roi.tl();
 }
 
-// A class of the data set: the shape drawn and, for the split classes, the sign of its tone.
+// A class of the data set: its name, the shape drawn and, for the split classes, the sign of its tone.
 struct ClassShape {
-  int shape = 0;  // drawDefect's case
-  int sign = 0;   // +1 bright, -1 dark, 0 as the shape draws it
+  const char* name;
+  int shape;  // drawDefect's case
+  int sign;   // +1 bright, -1 dark, 0 as the shape draws it
 };
 std::vector<ClassShape> classShapes(const DemoOptions& o) {
-  if (!o.splitPolarity) return {{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}, {5, 0}};
-  return {{0, 1}, {0, -1}, {1, 0}, {2, 1}, {2, -1}, {3, 0}, {4, 0}, {5, 0}};
+  if (!o.splitPolarity)
+    return {{"scratch", 0, 0}, {"inclusion", 1, 0}, {"patch", 2, 0}, {"pit", 3, 0}, {"crack", 4, 0}, {"stain", 5, 0}};
+  return {{"scratch_bright", 0, 1}, {"scratch_dark", 0, -1}, {"inclusion", 1, 0}, {"patch_light", 2, 1},
+          {"patch_dark", 2, -1},    {"pit", 3, 0},           {"crack", 4, 0},     {"stain", 5, 0}};
 }
 
 // `s` scales sizes with the image, so a 512 px image gets defects of the same relative size.
@@ -308,9 +311,9 @@ Status generate(const fs::path& dir, const DemoOptions& o, const ProgressFn& pro
 }  // namespace
 
 std::vector<std::string> demoClassNames(const DemoOptions& options) {
-  if (options.splitPolarity)
-    return {"scratch_bright", "scratch_dark", "inclusion", "patch_light", "patch_dark", "pit", "crack", "stain"};
-  return {"scratch", "inclusion", "patch", "pit", "crack", "stain"};
+  std::vector<std::string> names;
+  for (const ClassShape& c : classShapes(options)) names.push_back(c.name);
+  return names;
 }
 
 Status generateDemoDataset(const fs::path& dir, const DemoOptions& options, const ProgressFn& progress) {

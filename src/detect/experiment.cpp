@@ -149,6 +149,8 @@ class Runner {
   Status runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path& work);
   // Trains `runName` on every GT set of the sandbox and measures it on VAL.
   Status trainAndEvaluate(Sandbox& s, const std::string& runName, std::uint64_t seed, ExperimentModel* model);
+  // How every arm scores with `runName`: the bars fitted on VAL, judged on TEST.
+  ScoreOptions scoreOptions(const std::string& runName) const;
 
   Project& source_;
   const ExperimentOptions& o_;
@@ -158,6 +160,18 @@ class Runner {
   std::size_t done_ = 0;  // progress reported so far, in hundredths of a model
   std::string stage_;
 };
+
+ScoreOptions Runner::scoreOptions(const std::string& runName) const {
+  ScoreOptions so;
+  so.runName = runName;
+  so.valTag = "VAL";
+  so.pool.noTags = {"TEST"};  // TEST images are never candidates, even those without boxes
+  so.testTag = "TEST";        // the bars are judged on images that did not fit them
+  so.mc = o_.mc;
+  so.combine = o_.combine;
+  so.combination = o_.combination;
+  return so;
+}
 
 Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uint64_t seed, ExperimentModel* m) {
   TrainOptions t = o_.train;
@@ -249,25 +263,15 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
   cal1.arm = "CAL1";
   QUARRY_RETURN_IF_ERROR(trainAndEvaluate(*base, "CAL1", seed, &cal1));
   // Scored once here, so every uncertainty arm starts from the same CAL1 scores.
-  std::optional<Calibration> cal1Calibration;
-  std::string cal1Combination;
   if (!o_.strategies.empty()) {
-    ScoreOptions so;
-    so.runName = "CAL1";
-    so.valTag = "VAL";
-    so.pool.noTags = {"TEST"};  // TEST images are never candidates, even those without boxes
-    so.testTag = "TEST";        // the bars are judged on images that did not fit them
-    so.mc = o_.mc;
-    so.combine = o_.combine;
-    so.combination = o_.combination;
     ScoreReport sr;
-    QUARRY_RETURN_IF_ERROR(scoreImages(*base->project, so, &sr, [&](std::size_t d, std::size_t t, std::string_view) {
+    auto progress = [&](std::size_t d, std::size_t t, std::string_view) {
       return reportProgress(progress_, modelsDone_ * 100, modelsTotal_ * 100,
                             seedName + ": score " + std::to_string(d) + "/" + std::to_string(t));
-    }));
-    cal1Calibration = sr.testCalibration;
+    };
+    QUARRY_RETURN_IF_ERROR(scoreImages(*base->project, scoreOptions("CAL1"), &sr, progress));
     cal1.calibration = sr.testCalibration;
-    cal1Combination = cal1.combination = sr.combination;
+    cal1.combination = sr.combination;
   }
   result_.models.push_back(cal1);
 
@@ -300,21 +304,13 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
         chosen = selectImages(candidates, so);
       } else {
         if (round > 1) {
-          ScoreOptions so;
-          so.runName = previous;
-          so.valTag = "VAL";
-          so.pool.noTags = {"TEST"};
-          so.testTag = "TEST";
-          so.mc = o_.mc;
-          so.combine = o_.combine;
-    so.combination = o_.combination;
           ScoreReport sr;
-          QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, so, &sr));
+          QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, scoreOptions(previous), &sr));
           m.calibration = sr.testCalibration;
           m.combination = sr.combination;
         } else {
-          m.calibration = cal1Calibration;
-          m.combination = cal1Combination;
+          m.calibration = cal1.calibration;
+          m.combination = cal1.combination;
         }
         SelectRequest r;
         r.runName = previous;

@@ -36,6 +36,29 @@ std::string meanSd(const std::vector<double>& v, const char* f = "%.3f", const s
   return fmt(stats::mean(finite), f) + (std::isfinite(sd) ? " ± " + fmt(sd, sdFormat.c_str()) : "");
 }
 
+// The calibration figures of several models (one per seed), side by side, to summarise.
+struct CalibrationSeries {
+  std::vector<double> rho, auc, ratio, aurc, easyShare, easyCorrect, easyLower;
+  std::string rhoWhy, aucWhy, ratioWhy;  // the first model's reason where a figure is missing
+  std::array<std::vector<double>, 3> bandError, bandShare;
+  void add(const Calibration& c) {
+    rho.push_back(c.spearman);
+    auc.push_back(c.auroc);
+    ratio.push_back(c.hardToEasyErrorRatio);
+    aurc.push_back(c.aurc);
+    easyShare.push_back(c.easyShare);
+    easyCorrect.push_back(c.easyFullyCorrect);
+    easyLower.push_back(c.easyWilsonLower);
+    if (rhoWhy.empty()) rhoWhy = c.spearmanWhy;
+    if (aucWhy.empty()) aucWhy = c.aurocWhy;
+    if (ratioWhy.empty()) ratioWhy = c.ratioWhy;
+    for (int b = 0; b < 3; ++b) {
+      bandError[b].push_back(c.bands[b].meanError);
+      bandShare[b].push_back(static_cast<double>(c.bands[b].images) / std::max(1, c.images));
+    }
+  }
+};
+
 using Key = std::pair<std::string, int>;  // (arm, round)
 
 struct Index {
@@ -333,42 +356,25 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
   line("");
 
   // Difficulty bars: how CAL1's scores on VAL relate to its true auto-label errors.
-  std::vector<double> rho, auc, ratio, aurc, easyShare, easyCorrect, easyLower;
-  std::string rhoWhy, aucWhy, ratioWhy;  // the first seed's reason where a figure is missing
-  std::array<std::vector<double>, 3> bandError, bandShare;
+  CalibrationSeries cal1;
   for (const auto& m : r.models)
-    if (m.arm == "CAL1" && m.calibration) {
-      rho.push_back(m.calibration->spearman);
-      auc.push_back(m.calibration->auroc);
-      ratio.push_back(m.calibration->hardToEasyErrorRatio);
-      aurc.push_back(m.calibration->aurc);
-      easyShare.push_back(m.calibration->easyShare);
-      easyCorrect.push_back(m.calibration->easyFullyCorrect);
-      easyLower.push_back(m.calibration->easyWilsonLower);
-      if (rhoWhy.empty()) rhoWhy = m.calibration->spearmanWhy;
-      if (aucWhy.empty()) aucWhy = m.calibration->aurocWhy;
-      if (ratioWhy.empty()) ratioWhy = m.calibration->ratioWhy;
-      for (int b = 0; b < 3; ++b) {
-        bandError[b].push_back(m.calibration->bands[b].meanError);
-        bandShare[b].push_back(static_cast<double>(m.calibration->bands[b].images) / std::max(1, m.calibration->images));
-      }
-    }
-  if (!rho.empty()) {
+    if (m.arm == "CAL1" && m.calibration) cal1.add(*m.calibration);
+  if (!cal1.rho.empty()) {
     line("## Difficulty bars of CAL1 on TEST");
     line("");
     line("The bars are fitted on VAL (easy: the largest low-score set with at least 90% of its VAL images fully "
          "correct) and judged here on TEST. True error of an image = 1 - F1 of its auto-labels at IoU 0.5. "
-         "Spearman (score vs error) " + meanSd(rho, "%.3f", rhoWhy) + ", AUROC (any error) " +
-         meanSd(auc, "%.3f", aucWhy) + ", AURC " + meanSd(aurc, "%.3f") + ", hard / easy mean error " +
-         meanSd(ratio, "%.2f", ratioWhy) + "; easy holds " + meanSd(easyShare, "%.2f") +
-         " of the images, of which " + meanSd(easyCorrect, "%.2f", "no easy images") +
-         " are fully correct (95% Wilson lower bound " + meanSd(easyLower, "%.2f", "no easy images") + ").");
+         "Spearman (score vs error) " + meanSd(cal1.rho, "%.3f", cal1.rhoWhy) + ", AUROC (any error) " +
+         meanSd(cal1.auc, "%.3f", cal1.aucWhy) + ", AURC " + meanSd(cal1.aurc, "%.3f") + ", hard / easy mean error " +
+         meanSd(cal1.ratio, "%.2f", cal1.ratioWhy) + "; easy holds " + meanSd(cal1.easyShare, "%.2f") +
+         " of the images, of which " + meanSd(cal1.easyCorrect, "%.2f", "no easy images") +
+         " are fully correct (95% Wilson lower bound " + meanSd(cal1.easyLower, "%.2f", "no easy images") + ").");
     line("");
     line("| bar | share of VAL | mean error |");
     line("|---|---|---|");
     for (int b = 0; b < 3; ++b)
-      line(std::string("| ") + toString(static_cast<Difficulty>(b)) + " | " + meanSd(bandShare[b], "%.2f") + " | " +
-           meanSd(bandError[b], "%.3f", "no images") + " |");
+      line(std::string("| ") + toString(static_cast<Difficulty>(b)) + " | " + meanSd(cal1.bandShare[b], "%.2f") + " | " +
+           meanSd(cal1.bandError[b], "%.3f", "no images") + " |");
     line("");
     BarChart errors;
     errors.title = "CAL1 on TEST: true auto-label error per difficulty bar";
@@ -376,8 +382,8 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     errors.categories = {"easy", "medium", "hard"};
     ChartSeries s{"mean over seeds", "#2ca02c", {}, {}};
     for (int b = 0; b < 3; ++b) {
-      s.points.push_back({static_cast<double>(b), meanIgnoringNan(bandError[b])});
-      s.spread.push_back(bandError[b].size() > 1 ? stats::stddev(bandError[b]) : 0.0);
+      s.points.push_back({static_cast<double>(b), meanIgnoringNan(cal1.bandError[b])});
+      s.spread.push_back(cal1.bandError[b].size() > 1 ? stats::stddev(cal1.bandError[b]) : 0.0);
     }
     errors.series.push_back(s);
     QUARRY_RETURN_IF_ERROR(writeSvg(errors, dir / "difficulty_error.svg"));
@@ -398,24 +404,18 @@ Status writeExperimentReport(const ExperimentResult& r, const ExperimentOptions&
     line("|---|---|---|---|---|---|---|---|---|");
     for (std::size_t a = 1; a + 1 < ix.arms.size(); ++a)
       for (int round = 1; round <= ix.rounds; ++round) {
-        std::vector<double> sp, au, ar, ra, es, ec;
-        int learned = 0, scored = 0;
+        CalibrationSeries c;
+        int learned = 0;
         for (const auto& m : r.models)
           if (m.arm == ix.arms[a] && m.round == round && m.calibration) {
-            sp.push_back(m.calibration->spearman);
-            au.push_back(m.calibration->auroc);
-            ar.push_back(m.calibration->aurc);
-            ra.push_back(m.calibration->hardToEasyErrorRatio);
-            es.push_back(m.calibration->easyShare);
-            ec.push_back(m.calibration->easyFullyCorrect);
+            c.add(*m.calibration);
             learned += m.combination == "learned" ? 1 : 0;
-            ++scored;
           }
-        if (scored == 0) continue;
-        line("| " + ix.arms[a] + " | " + std::to_string(round) + " | " + meanSd(sp, "%.3f") + " | " + meanSd(au, "%.3f") +
-             " | " + meanSd(ar, "%.3f") + " | " + meanSd(ra, "%.2f", "no easy images") + " | " + meanSd(es, "%.2f") +
-             " | " + meanSd(ec, "%.2f", "no easy images") + " | " + std::to_string(learned) + "/" +
-             std::to_string(scored) + " |");
+        if (c.rho.empty()) continue;
+        line("| " + ix.arms[a] + " | " + std::to_string(round) + " | " + meanSd(c.rho, "%.3f") + " | " +
+             meanSd(c.auc, "%.3f") + " | " + meanSd(c.aurc, "%.3f") + " | " + meanSd(c.ratio, "%.2f", "no easy images") +
+             " | " + meanSd(c.easyShare, "%.2f") + " | " + meanSd(c.easyCorrect, "%.2f", "no easy images") + " | " +
+             std::to_string(learned) + "/" + std::to_string(c.rho.size()) + " |");
       }
     line("");
   }

@@ -97,9 +97,7 @@ std::vector<ImageUncertainty> monteCarloPixels(Net& net, const Preset& preset, c
       if (out[i].embedding.empty()) out[i].embedding.assign(m.embedding.size(), 0.0f);
       for (std::size_t q = 0; q < m.embedding.size() && q < out[i].embedding.size(); ++q) out[i].embedding[q] += m.embedding[q];
       ++viewsOf[i];
-      out[i].nearMisses.count += m.nearMisses.count;
-      out[i].nearMisses.max = std::max(out[i].nearMisses.max, m.nearMisses.max);
-      out[i].nearMisses.mass += m.nearMisses.mass;
+      out[i].nearMisses.merge(m.nearMisses);
       for (const McDetection& md : m.detections) {
         const ClassId cls = classIds[static_cast<std::size_t>(md.det.cls)];
         Prediction p = toOriginal(md.det, f.views[k].map, images[i]->cols, images[i]->rows, cls);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "detect/internal.h"
+#include "quarry/metrics.h"
 
 namespace quarry::detect {
 namespace {
@@ -117,14 +118,6 @@ struct Mirrored {
   int stride = 4;
 };
 
-double iou(double ax0, double ay0, double ax1, double ay1, double bx0, double by0, double bx1, double by1) {
-  const double w = std::max(0.0, std::min(ax1, bx1) - std::max(ax0, bx0));
-  const double h = std::max(0.0, std::min(ay1, by1) - std::max(ay0, by0));
-  const double inter = w * h;
-  const double uni = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter;
-  return uni > 0 ? inter / uni : 0;
-}
-
 // kFlipScore and kFlipBox of detection d of image i. Cell x of the image is cell W - 1 - x of its
 // mirror, so the mirrored box there maps back with left and right swapped.
 void setFlip(const Mirrored& m, int64_t i, const RawDetection& d, std::array<double, kComponentCount>* out) {
@@ -135,7 +128,8 @@ void setFlip(const Mirrored& m, int64_t i, const RawDetection& d, std::array<dou
   const double x0 = cx - ltrb[i][2][y][xm], x1 = cx + ltrb[i][0][y][xm];
   const double y0 = cy - ltrb[i][1][y][xm], y1 = cy + ltrb[i][3][y][xm];
   (*out)[static_cast<int>(Component::kFlipScore)] = std::fabs(d.score - peak[i][d.cls][y][xm]);
-  (*out)[static_cast<int>(Component::kFlipBox)] = 1 - iou(d.x0, d.y0, d.x1, d.y1, x0, y0, x1, y1);
+  (*out)[static_cast<int>(Component::kFlipBox)] =
+      1 - iou(Rect{d.x0, d.y0, d.x1 - d.x0, d.y1 - d.y0}, Rect{x0, y0, x1 - x0, y1 - y0});
 }
 
 }  // namespace
@@ -189,9 +183,7 @@ std::vector<McImage> monteCarloBatch(Net& net, const torch::Tensor& input, doubl
         im.detections.push_back({d, componentsAt(samples, i, d, o.scoreThreshold)});
         if (o.flip) setFlip(mirrored, i, d, &im.detections.back().components);
       } else {
-        ++im.nearMisses.count;
-        im.nearMisses.max = std::max(im.nearMisses.max, static_cast<double>(d.score));
-        im.nearMisses.mass += d.score;
+        im.nearMisses.add(d.score);
       }
     }
   }

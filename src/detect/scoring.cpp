@@ -73,18 +73,13 @@ Result<std::map<ImageId, double>> valErrors(const Project& project, const std::v
   return out;
 }
 
-struct Combination {
-  std::string mode = "fixed", why;
-  double fixedAurc = std::nan(""), learnedAurc = std::nan("");
-  std::optional<DifficultyModel> model;
-};
-
 // Chooses the combination on VAL's images with detections and, when it is the learned one, puts
 // its predictions into `score`: out-of-fold ones for those VAL images (so the thresholds fitted
 // on them are honest), the model fitted on all of them for every other image.
-Combination combineScores(const ScoreOptions& o, const std::vector<ImageId>& valScored,
-                          const std::map<ImageId, ImageUncertainty>& scored, const std::map<ImageId, double>& errors,
-                          const Normalization& norm, std::map<ImageId, std::optional<double>>* score) {
+CombinationChoice combineScores(const ScoreOptions& o, const std::vector<ImageId>& valScored,
+                                const std::map<ImageId, ImageUncertainty>& scored,
+                                const std::map<ImageId, double>& errors, const Normalization& norm,
+                                std::map<ImageId, std::optional<double>>* score) {
   std::vector<ImageId> ids;
   std::vector<std::vector<double>> x;
   std::vector<double> y, fixed;
@@ -95,29 +90,24 @@ Combination combineScores(const ScoreOptions& o, const std::vector<ImageId>& val
       y.push_back(errors.at(id));
       fixed.push_back(*(*score)[id]);
     }
-  const CombinationChoice choice = chooseCombination(o.combination, fixed, x, y, o.valTag, o.mc.seed);
-  Combination c;
-  c.why = choice.why;
-  c.fixedAurc = choice.fixedAurc;
-  c.learnedAurc = choice.learnedAurc;
-  if (choice.fit) c.model = choice.fit->model;
-  if (!choice.learned) return c;
-  c.mode = "learned";
+  CombinationChoice choice = chooseCombination(o.combination, fixed, x, y, o.valTag, o.mc.seed);
+  if (!choice.learned) return choice;
   const std::set<ImageId> inFit(ids.begin(), ids.end());
   for (auto& [id, s] : *score)
     if (s && !inFit.count(id)) s = choice.fit->model.predict(difficultyFeatures(scored.at(id), norm));
   for (std::size_t k = 0; k < ids.size(); ++k) (*score)[ids[k]] = choice.fit->outOfFold[k];
-  return c;
+  return choice;
 }
 
-nlohmann::json combinationJson(const Combination& c, const Normalization& n) {
-  nlohmann::json j{{"mode", c.mode}, {"why", c.why}};
+nlohmann::json combinationJson(const CombinationChoice& c, const Normalization& n) {
+  nlohmann::json j{{"mode", c.learned ? "learned" : "fixed"}, {"why", c.why}};
   if (std::isfinite(c.fixedAurc)) j["fixed_aurc"] = c.fixedAurc;
   if (std::isfinite(c.learnedAurc)) j["learned_aurc"] = c.learnedAurc;
-  if (c.model) {
+  if (c.fit) {
     // Enough to score a new image later the same way: the pool's normalisation and the model.
-    j["model"] = {{"features", difficultyFeatureNames()}, {"mean", c.model->mean}, {"sd", c.model->sd},
-                  {"weights", c.model->weights}, {"bias", c.model->bias}, {"lambda", c.model->lambda}};
+    const DifficultyModel& m = c.fit->model;
+    j["model"] = {{"features", difficultyFeatureNames()}, {"mean", m.mean}, {"sd", m.sd},
+                  {"weights", m.weights}, {"bias", m.bias}, {"lambda", m.lambda}};
     j["normalization"] = {{"mean", n.mean}, {"sd", n.sd}};
   }
   return j;
@@ -193,8 +183,8 @@ Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* r
     if (!e.ok()) return e.status();
     errors = std::move(*e);
   }
-  const Combination combination = combineScores(o, valScored, *scored, errors, norm, &score);
-  report->combination = combination.mode;
+  const CombinationChoice combination = combineScores(o, valScored, *scored, errors, norm, &score);
+  report->combination = combination.learned ? "learned" : "fixed";
   report->combinationWhy = combination.why;
 
   std::optional<DifficultyThresholds> thresholds;

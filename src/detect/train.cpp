@@ -120,7 +120,6 @@ Result<TrainPlan> chooseModel(const Project& project, const TrainOptions& o, con
 }
 
 Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const TrainProgressFn& progress) {
-  if (o.runName.empty()) return Status::InvalidArgument("a training run needs a name (--run)");
   if (o.epochs < 1 || o.batchSize < 2) return Status::InvalidArgument("epochs must be >= 1 and the batch size >= 2");
   auto device = pickDevice(o.device);
   if (!device.ok()) return device.status();
@@ -193,10 +192,6 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   const long totalSteps = plan.steps;
 
   const fs::path dir = project.dir() / "models" / o.runName;
-  auto cleanup = [&] {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  };
   CheckpointMeta meta{preset, tiling, classNames, o.aleatoric, o.runName, 0};
   TrainResult result;
   std::mt19937_64 rng(o.seed);
@@ -252,7 +247,6 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
       tp.etaSeconds = elapsed / static_cast<double>(step) * static_cast<double>(totalSteps - step);
       if (o.maxMinutes > 0) tp.etaSeconds = std::min(tp.etaSeconds, std::max(0.0, o.maxMinutes * 60 - elapsed));
       if (progress && !progress(tp)) {
-        cleanup();
         return Status::Cancelled();
       }
       if (step >= totalSteps || (o.maxMinutes > 0 && elapsed > o.maxMinutes * 60)) {
@@ -268,7 +262,6 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     if (validate) {
       tp.stage = "validate";
       if (progress && !progress(tp)) {
-        cleanup();
         return Status::Cancelled();
       }
       auto dets = predictImages(model, preset, tiling, valImages, classIds, 0.01f, o.batchSize, *device);
@@ -340,10 +333,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   run.metricsJson = metrics.dump();
   run.checkpoint = (fs::path("models") / o.runName).generic_string();
   auto id = project.addRun(run);
-  if (!id.ok()) {
-    cleanup();
-    return id.status();
-  }
+  if (!id.ok()) return id.status();
   result.run = *id;
   result.checkpoint = run.checkpoint;
   return result;
@@ -367,8 +357,8 @@ Result<TrainPlan> planTraining(const Project& project, const TrainOptions& o) {
 }
 
 Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress) {
-  // The name becomes models/<name>/, which a failure below removes: it must be a plain folder
-  // name, and not one of a run that exists (its folder is that run's).
+  // The name becomes models/<name>/, which any failure below (a cancel included) removes: it
+  // must be a plain folder name, and not one of a run that exists (its folder is that run's).
   QUARRY_RETURN_IF_ERROR(validRunName(options.runName));
   auto existing = project.findRun(options.runName);
   if (!existing.ok()) return existing.status();
@@ -386,8 +376,8 @@ Result<TrainResult> train(Project& project, const TrainOptions& options, const T
     result = Status::Error(StatusCode::kInternal, e.what());
   }
   if (!result.ok()) {
-    // A failed run (diverged, a checkpoint that cannot be written, an exception) leaves nothing,
-    // as a cancelled one does: no half-written models/<name>/ for the next run of that name.
+    // A cancelled or failed run (diverged, a checkpoint that cannot be written, an exception)
+    // leaves nothing: no half-written models/<name>/ for the next run of that name.
     std::error_code ec;
     fs::remove_all(project.dir() / "models" / options.runName, ec);
   }

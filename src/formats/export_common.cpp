@@ -55,6 +55,24 @@ void nameImages(ExportPlan* plan) {
   }
 }
 
+// A tag that no image carries is nearly always a typo; exporting 0 images for it would hide it.
+Status requireTaggedImages(const Project& project, const ExportOptions& options) {
+  auto known = project.tags();
+  if (!known.ok()) return known.status();
+  std::string list;  // the tags that have images, for the message
+  for (const auto& t : *known)
+    if (t.imageCount > 0) list += (list.empty() ? "" : ", ") + t.name;
+  for (const auto* tags : {&options.trainTags, &options.valTags})
+    for (const auto& tag : *tags) {
+      const bool has = std::any_of(known->begin(), known->end(),
+                                   [&](const TagInfo& t) { return t.name == tag && t.imageCount > 0; });
+      if (!has)
+        return Status::InvalidArgument("export: no image has the tag '" + tag + "' (tags with images: " +
+                                       (list.empty() ? "none" : list) + ")");
+    }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status planExport(const Project& project, const ExportOptions& options, bool requireSplit, ExportPlan* plan) {
@@ -66,27 +84,12 @@ Status planExport(const Project& project, const ExportOptions& options, bool req
   const bool split = !options.trainTags.empty() || !options.valTags.empty();
   if (requireSplit && (options.trainTags.empty() || options.valTags.empty()))
     return Status::InvalidArgument("this format needs both train tags and val tags (e.g. --train GT1,GT2 --val VAL1)");
-  if (split) {
-    // A tag that no image carries is nearly always a typo; exporting 0 images for it would hide it.
-    auto known = project.tags();
-    if (!known.ok()) return known.status();
-    std::vector<std::string> names;
-    for (const auto& t : *known)
-      if (t.imageCount > 0) names.push_back(t.name);
-    for (const auto* tags : {&options.trainTags, &options.valTags})
-      for (const auto& tag : *tags)
-        if (std::find(names.begin(), names.end(), tag) == names.end()) {
-          std::string list;
-          for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-          return Status::InvalidArgument("export: no image has the tag '" + tag + "' (tags with images: " +
-                                         (list.empty() ? "none" : list) + ")");
-        }
-  }
   if (!split) {
     auto all = select(project, options.images, {}, options.onlyReviewed);
     if (!all.ok()) return all.status();
     plan->sets.push_back({"", std::move(all).value()});
   } else {
+    QUARRY_RETURN_IF_ERROR(requireTaggedImages(project, options));
     for (const auto& [name, tags] : {std::pair{"train", options.trainTags}, std::pair{"val", options.valTags}}) {
       if (tags.empty()) continue;
       auto set = select(project, options.images, tags, options.onlyReviewed);
