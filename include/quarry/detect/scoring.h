@@ -30,8 +30,8 @@ struct McOptions {
                                  // scoreImages() < 0 is the run's fitted global threshold (0.25 without one)
   int headBatch = 256;           // batched: at most this many head inputs per call (memory)
   // One more deterministic pass on the mirrored image: the flip components. Off by default: on
-  // NEU-DET it moved the learned bars' risk-coverage area by under 1% for one more full forward
-  // pass per image (docs/results-2026-12-02.md).
+  // NEU-DET it lowered the learned bars' risk-coverage area by 0.2% and 1.2% (two models) for
+  // one more full forward pass per image, 1.5x the scoring time (docs/results-2026-12-02.md).
   bool flip = false;
 };
 
