@@ -1,6 +1,5 @@
 // quarry: the headless command line over quarry_core. Each command is a thin layer: parse
 // options, call one library function, print its result (text or --json).
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -22,13 +21,8 @@ int fail(const Status& st) {
 }
 
 void attachProjectLog(const Project& project) {
-  try {
-    auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>((project.dir() / "logs" / "quarry.log").string());
-    file->set_level(spdlog::level::info);
-    coreLogger()->sinks().push_back(file);
-  } catch (const spdlog::spdlog_ex& e) {
-    std::fprintf(stderr, "quarry: warning: cannot write the project log: %s\n", e.what());
-  }
+  const Status st = logToProject(project.dir());
+  if (!st.ok()) std::fprintf(stderr, "quarry: warning: %s\n", st.message().c_str());
 }
 
 Result<std::unique_ptr<Project>> openProject(const Context& ctx) {

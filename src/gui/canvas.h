@@ -22,6 +22,12 @@ namespace quarry::gui {
 
 class BoxItem;
 
+// One box's new geometry after a move, resize or nudge, clipped to the image.
+struct GeometryEdit {
+  quarry::BoxId id = 0;
+  QRectF rect;
+};
+
 // One scored detection as the canvas shows it with uncertainty on: its box, a colour from how
 // uncertain it is, the spread of its Monte-Carlo boxes, and a tooltip listing the components.
 struct UncertaintyMark {
@@ -67,8 +73,9 @@ class Canvas : public QGraphicsView {
   // The annotator finished drawing a box (already clipped to the image, at least 2 x 2 image
   // pixels and 6 x 6 screen pixels: a smaller drag is a slip and draws nothing).
   void boxDrawn(const QRectF& rect);
-  // The annotator finished moving, resizing or nudging a box; `rect` is clipped to the image.
-  void boxGeometryEdited(quarry::BoxId id, const QRectF& rect);
+  // The annotator finished moving, resizing or nudging boxes: one signal per gesture, with every
+  // box it changed (a drag of a selection of N boxes is one edit of N boxes, undone as one).
+  void boxesGeometryEdited(const std::vector<quarry::gui::GeometryEdit>& edits);
   void deleteRequested(const std::vector<quarry::BoxId>& ids);
   void selectionChanged();
   void drawModeChanged(bool on);
@@ -106,7 +113,7 @@ class Canvas : public QGraphicsView {
   void dragTo(const QPointF& scenePos);
   void finishDrag(const QPoint& viewPos, const QPointF& scenePos);
   void cancelDrag();
-  // Writes the dragged items' rects into boxes_ and emits boxGeometryEdited() per change.
+  // Writes the dragged items' rects into boxes_ and emits boxesGeometryEdited() once with the changes.
   void commitGeometry();
   void nudgeSelection(const QPointF& delta);
   void zoomAround(double zoom, const QPointF& viewPos);
@@ -117,3 +124,5 @@ class Canvas : public QGraphicsView {
 };
 
 }  // namespace quarry::gui
+
+Q_DECLARE_METATYPE(std::vector<quarry::gui::GeometryEdit>)

@@ -153,19 +153,20 @@ void Canvas::cancelDrag() {
 
 void Canvas::commitGeometry() {
   State& s = *state_;
-  std::vector<std::pair<BoxId, QRectF>> changes;
+  std::vector<GeometryEdit> changes;
   for (const auto& [item, start] : s.edited) {
     const QRectF r = item->rect().intersected(imageRect());
     item->setGeometry(r);
-    if (r != start) changes.emplace_back(item->id(), r);
+    if (r != start) changes.push_back({item->id(), r});
   }
   s.edited.clear();
+  if (changes.empty()) return;
   // boxes_ follows what is shown until the main window answers with setBoxes().
-  for (const auto& [id, r] : changes)
+  for (const GeometryEdit& c : changes)
     for (quarry::Box& box : boxes_)
-      if (box.id == id) box.x = r.x(), box.y = r.y(), box.w = r.width(), box.h = r.height();
-  // A slot may call setBoxes(), which deletes the items: emit only from copies.
-  for (const auto& [id, r] : changes) emit boxGeometryEdited(id, r);
+      if (box.id == c.id) box.x = c.rect.x(), box.y = c.rect.y(), box.w = c.rect.width(), box.h = c.rect.height();
+  // A slot may call setBoxes(), which deletes the items: the signal carries copies.
+  emit boxesGeometryEdited(changes);
 }
 
 void Canvas::nudgeSelection(const QPointF& delta) {

@@ -41,15 +41,21 @@ QImage ImageCache::get(const QString& file, QString* error) {
 }
 
 void ImageCache::prefetch(const QStringList& files) {
-  for (const QString& file : files) {
-    if (file.isEmpty() || images_.contains(file) || pending_.contains(file)) continue;
-    pending_.insert(file, QtConcurrent::run([file] { return decode(file, nullptr); }));
-  }
+  QStringList wanted;
+  for (const QString& file : files)
+    if (!file.isEmpty() && !images_.contains(file) && !wanted.contains(file) && wanted.size() < capacity_)
+      wanted.append(file);
+  // A dropped QFuture lets its task run to the end and frees the image with the last reference.
+  for (auto it = pending_.begin(); it != pending_.end();)
+    it = wanted.contains(it.key()) ? std::next(it) : pending_.erase(it);
+  for (const QString& file : wanted)
+    if (!pending_.contains(file)) pending_.insert(file, QtConcurrent::run([file] { return decode(file, nullptr); }));
 }
 
 void ImageCache::clear() {
   images_.clear();
   order_.clear();
+  pending_.clear();
 }
 
 void ImageCache::remember(const QString& file, const QImage& image) {

@@ -75,6 +75,12 @@ QString summaryOf(const EvalResult& r) {
 
 }  // namespace
 
+void JobWorker::cancel(quint64 job) {
+  quint64 seen = cancelledUpTo_.load();
+  while (seen < job && !cancelledUpTo_.compare_exchange_weak(seen, job)) {
+  }
+}
+
 void JobWorker::run(quint64 job, const JobRequest& request) {
   QElapsedTimer clock;
   clock.start();
@@ -85,7 +91,7 @@ void JobWorker::run(quint64 job, const JobRequest& request) {
   qint64 lastEmit = -kProgressIntervalMs;
   // One callback for every library job: throttled signals, an ETA, and the cancel check.
   auto report = [&](std::size_t done, std::size_t total, std::string_view stage) {
-    if (cancelled_.load() == job) return false;
+    if (job <= cancelledUpTo_.load()) return false;
     const qint64 now = clock.elapsed();
     if (now - lastEmit >= kProgressIntervalMs || (total > 0 && done >= total)) {
       lastEmit = now;

@@ -20,9 +20,11 @@ class JobWorker : public QObject {
   // Progress signals are at most this often (training calls back every step).
   static constexpr int kProgressIntervalMs = 100;
 
-  // Asks the job `job` to stop at its next safe point (the library's progress callback);
-  // what it had committed stays, and a training run leaves nothing.
-  void cancel(quint64 job) { cancelled_.store(job); }
+  // Asks the job `job`, and every earlier one, to stop at its next safe point (the library's
+  // progress callback); what they had committed stays, and a training run leaves nothing. Job ids
+  // only grow, so one watermark covers a superseded job that is still running while a queued one
+  // is cancelled in its turn.
+  void cancel(quint64 job);
 
  public slots:
   void run(quint64 job, const quarry::gui::JobRequest& request);
@@ -32,7 +34,7 @@ class JobWorker : public QObject {
   void finished(const quarry::gui::JobOutcome& outcome);
 
  private:
-  std::atomic<quint64> cancelled_{0};
+  std::atomic<quint64> cancelledUpTo_{0};  // jobs with an id at most this stop
 };
 
 }  // namespace quarry::gui

@@ -30,6 +30,7 @@
 #include "gui/runs_view.h"
 #include "gui/tag_panel.h"
 #include "quarry/box_uncertainty.h"
+#include "quarry/log.h"
 #include "ui_main_window.h"
 
 // The icon lives in quarry_gui, a static library: its resources register only when asked to.
@@ -73,7 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->addPermanentWidget(statusCursor_);
 
   connect(canvas_, &Canvas::boxDrawn, this, &MainWindow::onBoxDrawn);
-  connect(canvas_, &Canvas::boxGeometryEdited, this, &MainWindow::onBoxEdited);
+  connect(canvas_, &Canvas::boxesGeometryEdited, this, &MainWindow::onBoxesEdited);
   connect(canvas_, &Canvas::deleteRequested, this, &MainWindow::deleteBoxes);
   connect(canvas_, &Canvas::spaceTapped, this, &MainWindow::toggleReviewed);
   connect(canvas_, &Canvas::cursorMoved, this, [this](const QPointF& p) {
@@ -146,6 +147,9 @@ bool MainWindow::openProject(const QString& dir) {
   canvas_->setBoxes({});
   auto* oldModel = model_;
   project_ = std::move(opened).value();
+  // Jobs and edits log as the CLI's do, into this project's logs/quarry.log.
+  if (const Status logged = logToProject(project_->dir()); !logged.ok()) fail(describe(logged));
+  coreLogger()->info("window: opened project {}", project_->dir().string());
   model_ = new ImageListModel(project_.get(), this);
   connect(model_, &ImageListModel::queryFailed, this, &MainWindow::fail);
   // A new filter or sort (a model reset) moves every row: find the shown image's again.

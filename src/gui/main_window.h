@@ -29,6 +29,7 @@ class MainWindow;
 namespace quarry::gui {
 
 class Canvas;
+struct GeometryEdit;
 class ClassPanel;
 class FilterBar;
 class ImageCache;
@@ -103,7 +104,7 @@ class MainWindow : public QMainWindow {
   void afterEdit(const Status& st);
   void pushEdits(std::vector<BoxEdit> edits, const QString& text);
   void onBoxDrawn(const QRectF& rect);
-  void onBoxEdited(BoxId id, const QRectF& rect);
+  void onBoxesEdited(const std::vector<GeometryEdit>& edits);
   void onFilterChanged();
   void onListSelection();
   void prefetchNeighbours();

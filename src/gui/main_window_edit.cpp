@@ -169,14 +169,18 @@ void MainWindow::onBoxDrawn(const QRectF& rect) {
   selectAddedBoxes();
 }
 
-void MainWindow::onBoxEdited(BoxId id, const QRectF& rect) {
-  // The box as stored, not as the canvas shows it: the canvas already moved its copy.
+void MainWindow::onBoxesEdited(const std::vector<GeometryEdit>& changes) {
+  // The boxes as stored, not as the canvas shows them: the canvas already moved its copies.
   auto stored = project_->boxes(current_);
   if (!stored.ok()) return fail(describe(stored.status()));
-  auto it = std::find_if(stored->begin(), stored->end(), [id](const Box& b) { return b.id == id; });
-  if (it == stored->end()) return;
-  const Box after = editedBox(*it, rect.x(), rect.y(), rect.width(), rect.height(), it->cls);
-  pushEdits({changeEdit(*it, after)}, tr("Move box"));
+  std::vector<BoxEdit> edits;
+  for (const GeometryEdit& c : changes) {
+    auto it = std::find_if(stored->begin(), stored->end(), [&](const Box& b) { return b.id == c.id; });
+    if (it == stored->end()) continue;
+    edits.push_back(changeEdit(*it, editedBox(*it, c.rect.x(), c.rect.y(), c.rect.width(), c.rect.height(), it->cls)));
+  }
+  const QString text = edits.size() == 1 ? tr("Move box") : tr("Move boxes");
+  pushEdits(std::move(edits), text);
 }
 
 void MainWindow::deleteBoxes(const std::vector<BoxId>& ids) {

@@ -15,6 +15,7 @@ using quarry::Box;
 using quarry::BoxId;
 using quarry::BoxSource;
 using quarry::gui::Canvas;
+using quarry::gui::GeometryEdit;
 
 namespace {
 
@@ -43,6 +44,16 @@ bool near(const QRectF& a, const QRectF& b, double tolerance = 1.0) {
 
 QString show(const QRectF& r) {
   return QStringLiteral("(%1,%2 %3x%4)").arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height());
+}
+
+// The edits the canvas reported in its `i`-th boxesGeometryEdited signal.
+std::vector<GeometryEdit> editsOf(const QSignalSpy& spy, int i) {
+  return spy.at(i).at(0).value<std::vector<GeometryEdit>>();
+}
+// The rect of the only box edited in that signal.
+QRectF rectOf(const QSignalSpy& spy, int i) {
+  const auto edits = editsOf(spy, i);
+  return edits.size() == 1 ? edits[0].rect : QRectF();
 }
 
 }  // namespace
@@ -227,13 +238,13 @@ void CanvasTest::setBoxesKeepsSelectionOfRemainingIds() {
 
 void CanvasTest::draggingBoxMovesItOnceOnRelease() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40})});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   QSignalSpy drawn(canvas_.get(), &Canvas::boxDrawn);
   drag({125, 120}, {165, 140});
   QCOMPARE(drawn.count(), 0);
   QCOMPARE(edited.count(), 1);
-  QCOMPARE(edited.at(0).at(0).value<BoxId>(), BoxId{7});
-  const QRectF r = edited.at(0).at(1).toRectF();
+  QCOMPARE(editsOf(edited, 0).at(0).id, BoxId{7});
+  const QRectF r = rectOf(edited, 0);
   QVERIFY2(near(r, QRectF(140, 120, 50, 40)), qPrintable(show(r)));
   QCOMPARE(r.size(), QSizeF(50, 40));
   QCOMPARE(canvas_->selectedBoxes(), std::vector<BoxId>{7});
@@ -241,19 +252,19 @@ void CanvasTest::draggingBoxMovesItOnceOnRelease() {
 
 void CanvasTest::draggingBoxStopsAtImageEdge() {
   canvas_->setBoxes({makeBox(7, {300, 200, 50, 40})});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   drag({320, 220}, {420, 320});
   QCOMPARE(edited.count(), 1);
-  QCOMPARE(edited.at(0).at(1).toRectF(), QRectF(350, 260, 50, 40));
+  QCOMPARE(rectOf(edited, 0), QRectF(350, 260, 50, 40));
 }
 
 void CanvasTest::draggingCornerHandleResizes() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40})});
   canvas_->selectBoxes({7});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   drag({150, 140}, {180, 170});  // the bottom-right handle
   QCOMPARE(edited.count(), 1);
-  const QRectF r = edited.at(0).at(1).toRectF();
+  const QRectF r = rectOf(edited, 0);
   QVERIFY2(near(r, QRectF(100, 100, 80, 70)), qPrintable(show(r)));
   QCOMPARE(r.topLeft(), QPointF(100, 100));
 }
@@ -261,37 +272,38 @@ void CanvasTest::draggingCornerHandleResizes() {
 void CanvasTest::resizeKeepsAtLeastOnePixel() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40})});
   canvas_->selectBoxes({7});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   drag({150, 140}, {60, 60});  // bottom-right dragged past the top-left corner
   QCOMPARE(edited.count(), 1);
-  QCOMPARE(edited.at(0).at(1).toRectF(), QRectF(100, 100, 1, 1));
+  QCOMPARE(rectOf(edited, 0), QRectF(100, 100, 1, 1));
 }
 
 void CanvasTest::arrowKeysNudgeSelection() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40}), makeBox(8, {200, 200, 10, 10})});
   canvas_->selectBoxes({7});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   QTest::keyClick(canvas_.get(), Qt::Key_Right);
   QCOMPARE(edited.count(), 1);
-  QCOMPARE(edited.at(0).at(1).toRectF(), QRectF(101, 100, 50, 40));
+  QCOMPARE(rectOf(edited, 0), QRectF(101, 100, 50, 40));
   QTest::keyClick(canvas_.get(), Qt::Key_Down, Qt::ShiftModifier);
   QCOMPARE(edited.count(), 2);
-  QCOMPARE(edited.at(1).at(1).toRectF(), QRectF(101, 110, 50, 40));
+  QCOMPARE(rectOf(edited, 1), QRectF(101, 110, 50, 40));
 
   canvas_->selectBoxes({7, 8});
   QTest::keyClick(canvas_.get(), Qt::Key_Left);
-  QCOMPARE(edited.count(), 4);  // one signal per selected box
-  QCOMPARE(edited.at(2).at(1).toRectF(), QRectF(100, 110, 50, 40));
-  QCOMPARE(edited.at(3).at(1).toRectF(), QRectF(199, 200, 10, 10));
+  QCOMPARE(edited.count(), 3);  // one signal for the gesture, with both boxes
+  QCOMPARE(editsOf(edited, 2).size(), size_t(2));
+  QCOMPARE(editsOf(edited, 2).at(0).rect, QRectF(100, 110, 50, 40));
+  QCOMPARE(editsOf(edited, 2).at(1).rect, QRectF(199, 200, 10, 10));
 }
 
 void CanvasTest::nudgeStopsAtImageEdge() {
   canvas_->setBoxes({makeBox(7, {392, 10, 5, 5})});
   canvas_->selectBoxes({7});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   QTest::keyClick(canvas_.get(), Qt::Key_Right, Qt::ShiftModifier);
   QCOMPARE(edited.count(), 1);
-  QCOMPARE(edited.at(0).at(1).toRectF(), QRectF(395, 10, 5, 5));
+  QCOMPARE(rectOf(edited, 0), QRectF(395, 10, 5, 5));
   QTest::keyClick(canvas_.get(), Qt::Key_Right);
   QCOMPARE(edited.count(), 1);  // already at the edge: no edit
 }
@@ -314,7 +326,7 @@ void CanvasTest::drawModeDrawsOverBoxesUntilEscape() {
   canvas_->setBoxes({makeBox(7, {100, 100, 100, 80})});
   QSignalSpy mode(canvas_.get(), &Canvas::drawModeChanged);
   QSignalSpy drawn(canvas_.get(), &Canvas::boxDrawn);
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   canvas_->setDrawMode(true);
   QCOMPARE(mode.count(), 1);
   QCOMPARE(mode.at(0).at(0).toBool(), true);
@@ -338,7 +350,7 @@ void CanvasTest::drawModeDrawsOverBoxesUntilEscape() {
 
 void CanvasTest::escapeCancelsDrag() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40})});
-  QSignalSpy edited(canvas_.get(), &Canvas::boxGeometryEdited);
+  QSignalSpy edited(canvas_.get(), &Canvas::boxesGeometryEdited);
   QSignalSpy drawn(canvas_.get(), &Canvas::boxDrawn);
   send(QEvent::MouseButtonPress, {120, 120}, Qt::LeftButton, Qt::LeftButton);
   send(QEvent::MouseMove, {180, 160}, Qt::NoButton, Qt::LeftButton);
@@ -398,10 +410,11 @@ void CanvasTest::mouseMoveReportsImagePosition() {
 void CanvasTest::slotsMayCallSetBoxesWhileCanvasEmits() {
   canvas_->setBoxes({makeBox(7, {100, 100, 50, 40}), makeBox(8, {200, 200, 10, 10})});
   BoxId nextId = 100;
-  connect(canvas_.get(), &Canvas::boxGeometryEdited, this, [this](BoxId id, const QRectF& r) {
+  connect(canvas_.get(), &Canvas::boxesGeometryEdited, this, [this](const std::vector<GeometryEdit>& edits) {
     std::vector<Box> boxes = canvas_->boxes();
-    for (Box& b : boxes)
-      if (b.id == id) b = makeBox(id, r);
+    for (const GeometryEdit& e : edits)
+      for (Box& b : boxes)
+        if (b.id == e.id) b = makeBox(e.id, e.rect);
     canvas_->setBoxes(boxes);
   });
   connect(canvas_.get(), &Canvas::boxDrawn, this, [this, &nextId](const QRectF& r) {

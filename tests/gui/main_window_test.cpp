@@ -1,6 +1,7 @@
 // The annotation window driven like a user would: mouse drags on the canvas, keys, the
 // list, the panels; then the store is read back. Runs under QT_QPA_PLATFORM=offscreen.
 #include <QApplication>
+#include <QFile>
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QSignalSpy>
@@ -8,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
+
+#include "quarry/log.h"
 
 #include "gui/canvas.h"
 #include "gui/class_panel.h"
@@ -18,6 +21,7 @@
 #include "gui_test_support.h"
 #include "quarry/demo.h"
 #include "quarry/formats.h"
+#include "quarry/log.h"
 
 using namespace quarry;
 using namespace quarry::gui;
@@ -39,6 +43,7 @@ class MainWindowTest : public QObject {
   void cleanup();
   void drawingABoxSavesItAtOnce();
   void movingAndUndoRedoReachTheStore();
+  void movingASelectionIsOneEditUndoneAsOne();
   void resizingByAHandleReachesTheStore();
   void digitKeysPickAClassAndReclassTheSelection();
   void deleteAndUndoBringTheBoxBack();
@@ -48,6 +53,7 @@ class MainWindowTest : public QObject {
   void filterAndTagPanelWorkOnTheStore();
   void editsSurviveClosingAndReopening();
   void movingAnAutoBoxMakesItCorrected();
+  void theWindowLogsIntoTheOpenProjectsLog();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -79,6 +85,28 @@ void MainWindowTest::init() {
 
 void MainWindowTest::cleanup() { window.reset(); }
 
+namespace {
+QString readLog(const QString& projectDir) {
+  coreLogger()->flush();
+  QFile f(projectDir + "/logs/quarry.log");
+  return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+}  // namespace
+
+// Job logs are lost unless the window writes them where the CLI does; a second project opened
+// in the same window takes the log with it.
+void MainWindowTest::theWindowLogsIntoTheOpenProjectsLog() {
+  QVERIFY2(readLog(dir).contains("opened project"), qPrintable(readLog(dir)));
+  const QString other = tmp->path() + "/other";
+  DemoOptions options;
+  options.images = 2;
+  QVERIFY(createDemoProject(other.toStdString(), options, false, nullptr).ok());
+  QVERIFY(window->openProject(other));
+  coreLogger()->info("a line for the second project");
+  QVERIFY(readLog(other).contains("a line for the second project"));
+  QVERIFY(!readLog(dir).contains("a line for the second project"));
+}
+
 void MainWindowTest::drawingABoxSavesItAtOnce() {
   drag(window->canvas(), {20, 30}, {80, 90});
   const auto boxes = storedBoxes();
@@ -105,6 +133,24 @@ void MainWindowTest::movingAndUndoRedoReachTheStore() {
   QCOMPARE(storedBoxes().size(), size_t(1));
   press(window.get(), Qt::Key_Y, Qt::ControlModifier);
   QVERIFY(qAbs(storedBoxes().at(0).x - moved.x) < 1e-9);
+}
+
+void MainWindowTest::movingASelectionIsOneEditUndoneAsOne() {
+  drag(window->canvas(), {20, 30}, {60, 70});
+  drag(window->canvas(), {100, 30}, {140, 70});
+  auto drawn = storedBoxes();
+  QCOMPARE(drawn.size(), size_t(2));
+  window->canvas()->selectBoxes({drawn[0].id, drawn[1].id});
+  drag(window->canvas(), {40, 50}, {50, 60});  // drag the first box, the selection follows
+  for (const Box& b : storedBoxes()) {
+    const Box& before = b.id == drawn[0].id ? drawn[0] : drawn[1];
+    QVERIFY(qAbs(b.x - before.x - 10) <= 2 && qAbs(b.y - before.y - 10) <= 2);
+  }
+  press(window.get(), Qt::Key_Z, Qt::ControlModifier);  // one undo brings both back
+  for (const Box& b : storedBoxes()) {
+    const Box& before = b.id == drawn[0].id ? drawn[0] : drawn[1];
+    QVERIFY(qAbs(b.x - before.x) < 1e-9 && qAbs(b.y - before.y) < 1e-9);
+  }
 }
 
 void MainWindowTest::resizingByAHandleReachesTheStore() {

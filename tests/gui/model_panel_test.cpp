@@ -9,6 +9,7 @@
 #include "gui/canvas.h"
 #include "gui/filter_bar.h"
 #include "gui/image_list_model.h"
+#include "gui/job_worker.h"
 #include "gui/main_window.h"
 #include "gui/model_panel.h"
 #include "gui_test_support.h"
@@ -34,6 +35,7 @@ class ModelPanelTest : public QObject {
   void annotatorsKeepDrawingWhileAJobRuns();
   void aFailingJobSaysWhyAndTheWindowGoesOn();
   void aNewJobSupersedesTheRunningOne();
+  void cancellingALaterJobStopsEveryEarlierOne();
 
  private:
   // A quick training request on every GT* tag, measured on VAL1.
@@ -187,6 +189,29 @@ void ModelPanelTest::aNewJobSupersedesTheRunningOne() {
   for (auto i = forwardedBefore; i < progress.size(); ++i) QCOMPARE(progress.at(i).at(0).value<JobProgress>().job, second);
   QVERIFY(!window->project()->findRun("LONG")->has_value());
   QVERIFY(window->project()->findRun("CAL1")->has_value());
+}
+
+// Job 1 was superseded by job 2 (cancelled) and job 2 by job 3 before job 1 had stopped: the
+// worker's cancel must still reach job 1, or it runs to its end and writes its run.
+void ModelPanelTest::cancellingALaterJobStopsEveryEarlierOne() {
+  JobWorker worker;  // on this thread: run() is called directly
+  worker.cancel(1);
+  worker.cancel(2);
+  QSignalSpy finished(&worker, &JobWorker::finished);
+  JobRequest request;
+  request.kind = JobKind::kExport;
+  request.projectDir = dir;
+  request.exportFormat = Format::kYolo;
+  request.exportDir = tmp->path() + "/export";
+  request.exportOptions.overwrite = true;  // job 1 may have begun the folder
+  worker.run(1, request);
+  QCOMPARE(finished.size(), 1);
+  const auto outcome = finished.at(0).at(0).value<JobOutcome>();
+  QVERIFY2(outcome.cancelled, qPrintable(outcome.summary));
+  // A job after the watermark runs.
+  worker.run(3, request);
+  QCOMPARE(finished.size(), 2);
+  QVERIFY2(finished.at(1).at(0).value<JobOutcome>().ok, qPrintable(finished.at(1).at(0).value<JobOutcome>().summary));
 }
 
 QTEST_MAIN(ModelPanelTest)
