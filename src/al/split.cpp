@@ -5,6 +5,8 @@
 #include <map>
 #include <random>
 
+#include "quarry/numbers.h"
+
 namespace quarry {
 namespace {
 
@@ -63,16 +65,14 @@ Result<std::vector<ImageId>> stratifiedOrder(const Project& project, std::vector
 SplitAmount SplitAmount::parse(const std::string& text, bool* ok) {
   SplitAmount a;
   *ok = false;
-  try {
-    std::size_t used = 0;
-    if (text.find('.') != std::string::npos) {
-      a.fraction = std::stod(text, &used);
-      *ok = used == text.size() && a.fraction >= 0 && a.fraction <= 1;
-    } else {
-      a.count = std::stoll(text, &used);
-      *ok = used == text.size() && a.count >= 0;
-    }
-  } catch (const std::exception&) {
+  if (text.find('.') != std::string::npos) {
+    const auto f = parseDouble(text);
+    *ok = f && *f >= 0 && *f <= 1;
+    if (*ok) a.fraction = *f;
+  } else {
+    const auto n = parseInteger(text);
+    *ok = n && *n >= 0;
+    if (*ok) a.count = *n;
   }
   return a;
 }

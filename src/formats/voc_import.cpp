@@ -8,6 +8,7 @@
 
 #include "core/paths.h"
 #include "formats/import_common.h"
+#include "quarry/numbers.h"
 
 namespace fs = std::filesystem;
 
@@ -47,10 +48,10 @@ Result<fs::path> locateImage(const fs::path& root, const fs::path& xml, const st
 bool readNumber(const pugi::xml_node& parent, const char* name, double* v) {
   pugi::xml_node n = parent.child(name);
   if (!n) return false;
-  const std::string text = n.text().as_string();
-  char* end = nullptr;
-  *v = std::strtod(text.c_str(), &end);
-  return !text.empty() && end && *end == '\0' && std::isfinite(*v);
+  const auto parsed = parseDouble(n.text().as_string());
+  if (!parsed || !std::isfinite(*parsed)) return false;
+  *v = *parsed;
+  return true;
 }
 
 }  // namespace

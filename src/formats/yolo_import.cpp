@@ -9,6 +9,7 @@
 
 #include "core/paths.h"
 #include "formats/import_common.h"
+#include "quarry/numbers.h"
 
 namespace fs = std::filesystem;
 
@@ -43,9 +44,9 @@ Status readDataYaml(const fs::path& file, std::vector<std::string>* names) {
 }
 
 bool parseNumber(const std::string& s, double* v) {
-  std::istringstream in(s);
-  in >> *v;
-  return !in.fail() && in.eof();
+  const auto parsed = parseDouble(s);
+  if (parsed) *v = *parsed;
+  return parsed.has_value();
 }
 
 // Parses one label file; malformed lines become issues and are skipped.
