@@ -20,8 +20,11 @@ struct ProbeOptions {
 };
 
 struct ImageInfo {
+  // The size as the image is shown: a JPEG whose EXIF orientation turns it a quarter (5 to 8)
+  // has its stored width and height swapped, as the window and the detector rotate its pixels.
   int width = 0;
   int height = 0;
+  int orientation = 1;  // the JPEG's EXIF orientation (1 = as stored; 1 for other formats)
   std::string hash;    // XXH3-64 of the file's bytes, 16 lowercase hex digits
   std::string format;  // "jpeg", "png", "bmp" or "tiff"
 };

@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -23,7 +24,29 @@ struct Header {
   std::int64_t width = 0, height = 0;
   std::string format;
   std::string problem;  // set when the header is unusable or the file is cut short
+  int orientation = 1;  // EXIF orientation of a JPEG, 1 (as stored) to 8
 };
+
+// The orientation tag (0x0112) of IFD0 in an APP1 "Exif" segment's TIFF structure, from `begin`
+// (just after "Exif\0\0") to `end`; 1 when it is absent or unreadable, as OpenCV and Qt treat it.
+int exifOrientation(const Bytes& b, std::size_t begin, std::size_t end) {
+  if (end > b.size() || begin + 8 > end) return 1;
+  const bool le = b[begin] == 'I' && b[begin + 1] == 'I';
+  const bool be = b[begin] == 'M' && b[begin + 1] == 'M';
+  if (!le && !be) return 1;
+  auto u16 = [&](std::size_t i) { return le ? le16(b, i) : be16(b, i); };
+  auto u32 = [&](std::size_t i) { return le ? le32(b, i) : be32(b, i); };
+  const std::size_t ifd = begin + u32(begin + 4);
+  if (ifd < begin + 8 || ifd + 2 > end) return 1;
+  const std::size_t n = u16(ifd);
+  for (std::size_t k = 0; k < n && ifd + 2 + 12 * (k + 1) <= end; ++k) {
+    const std::size_t e = ifd + 2 + 12 * k;
+    if (u16(e) != 0x0112 || u16(e + 2) != 3) continue;  // orientation, a SHORT
+    const std::uint32_t v = u16(e + 8);
+    return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+  }
+  return 1;
+}
 
 Header jpegHeader(const Bytes& b) {
   Header h{0, 0, "jpeg", ""};
@@ -39,6 +62,9 @@ Header jpegHeader(const Bytes& b) {
       h.height = be16(b, i + 5);
       h.width = be16(b, i + 7);
     }
+    static constexpr std::uint8_t kExif[] = {'E', 'x', 'i', 'f', 0, 0};
+    if (m == 0xE1 && len >= 8 && i + 10 <= b.size() && std::equal(kExif, kExif + 6, b.begin() + i + 4))
+      h.orientation = exifOrientation(b, i + 10, i + 2 + len);
     if (m == 0xDA) { sos = i; break; }
     i += 2 + len;
   }
@@ -158,8 +184,12 @@ Result<ImageInfo> probeImage(const fs::path& file, const ProbeOptions& options) 
     if (img.empty()) return Status::BadInput(file.string() + ": cannot be decoded (corrupt " + h.format + " data)");
   }
   ImageInfo info;
-  info.width = static_cast<int>(h.width);
-  info.height = static_cast<int>(h.height);
+  // Orientations 5 to 8 turn the image a quarter: the window (Qt's auto-transform) and the
+  // detector (OpenCV's imread) both show it upright, so the store keeps the upright size.
+  const bool quarterTurn = h.orientation >= 5;
+  info.width = static_cast<int>(quarterTurn ? h.height : h.width);
+  info.height = static_cast<int>(quarterTurn ? h.width : h.height);
+  info.orientation = h.orientation;
   info.hash = hex64(XXH3_64bits(b.data(), b.size()));
   info.format = h.format;
   return info;

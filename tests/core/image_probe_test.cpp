@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
+
 #include "core/test_support.h"
 
 namespace quarry {
@@ -25,6 +27,50 @@ TEST_P(ReadsEveryFormat, SizeAndHashFromTheFile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, ReadsEveryFormat, ::testing::Values("png", "jpg", "bmp", "tif"));
+
+// A 60 x 20 JPEG whose APP1 segment carries EXIF orientation `orientation` (big- or
+// little-endian TIFF inside), as phone cameras write them.
+std::filesystem::path orientedJpeg(const TempDir& tmp, int orientation, bool littleEndian) {
+  const auto plain = tmp / "plain.jpg";
+  test::writeImage(plain, 60, 20);
+  const std::string jpeg = test::readText(plain);
+  auto u16 = [&](unsigned v) {
+    return littleEndian ? std::string{char(v & 0xFF), char(v >> 8)} : std::string{char(v >> 8), char(v & 0xFF)};
+  };
+  auto u32 = [&](unsigned v) { return littleEndian ? u16(v & 0xFFFF) + u16(v >> 16) : u16(v >> 16) + u16(v & 0xFFFF); };
+  std::string tiff = littleEndian ? "II" : "MM";
+  tiff += u16(42) + u32(8);                               // header, IFD0 right after it
+  tiff += u16(1);                                         // one entry:
+  tiff += u16(0x0112) + u16(3) + u32(1) + u16(orientation) + u16(0);  // orientation, SHORT
+  tiff += u32(0);                                         // no next IFD
+  const std::string app1 = std::string("Exif\0\0", 6) + tiff;
+  const unsigned len = static_cast<unsigned>(app1.size() + 2);
+  const std::string segment = std::string("\xFF\xE1") + char(len >> 8) + char(len & 0xFF) + app1;
+  const auto file = tmp / ("o" + std::to_string(orientation) + (littleEndian ? "le" : "be") + ".jpg");
+  test::writeText(file, jpeg.substr(0, 2) + segment + jpeg.substr(2));
+  return file;
+}
+
+// A phone JPEG taken upright is stored on its side with an orientation tag; the window and the
+// detector turn its pixels, so its width and height (and the boxes drawn on it) must be the
+// turned ones.
+TEST(ImageProbe, ReadsTheSizeAsShownUnderEveryExifOrientation) {
+  TempDir tmp;
+  for (bool le : {false, true})
+    for (int o = 1; o <= 8; ++o) {
+      const auto file = orientedJpeg(tmp, o, le);
+      auto info = probeImage(file);
+      ASSERT_TRUE(info.ok()) << info.status().message();
+      EXPECT_EQ(info->orientation, o);
+      const bool turned = o >= 5;
+      EXPECT_EQ(info->width, turned ? 20 : 60) << "orientation " << o;
+      EXPECT_EQ(info->height, turned ? 60 : 20) << "orientation " << o;
+      // What the detector loads has the same size.
+      const cv::Mat pixels = cv::imread(file.string(), cv::IMREAD_GRAYSCALE);
+      EXPECT_EQ(pixels.cols, info->width) << "orientation " << o;
+      EXPECT_EQ(pixels.rows, info->height) << "orientation " << o;
+    }
+}
 
 std::string truncated(const std::filesystem::path& file, double keep) {
   std::string bytes = test::readText(file);
