@@ -47,6 +47,15 @@ bool addIssue(ImportReport* report, const ImportOptions& options, const std::str
   return !options.strict;
 }
 
+std::optional<std::string> resolvesOutside(const fs::path& realRoot, const fs::path& file) {
+  if (realRoot.empty()) return std::nullopt;
+  std::error_code ec;
+  const fs::path real = fs::weakly_canonical(fs::absolute(file), ec);
+  if (ec) return std::nullopt;  // unreadable: the probe says what is wrong with it
+  if (relativeInside(realRoot, real)) return std::nullopt;
+  return real.string();
+}
+
 std::vector<fs::path> findImages(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -160,6 +169,8 @@ Status ingest(Project& project, ParsedDataset& data, const ImportOptions& option
     report->classesAdded.push_back(name);
   }
 
+  std::error_code rootError;
+  const fs::path realRoot = fs::weakly_canonical(fs::absolute(data.root), rootError);
   const std::size_t total = data.items.size();
   const std::size_t chunk = std::max<std::size_t>(1, options.chunkImages);
   std::map<std::string, std::vector<ImageId>> pendingTags;
@@ -187,6 +198,19 @@ Status ingest(Project& project, ParsedDataset& data, const ImportOptions& option
     }
     ImportItem& item = data.items[i];
     ++report->imagesSeen;
+    // The parsers keep paths inside the root by their text; a symbolic link (to the file or
+    // to a folder on its way) can still lead out of it, so the check is repeated on the
+    // resolved path.
+    if (auto outside = resolvesOutside(realRoot, item.image)) {
+      ++report->imagesSkipped;
+      report->boxesSkipped += item.boxes.size();
+      const std::string why = "is reached through a symbolic link that leads out of the import root (to " + *outside + ")";
+      if (!addIssue(report, options, item.image.string(), 0, why)) {
+        QUARRY_RETURN_IF_ERROR(flush());
+        return Status::BadInput(item.image.string() + ": " + why);
+      }
+      continue;
+    }
     const std::string stored = project.storedPath(item.image);
     auto existing = project.findImageByPath(stored);
     if (!existing.ok()) return existing.status();
@@ -277,6 +301,7 @@ Status importDataset(Project& project, Format format, const fs::path& source, co
     case Format::kCoco: parsed = detail::parseCoco(source, options, &data, report); break;
   }
   if (!parsed.ok()) return parsed;
+  data.root = fs::is_regular_file(source, ec) ? source.parent_path() : source;
   return detail::ingest(project, data, options, report, progress);
 }
 

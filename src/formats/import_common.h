@@ -30,6 +30,7 @@ struct ImportItem {
 };
 
 struct ParsedDataset {
+  std::filesystem::path root;           // the data set's folder: no image may resolve outside it
   std::vector<std::string> classNames;  // the data set's own class order
   std::vector<ImportItem> items;
 };
@@ -37,6 +38,10 @@ struct ParsedDataset {
 // Records an issue; returns false when the import must stop (strict mode).
 bool addIssue(ImportReport* report, const ImportOptions& options, const std::string& file, int line,
               const std::string& message);
+
+// Where `file` really is, when following its symbolic links leads out of `realRoot` (a
+// canonical path); nothing when it stays inside, or when `realRoot` is empty.
+std::optional<std::string> resolvesOutside(const std::filesystem::path& realRoot, const std::filesystem::path& file);
 
 // Every image under `dir` (recursive, sorted), by extension.
 std::vector<std::filesystem::path> findImages(const std::filesystem::path& dir);

@@ -133,6 +133,39 @@ TEST_F(BadInput, VocWithoutSizeUsesTheImagesOwnSizeAndSaysSo) {
   EXPECT_EQ(report.boxesAdded, 1u);
 }
 
+// A data set's folder may hold symbolic links; one that leads out of it (to a file, or through a
+// linked folder) is refused with the file and where it leads, while links that stay inside and
+// the other images are imported.
+TEST_F(BadInput, ASymbolicLinkLeadingOutOfTheRootIsRefused) {
+  const fs::path root = tmp / "folder";
+  test::writeImage(root / "a.png", 40, 30, 1);
+  test::writeImage(tmp / "elsewhere" / "secret.png", 40, 30, 2);
+  fs::create_symlink(tmp / "elsewhere" / "secret.png", root / "out.png");
+  fs::create_symlink(root / "a.png", root / "alias.png");  // stays inside: fine
+  fs::create_directories(root / "sub");
+  fs::create_directory_symlink(tmp / "elsewhere", root / "sub" / "linked");
+  ImportReport report;
+  ASSERT_TRUE(importDataset(*project, Format::kFolder, root, {}, &report).ok());
+  EXPECT_EQ(report.imagesAdded, 2u);  // a.png and alias.png
+  const ImportIssue* issue = issueAbout(report, "symbolic link that leads out of the import root");
+  ASSERT_TRUE(issue);
+  EXPECT_EQ(issue->file, (root / "out.png").string());
+  EXPECT_NE(issue->message.find("secret.png"), std::string::npos);
+}
+
+TEST_F(BadInput, AYoloImageThroughALinkedFolderOutsideTheRootIsRefused) {
+  const fs::path root = tmp / "yolo";
+  test::writeText(root / "classes.txt", "a\n");
+  test::writeImage(tmp / "elsewhere" / "x.png", 40, 30, 3);
+  fs::create_directories(root);
+  fs::create_directory_symlink(tmp / "elsewhere", root / "images");
+  test::writeText(root / "labels" / "x.txt", "0 0.5 0.5 0.2 0.2\n");
+  ImportReport report;
+  ASSERT_TRUE(importDataset(*project, Format::kYolo, root, {}, &report).ok());
+  EXPECT_EQ(report.imagesAdded, 0u);
+  ASSERT_TRUE(issueAbout(report, "leads out of the import root"));
+}
+
 TEST_F(BadInput, VocFilenameEscapingTheRootIsRefused) {
   const fs::path root = tmp / "voc";
   test::writeText(root / "Annotations" / "a.xml",
