@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "quarry/image_query.h"
 #include "quarry/project.h"
@@ -12,5 +13,10 @@ namespace quarry {
 // kInvalidArgument with the parser's message, for an unknown run, or for difficulty terms
 // without run:NAME.
 Status resolveImageQuery(const Project& project, const std::string& text, ImageQuery* query);
+
+// The tags `query` names (any, all or none of) that no image of the project carries, in the
+// order named, each once. Such a query is valid (it may rightly match nothing) but a tag that
+// does not exist is nearly always a typo, so the CLI warns about each of these.
+Result<std::vector<std::string>> tagsNoImageHas(const Project& project, const ImageQuery& query);
 
 }  // namespace quarry

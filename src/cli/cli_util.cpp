@@ -24,7 +24,12 @@ std::string formatSeconds(double s) {
 }
 
 Status resolveQuery(const Project& project, const std::string& text, ImageQuery* query) {
-  return resolveImageQuery(project, text, query);
+  QUARRY_RETURN_IF_ERROR(resolveImageQuery(project, text, query));
+  auto missing = tagsNoImageHas(project, *query);
+  if (!missing.ok()) return missing.status();
+  for (const std::string& tag : *missing)
+    std::fprintf(stderr, "quarry: warning: the query names the tag '%s', which no image has (a typo?)\n", tag.c_str());
+  return Status::Ok();
 }
 
 }  // namespace quarry::cli

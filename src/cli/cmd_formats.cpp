@@ -75,10 +75,7 @@ void runExport(Context& ctx, const ExportArgs& args) {
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
   ExportOptions options;
-  ParsedQuery parsed;
-  std::string error;
-  if (!parseImageQuery(args.where, &parsed, &error)) { ctx.exitCode = fail(Status::InvalidArgument(error)); return; }
-  options.images = parsed.query;
+  if (Status st = resolveQuery(**project, args.where, &options.images); !st.ok()) { ctx.exitCode = fail(st); return; }
   options.trainTags = splitList(args.train);
   options.valTags = splitList(args.val);
   options.onlyReviewed = args.reviewedOnly;

@@ -38,6 +38,8 @@ check "tag add" 0 $Q -p "$tmp/demo" tag add review --where "tag:GT1 class:scratc
 expect_out "tag add counts" '"changed": [1-9]'
 check "tag with bad query" 2 $Q -p "$tmp/demo" tag add x --where "colour:red"
 expect_err "bad query names the key" "colour"
+check "a query naming a tag no image has still runs" 0 $Q -p "$tmp/demo" tag add x --where "tag:GT01"
+expect_err "and warns, naming the tag" "names the tag 'GT01', which no image has"
 check "difficulty needs a run" 2 $Q -p "$tmp/demo" tag add x --where "difficulty:hard"
 check "tag list" 0 $Q -p "$tmp/demo" tag list --json
 expect_out "tag list shows GT1" '"name": "GT1"'

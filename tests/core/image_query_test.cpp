@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "core/test_support.h"
+#include "quarry/query_text.h"
 
 namespace quarry {
 namespace {
@@ -172,6 +173,19 @@ TEST(ParseImageQuery, RejectsUnknownKeysAndValuesWithAMessage) {
   EXPECT_FALSE(parseImageQuery("status:done", &pq, &error));
   EXPECT_NE(error.find("done"), std::string::npos);
   EXPECT_FALSE(parseImageQuery("justaword", &pq, &error));
+}
+
+// A query may rightly match nothing, but a tag that no image carries is usually a typo: the
+// CLI warns about the ones this names.
+TEST_F(ImageQueryTest, TagsNoImageHasAreNamedOnceInOrder) {
+  ImageQuery q;
+  ASSERT_TRUE(resolveImageQuery(*p, "tag:GT1,GT01 notag:VAL2 alltags:GT01", &q).ok());
+  EXPECT_EQ(*tagsNoImageHas(*p, q), (std::vector<std::string>{"GT01", "VAL2"}));
+  ASSERT_TRUE(resolveImageQuery(*p, "tag:GT1 notag:VAL1", &q).ok());
+  EXPECT_TRUE(tagsNoImageHas(*p, q)->empty());
+  // A tag whose images were all untagged is as good as gone.
+  ASSERT_TRUE(p->untagImages("VAL1", {id(4), id(5)}).ok());
+  EXPECT_EQ(*tagsNoImageHas(*p, q), std::vector<std::string>{"VAL1"});
 }
 
 }  // namespace
