@@ -1,14 +1,27 @@
 // Filling a project with many synthetic records, shared by the store and GUI benchmarks.
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry::bench {
+
+// A benchmark on a half-filled project measures nothing: any failed write stops it, saying why.
+inline void must(const Status& st) {
+  if (st.ok()) return;
+  std::fprintf(stderr, "benchmark fill failed: %s\n", st.message().c_str());
+  std::exit(1);
+}
+template <typename T>
+void must(const Result<T>& r) {
+  must(r.status());
+}
 
 // Adds `images` image records named images/img_NNNNNN.jpg (1920x1080) with `boxes` boxes
 // spread evenly over six classes; commits every `chunk` images (0: every write on its own).
@@ -39,11 +52,11 @@ inline void fillRecords(Project& p, int images, int boxes, int chunk) {
       b.y = static_cast<double>(rng() % 1000);
       b.w = 10 + static_cast<double>(rng() % 100);
       b.h = 10 + static_cast<double>(rng() % 70);
-      p.addBox(b);
+      must(p.addBox(b));
     }
-    if (batch && (i + 1) % chunk == 0) batch->commit();
+    if (batch && (i + 1) % chunk == 0) must(batch->commit());
   }
-  if (batch) batch->commit();
+  if (batch) must(batch->commit());
 }
 
 // Tags VAL1 (20%), GT1 (20%), GT2 (10%) at random, and scores everything outside VAL1 and
@@ -70,10 +83,10 @@ inline RunId tagAndScore(Project& p) {
       scores.push_back(s);
     }
   }
-  p.tagImages("VAL1", val);
-  p.tagImages("GT1", gt1);
-  p.tagImages("GT2", gt2);
-  p.putScores(scores);
+  must(p.tagImages("VAL1", val));
+  must(p.tagImages("GT1", gt1));
+  must(p.tagImages("GT2", gt2));
+  must(p.putScores(scores));
   return runId;
 }
 

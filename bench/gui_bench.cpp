@@ -2,13 +2,15 @@
 //   first paint of the list   < 1 s     (open the project until the list has painted)
 //   tag + difficulty filter   < 100 ms  (apply it until the list has painted again)
 //   image switch (median/100) < 30 ms   (D on 1920x1080 JPEGs with the next one prefetched)
-//   resident memory           < 400 MB
+//   resident memory           < 250 MB before any model job (the detector plugin, and LibTorch
+//                             with it, not yet loaded), and the figure after one training job
 // plus the worst time to jump the list's scroll bar (end, middle, quarter, top) and repaint,
 // against a 100 ms budget for "scrolls smoothly" (our own target, not the issue's).
 // Runs offscreen. Usage: quarry_gui_bench [DIR] [--json]; DIR (default /tmp/quarry_gui_bench)
 // is generated once and reused. The switch is measured twice: with the annotator pausing
 // 300 ms on each image (what prefetch is for) and back to back (prefetch has no time).
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QScrollBar>
@@ -24,6 +26,8 @@
 #include "gui/canvas.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
+#include "gui/model_panel.h"
+#include "quarry/detect/backend.h"
 
 using namespace quarry;
 
@@ -158,6 +162,35 @@ int main(int argc, char** argv) {
     }
   }
   const double rssMb = static_cast<double>(residentKb()) / 1024.0;
+  const bool loadedBeforeJob = quarry::detect::detectorLoaded();
+
+  // One model job, as an ML lead's first: a short training of the tiny preset on the images that
+  // have files, through the Model panel, which loads the detector plugin.
+  std::vector<ImageId> withFiles;
+  for (int i = 0; i < kJpegs; ++i) withFiles.push_back(window.listModel()->imageAt(i));
+  (void)window.project()->tagImages("BENCH_JOB", withFiles);
+  gui::JobRequest job;
+  job.projectDir = dir;
+  detect::TrainOptions train;
+  train.runName = "BENCH_JOB_" + std::to_string(QDateTime::currentMSecsSinceEpoch());
+  train.trainTags = {"BENCH_JOB"};
+  train.valTag = "";
+  train.preset = "tiny";
+  train.tiles = "off";
+  train.batchSize = 8;
+  train.maxSteps = 20;
+  train.epochs = 100000;
+  train.patience = 100000;
+  job.options = train;
+  bool jobDone = false, jobOk = false;
+  QObject::connect(window.modelPanel()->runner(), &gui::JobRunner::finished, [&](const gui::JobOutcome& o) {
+    jobDone = true;
+    jobOk = o.ok;
+    if (!o.ok) std::fprintf(stderr, "the benchmark's training job failed: %s\n", qPrintable(o.summary));
+  });
+  window.modelPanel()->startJob(job);
+  while (!jobDone) QApplication::processEvents(QEventLoop::AllEvents, 50);
+  const double rssAfterJobMb = static_cast<double>(residentKb()) / 1024.0;
 
   struct Figure {
     const char* name;
@@ -169,8 +202,12 @@ int main(int argc, char** argv) {
                             {"list_scroll_jump_worst", scrollMs, 100, "ms"},
                             {"image_switch_median_prefetched", median(dwell), 30, "ms"},
                             {"image_switch_median_back_to_back", median(backToBack), 30, "ms"},
-                            {"resident_memory", rssMb, 400, "MB"}};
-  if (json) std::printf("{\n  \"images\": %d,\n  \"filtered_rows\": %d,\n", kImages, filteredRows);
+                            {"resident_memory_before_any_model_job", rssMb, 250, "MB"},
+                            {"resident_memory_after_one_training_job", rssAfterJobMb, 400, "MB"}};
+  if (json)
+    std::printf("{\n  \"images\": %d,\n  \"filtered_rows\": %d,\n  \"detector_loaded_before_job\": %s,\n"
+                "  \"training_job_ok\": %s,\n",
+                kImages, filteredRows, loadedBeforeJob ? "true" : "false", jobOk ? "true" : "false");
   for (std::size_t i = 0; i < std::size(figures); ++i) {
     const Figure& f = figures[i];
     if (json)
@@ -181,6 +218,8 @@ int main(int argc, char** argv) {
                   f.value < f.target ? "met" : "NOT met", f.value / f.target);
   }
   if (json) std::printf("}\n");
-  else std::printf("(%d images; the filter kept %d)\n", kImages, filteredRows);
+  else
+    std::printf("(%d images; the filter kept %d; detector loaded before the job: %s; training job %s)\n", kImages,
+                filteredRows, loadedBeforeJob ? "yes" : "no", jobOk ? "ok" : "FAILED");
   return 0;
 }

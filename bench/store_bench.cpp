@@ -10,8 +10,8 @@
 #include <filesystem>
 
 #include "bench_fill.h"
-#include "quarry/formats.h"
-#include "quarry/project.h"
+#include "quarry/formats/formats.h"
+#include "quarry/store/project.h"
 
 namespace fs = std::filesystem;
 using namespace quarry;

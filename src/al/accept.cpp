@@ -1,5 +1,5 @@
 // Planning and applying "accept the auto boxes of the easy images".
-#include "quarry/accept.h"
+#include "quarry/al/accept.h"
 
 #include <algorithm>
 #include <map>

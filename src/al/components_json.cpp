@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "quarry/box_uncertainty.h"
-#include "quarry/uncertainty.h"
+#include "quarry/al/box_uncertainty.h"
+#include "quarry/al/uncertainty.h"
 
 namespace quarry {
 namespace {

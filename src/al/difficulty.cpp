@@ -5,8 +5,8 @@
 #include <limits>
 #include <numeric>
 
-#include "quarry/stats.h"
-#include "quarry/uncertainty.h"
+#include "quarry/core/stats.h"
+#include "quarry/al/uncertainty.h"
 
 namespace quarry {
 namespace {

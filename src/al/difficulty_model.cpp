@@ -1,6 +1,6 @@
 // The learned difficulty: image features, a ridge-regularised fractional logistic regression
 // fitted by Newton's method (OpenCV solves the small normal equations), lambda by k-fold CV.
-#include "quarry/difficulty_model.h"
+#include "quarry/al/difficulty_model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,8 +9,8 @@
 #include <numeric>
 #include <opencv2/core.hpp>
 
-#include "quarry/split.h"
-#include "quarry/stats.h"
+#include "quarry/core/random.h"
+#include "quarry/core/stats.h"
 
 namespace quarry {
 namespace {

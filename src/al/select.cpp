@@ -1,5 +1,5 @@
 // Query strategies: rank a scored pool and take the budget.
-#include "quarry/select.h"
+#include "quarry/al/select.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <map>
 #include <set>
 
-#include "quarry/split.h"
+#include "quarry/core/random.h"
 
 namespace quarry {
 namespace {

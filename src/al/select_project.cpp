@@ -2,8 +2,8 @@
 #include <algorithm>
 #include <set>
 
-#include "quarry/log.h"
-#include "quarry/select.h"
+#include "quarry/core/log.h"
+#include "quarry/al/select.h"
 
 namespace quarry {
 

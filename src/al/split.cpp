@@ -1,11 +1,12 @@
-#include "quarry/split.h"
+#include "quarry/al/split.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
 
-#include "quarry/numbers.h"
+#include "quarry/core/numbers.h"
+#include "quarry/core/random.h"
 
 namespace quarry {
 namespace {
@@ -15,13 +16,6 @@ std::size_t resolve(const SplitAmount& a, std::size_t pool) {
   return static_cast<std::size_t>(std::llround(a.fraction * static_cast<double>(pool)));
 }
 
-std::uint64_t below(std::mt19937_64& rng, std::uint64_t n) {
-  // Rejection keeps the draw unbiased for any n.
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
-  std::uint64_t r;
-  do r = rng(); while (r >= limit);
-  return r % n;
-}
 
 // Orders the pool for a stratified draw: images grouped by the rarest class they show (the
 // class that is hardest to keep represented), each group shuffled, then interleaved so that
@@ -75,11 +69,6 @@ SplitAmount SplitAmount::parse(const std::string& text, bool* ok) {
     if (*ok) a.count = *n;
   }
   return a;
-}
-
-void seededShuffle(std::vector<ImageId>& items, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  for (std::size_t i = items.size(); i > 1; --i) std::swap(items[i - 1], items[below(rng, i)]);
 }
 
 Result<std::vector<TagInUse>> splitTagsInUse(const Project& project, const SplitOptions& options) {

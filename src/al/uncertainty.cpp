@@ -1,6 +1,6 @@
 // Uncertainty components to image scores: z-scores across the pool, the combination of
 // components, and the aggregation over an image's detections.
-#include "quarry/uncertainty.h"
+#include "quarry/al/uncertainty.h"
 
 #include <algorithm>
 #include <cmath>

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "quarry/project.h"
-#include "quarry/status.h"
+#include "quarry/store/project.h"
+#include "quarry/core/status.h"
 
 namespace quarry::cli {
 

@@ -3,7 +3,7 @@
 #include <sstream>
 
 #include "cli/cli_common.h"
-#include "quarry/query_text.h"
+#include "quarry/store/query_text.h"
 
 namespace quarry::cli {
 

@@ -10,8 +10,8 @@
 #include "cli/eval_report.h"
 #include "cli/progress_line.h"
 #include "quarry/detect/detector.h"
-#include "quarry/figure.h"
-#include "quarry/metrics_json.h"
+#include "quarry/core/figure.h"
+#include "quarry/metrics/metrics_json.h"
 
 namespace quarry::cli {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
-#include "quarry/formats.h"
+#include "quarry/formats/formats.h"
 
 namespace quarry::cli {
 namespace {

@@ -3,8 +3,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
-#include "quarry/demo.h"
-#include "quarry/formats.h"
+#include "quarry/demo/demo.h"
+#include "quarry/formats/formats.h"
 
 namespace quarry::cli {
 namespace {

@@ -5,8 +5,9 @@
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
 #include "quarry/detect/scoring.h"
-#include "quarry/figure.h"
-#include "quarry/metrics_json.h"
+#include "quarry/core/figure.h"
+#include "quarry/al/calibration_json.h"
+#include "quarry/metrics/metrics_json.h"
 
 namespace quarry::cli {
 namespace {

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli/cli_common.h"
-#include "quarry/select.h"
+#include "quarry/al/select.h"
 
 namespace quarry::cli {
 namespace {

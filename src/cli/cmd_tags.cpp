@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli/cli_common.h"
-#include "quarry/split.h"
+#include "quarry/al/split.h"
 
 namespace quarry::cli {
 namespace {

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <set>
 
-#include "quarry/figure.h"
-#include "quarry/metrics_json.h"
+#include "quarry/core/figure.h"
+#include "quarry/metrics/metrics_json.h"
 
 namespace quarry::cli {
 namespace {

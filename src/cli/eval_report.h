@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "quarry/metrics.h"
-#include "quarry/project.h"
+#include "quarry/metrics/metrics.h"
+#include "quarry/store/project.h"
 
 namespace quarry::cli {
 

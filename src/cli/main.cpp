@@ -7,7 +7,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 namespace quarry::cli {
 

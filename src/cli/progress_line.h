@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include "quarry/progress.h"
+#include "quarry/core/progress.h"
 
 namespace quarry::cli {
 

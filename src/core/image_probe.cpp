@@ -1,4 +1,4 @@
-#include "quarry/image_probe.h"
+#include "quarry/core/image_probe.h"
 
 #include <xxhash.h>
 

@@ -1,4 +1,4 @@
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/dist_sink.h>

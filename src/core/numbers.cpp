@@ -1,4 +1,4 @@
-#include "quarry/numbers.h"
+#include "quarry/core/numbers.h"
 
 #include <charconv>
 #include <system_error>

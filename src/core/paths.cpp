@@ -1,4 +1,4 @@
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 
 #include <algorithm>
 #include <cctype>

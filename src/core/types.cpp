@@ -1,4 +1,4 @@
-#include "quarry/types.h"
+#include "quarry/core/types.h"
 
 namespace quarry {
 

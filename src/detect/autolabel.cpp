@@ -6,7 +6,7 @@
 #include <set>
 
 #include "detect/internal.h"
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 namespace quarry::detect {
 

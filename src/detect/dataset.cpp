@@ -9,7 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <string_view>
 
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 namespace quarry::detect {
 namespace {

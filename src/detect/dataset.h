@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "quarry/image_query.h"
-#include "quarry/progress.h"
-#include "quarry/project.h"
+#include "quarry/store/image_query.h"
+#include "quarry/core/progress.h"
+#include "quarry/store/project.h"
 
 namespace quarry::detect {
 

@@ -6,8 +6,8 @@
 
 #include "detect/internal.h"
 #include "detect/tiles.h"
-#include "quarry/metrics_json.h"
-#include "quarry/operating_point.h"
+#include "quarry/metrics/metrics_json.h"
+#include "quarry/metrics/operating_point.h"
 
 namespace quarry::detect {
 

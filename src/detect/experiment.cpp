@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "quarry/log.h"
-#include "quarry/split.h"
+#include "quarry/core/log.h"
+#include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
 

@@ -8,10 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "quarry/detect/experiment.h"
-#include "quarry/metrics_json.h"
-#include "quarry/run_figures.h"
-#include "quarry/stats.h"
-#include "quarry/svg_chart.h"
+#include "quarry/al/calibration_json.h"
+#include "quarry/metrics/metrics_json.h"
+#include "quarry/report/run_figures.h"
+#include "quarry/core/stats.h"
+#include "quarry/report/svg_chart.h"
 
 namespace fs = std::filesystem;
 

@@ -13,7 +13,7 @@
 #include "detect/job_support.h"
 #include "detect/net.h"
 #include "quarry/detect/scoring.h"
-#include "quarry/uncertainty.h"
+#include "quarry/al/uncertainty.h"
 
 namespace quarry::detect {
 

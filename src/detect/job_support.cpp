@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <opencv2/core.hpp>
 
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 namespace quarry::detect {
 

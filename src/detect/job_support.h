@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry::detect {
 

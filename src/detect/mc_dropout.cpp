@@ -7,7 +7,7 @@
 #include <cmath>
 
 #include "detect/internal.h"
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 namespace quarry::detect {
 namespace {

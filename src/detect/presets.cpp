@@ -54,9 +54,11 @@ Result<Preset> findPreset(const std::string& nameOrPath) {
   if (nameOrPath.size() > 5 && nameOrPath.substr(nameOrPath.size() - 5) == ".json") return parse(nameOrPath);
   const fs::path file = fs::path(QUARRY_MODELS_DIR) / (nameOrPath + ".json");
   if (fs::exists(file, ec)) return parse(file);
-  if (nameOrPath == "tiny" || nameOrPath == "small" || nameOrPath == "small-s4" || nameOrPath == "medium")
-    return builtIn(nameOrPath);
-  return Status::InvalidArgument("unknown preset '" + nameOrPath + "' (tiny, small, small-s4, medium, or a .json file)");
+  const auto& names = builtInPresets();
+  if (std::find(names.begin(), names.end(), nameOrPath) != names.end()) return builtIn(nameOrPath);
+  std::string list;
+  for (const auto& n : names) list += n + ", ";
+  return Status::InvalidArgument("unknown preset '" + nameOrPath + "' (" + list + "or a .json file)");
 }
 
 namespace {

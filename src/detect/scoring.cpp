@@ -13,11 +13,12 @@
 
 #include "detect/job_support.h"
 #include "quarry/detect/detector.h"
-#include "quarry/difficulty_model.h"
-#include "quarry/log.h"
-#include "quarry/metrics.h"
-#include "quarry/metrics_json.h"
-#include "quarry/select.h"
+#include "quarry/al/difficulty_model.h"
+#include "quarry/core/log.h"
+#include "quarry/metrics/metrics.h"
+#include "quarry/al/calibration_json.h"
+#include "quarry/metrics/metrics_json.h"
+#include "quarry/al/select.h"
 
 namespace quarry::detect {
 namespace {

@@ -8,8 +8,8 @@
 
 #include "detect/internal.h"
 #include "detect/tiles.h"
-#include "quarry/log.h"
-#include "quarry/metrics_json.h"
+#include "quarry/core/log.h"
+#include "quarry/metrics/metrics_json.h"
 
 namespace fs = std::filesystem;
 

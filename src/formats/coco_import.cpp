@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 #include "formats/import_common.h"
 
 namespace fs = std::filesystem;
@@ -158,10 +158,8 @@ Status parseCoco(const fs::path& source, const ImportOptions& options, ParsedDat
     }
     LabelBox box;
     box.className = classById[a["category_id"].get<std::int64_t>()];
-    box.a = a["bbox"][0].get<double>();
-    box.b = a["bbox"][1].get<double>();
-    box.c = a["bbox"][2].get<double>();
-    box.d = a["bbox"][3].get<double>();
+    box.geometry = PixelBox{a["bbox"][0].get<double>(), a["bbox"][1].get<double>(), a["bbox"][2].get<double>(),
+                            a["bbox"][3].get<double>()};
     box.file = file;
     out->items[itemById[a["image_id"].get<std::int64_t>()]].boxes.push_back(box);
   }

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <set>
 
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 
 namespace fs = std::filesystem;
 

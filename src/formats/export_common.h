@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "quarry/formats.h"
+#include "quarry/formats/formats.h"
 
 namespace quarry::detail {
 

@@ -7,8 +7,8 @@
 #include <map>
 #include <sstream>
 
-#include "core/paths.h"
-#include "quarry/log.h"
+#include "quarry/core/paths.h"
+#include "quarry/core/log.h"
 
 namespace fs = std::filesystem;
 
@@ -75,21 +75,6 @@ std::string firstSubfolder(const fs::path& root, const fs::path& image) {
   return it->string();
 }
 
-int lineOfOffset(const std::string& text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
-
-Result<std::string> readTextFile(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return Status::NotFound(file.string() + ": no such file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::IoError(file.string() + ": cannot be opened for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Status readClassList(const fs::path& file, std::vector<std::string>* names) {
   auto text = readTextFile(file);
   if (!text.ok()) return text.status();
@@ -108,12 +93,15 @@ namespace {
 // Converts a label box to pixels and checks it against the image. Boxes that stick out by
 // up to a pixel are clipped (rounding in other tools); anything further out is an error.
 std::optional<std::string> toPixels(const LabelBox& in, int width, int height, Box* out) {
-  double x = in.a, y = in.b, w = in.c, h = in.d;
-  if (in.normalized) {
-    w = in.c * width;
-    h = in.d * height;
-    x = in.a * width - w / 2;
-    y = in.b * height - h / 2;
+  double x = 0, y = 0, w = 0, h = 0;
+  if (const auto* p = std::get_if<PixelBox>(&in.geometry)) {
+    x = p->x, y = p->y, w = p->w, h = p->h;
+  } else {
+    const auto& n = std::get<NormalizedCenterBox>(in.geometry);
+    w = n.w * width;
+    h = n.h * height;
+    x = n.cx * width - w / 2;
+    y = n.cy * height - h / 2;
   }
   if (!std::isfinite(x) || !std::isfinite(y) || !std::isfinite(w) || !std::isfinite(h))
     return "box has a non-finite coordinate";

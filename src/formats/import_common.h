@@ -6,17 +6,27 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "quarry/formats.h"
+#include "quarry/core/text.h"  // readTextFile, lineOfOffset: every parser uses them
+#include "quarry/formats/formats.h"
 
 namespace quarry::detail {
 
+// A box as a label file writes it: its corner and size in pixels (VOC, COCO), or its centre and
+// size as fractions of the image (YOLO), which only the image's size turns into pixels.
+struct PixelBox {
+  double x = 0, y = 0, w = 0, h = 0;
+};
+struct NormalizedCenterBox {
+  double cx = 0, cy = 0, w = 0, h = 0;
+};
+
 struct LabelBox {
   std::string className;
-  double a = 0, b = 0, c = 0, d = 0;  // x, y, w, h in pixels, or cx, cy, w, h normalised
-  bool normalized = false;            // YOLO: multiply by the image size
-  std::string file;                   // where it came from, for messages
+  std::variant<PixelBox, NormalizedCenterBox> geometry;
+  std::string file;  // where it came from, for messages
   int line = 0;
 };
 
@@ -49,14 +59,8 @@ std::vector<std::filesystem::path> findImages(const std::filesystem::path& dir);
 // The first folder of `image` below `root` ("train" for root/train/a.jpg), or empty.
 std::string firstSubfolder(const std::filesystem::path& root, const std::filesystem::path& image);
 
-// 1-based line of a byte offset in a text buffer (for XML and JSON messages).
-int lineOfOffset(const std::string& text, std::size_t offset);
-
 // Reads a class list, one name per line (classes.txt); blank lines are ignored.
 Status readClassList(const std::filesystem::path& file, std::vector<std::string>* names);
-
-// Reads a whole text file; kNotFound / kIoError name the file.
-Result<std::string> readTextFile(const std::filesystem::path& file);
 
 Status parseFolder(const std::filesystem::path& root, const ImportOptions& options, ParsedDataset* out,
                    ImportReport* report);

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <set>
 
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 #include "formats/import_common.h"
-#include "quarry/numbers.h"
+#include "quarry/core/numbers.h"
 
 namespace fs = std::filesystem;
 
@@ -128,10 +128,7 @@ Status parseVoc(const fs::path& root, const ImportOptions& options, ParsedDatase
       if (seen.insert(name).second) out->classNames.push_back(name);
       LabelBox box;
       box.className = name;
-      box.a = x0;
-      box.b = y0;
-      box.c = x1 - x0;
-      box.d = y1 - y0;
+      box.geometry = PixelBox{x0, y0, x1 - x0, y1 - y0};
       box.file = xml.string();
       box.line = line;
       item.boxes.push_back(box);

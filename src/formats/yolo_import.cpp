@@ -7,9 +7,9 @@
 #include <map>
 #include <sstream>
 
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 #include "formats/import_common.h"
-#include "quarry/numbers.h"
+#include "quarry/core/numbers.h"
 
 namespace fs = std::filesystem;
 
@@ -101,11 +101,7 @@ bool parseLabelFile(const fs::path& file, const std::vector<std::string>& classe
     }
     LabelBox box;
     box.className = classes[static_cast<std::size_t>(cls)];
-    box.a = v[0];
-    box.b = v[1];
-    box.c = v[2];
-    box.d = v[3];
-    box.normalized = true;
+    box.geometry = NormalizedCenterBox{v[0], v[1], v[2], v[3]};
     box.file = file.string();
     box.line = lineNo;
     item->boxes.push_back(box);

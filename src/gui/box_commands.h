@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "quarry/box_edit.h"
+#include "quarry/store/box_edit.h"
 
 namespace quarry::gui {
 

@@ -18,7 +18,7 @@
 #include <optional>
 #include <vector>
 
-#include "quarry/types.h"
+#include "quarry/core/types.h"
 
 namespace quarry::gui {
 

@@ -16,7 +16,7 @@
 #include <QRectF>
 #include <vector>
 
-#include "quarry/types.h"
+#include "quarry/core/types.h"
 
 namespace quarry::gui {
 

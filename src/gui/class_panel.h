@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 class QLabel;
 class QListWidget;

@@ -139,26 +139,27 @@ QString ExportDialog::valTags() const { return val_->text(); }
 
 JobRequest ExportDialog::request() const {
   JobRequest r;
-  r.kind = JobKind::kExport;
   if (project_) r.projectDir = qs(project_->dir().string());
-  r.exportFormat = static_cast<Format>(format_->currentData().toInt());
-  r.exportDir = dir_->text().trimmed();
-  r.exportOptions.trainTags = tagList(train_->text());
-  r.exportOptions.valTags = tagList(val_->text());
+  ExportJob e;
+  e.format = static_cast<Format>(format_->currentData().toInt());
+  e.dir = dir_->text().trimmed();
+  e.options.trainTags = tagList(train_->text());
+  e.options.valTags = tagList(val_->text());
   // Without a val set, the train tags (if any) choose the images of the one set.
-  if (r.exportOptions.valTags.empty()) {
-    r.exportOptions.images.anyTags = r.exportOptions.trainTags;
-    r.exportOptions.trainTags.clear();
+  if (e.options.valTags.empty()) {
+    e.options.images.anyTags = e.options.trainTags;
+    e.options.trainTags.clear();
   }
-  r.exportOptions.onlyReviewed = reviewed_->isChecked();
-  r.exportOptions.overwrite = overwrite_->isChecked();
-  r.exportOptions.imageCopy = static_cast<ImageCopy>(copy_->currentData().toInt());
+  e.options.onlyReviewed = reviewed_->isChecked();
+  e.options.overwrite = overwrite_->isChecked();
+  e.options.imageCopy = static_cast<ImageCopy>(copy_->currentData().toInt());
+  r.options = e;
   return r;
 }
 
 quint64 ExportDialog::startExport() {
   const JobRequest r = request();
-  if (r.exportDir.isEmpty()) {
+  if (r.as<ExportJob>().dir.isEmpty()) {
     result_->setText(tr("Choose a folder to export to."));
     return 0;
   }

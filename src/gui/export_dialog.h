@@ -12,7 +12,7 @@
 #include <QDialog>
 
 #include "gui/job.h"
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 class QCheckBox;
 class QComboBox;

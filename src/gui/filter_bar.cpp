@@ -18,12 +18,11 @@
 #include <type_traits>
 
 #include "gui/difficulty_delegate.h"
+#include "gui/qt_convert.h"
+#include "quarry/store/query_text.h"
 
 namespace quarry::gui {
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-std::string ss(const QString& s) { return s.toStdString(); }
 
 // Choosing several tags takes several clicks; a menu that closed after each would be tiresome.
 class StayOpenMenu : public QMenu {
@@ -47,36 +46,6 @@ QIcon difficultyIcon(int level) {
   QPainter painter(&pixmap);
   paintDifficultyBars(&painter, QRectF(0, 0, 16, 22), level);  // taller rect: the bars fill 16 px
   return QIcon(pixmap);
-}
-
-template <typename T>
-QString joined(const std::vector<T>& values) {
-  QStringList parts;
-  for (const auto& v : values) {
-    if constexpr (std::is_same_v<T, std::string>) parts << qs(v);
-    else parts << QString::fromLatin1(toString(v));
-  }
-  return parts.join(',');
-}
-
-// The CLI syntax of parseImageQuery, term by term.
-QString toQueryText(const ImageQuery& q, const QString& runName) {
-  QStringList terms;
-  if (!q.anyTags.empty()) terms << "tag:" + joined(q.anyTags);
-  if (!q.allTags.empty()) terms << "alltags:" + joined(q.allTags);
-  if (!q.noTags.empty()) terms << "notag:" + joined(q.noTags);
-  if (!q.classes.empty()) terms << "class:" + joined(q.classes);
-  if (!q.statuses.empty()) terms << "status:" + joined(q.statuses);
-  if (!q.sources.empty()) terms << "source:" + joined(q.sources);
-  if (!q.difficulties.empty() && !runName.isEmpty()) terms << "difficulty:" + joined(q.difficulties) << "run:" + runName;
-  if (!q.nameContains.empty()) terms << "name:" + qs(q.nameContains);
-  return terms.join(' ');
-}
-
-bool sameFilter(const ImageQuery& a, const ImageQuery& b) {
-  return a.anyTags == b.anyTags && a.allTags == b.allTags && a.noTags == b.noTags && a.classes == b.classes &&
-         a.statuses == b.statuses && a.sources == b.sources && a.difficulties == b.difficulties &&
-         a.nameContains == b.nameContains;
 }
 
 // A single value a combo box holds in its item data, or every value into `extra`.
@@ -321,7 +290,7 @@ std::optional<RunId> FilterBar::run() const {
   return run_->currentData().value<qint64>();
 }
 
-QString FilterBar::queryText() const { return toQueryText(query(), run() ? run_->currentText() : QString()); }
+QString FilterBar::queryText() const { return qs(toQueryText(query(), run() ? ss(run_->currentText()) : std::string())); }
 
 bool FilterBar::applyQueryText(const QString& text) {
   if (!apply(text)) return false;
@@ -441,7 +410,7 @@ void FilterBar::userChanged() {
 void FilterBar::updateLabels() {
   const QStringList tags = checkedTags();
   tags_->setText(tags.isEmpty() ? tr("Tags") : tr("Tags: %1").arg(tags.join(", ")));
-  const QString extra = toQueryText(extra_, QString());
+  const QString extra = qs(toQueryText(extra_, std::string()));
   extraLabel_->setText("+ " + extra);
   extraLabel_->setVisible(!extra.isEmpty());
 }

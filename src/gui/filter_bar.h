@@ -14,8 +14,8 @@
 #include <functional>
 #include <optional>
 
-#include "quarry/image_query.h"
-#include "quarry/project.h"
+#include "quarry/store/image_query.h"
+#include "quarry/store/project.h"
 
 class QAction;
 class QCheckBox;

@@ -6,14 +6,13 @@
 #include <climits>
 #include <filesystem>
 
+#include "gui/qt_convert.h"
 #include "gui/thumbnail_loader.h"
 
 namespace quarry::gui {
 namespace {
 
 constexpr int kMaxPages = 30;  // 6,000 rows: several screens either way of the visible one
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 ImageSort sortOf(int column) {
   switch (column) {

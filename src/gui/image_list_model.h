@@ -11,8 +11,8 @@
 #include <QSet>
 #include <QVector>
 
-#include "quarry/image_list.h"
-#include "quarry/project.h"
+#include "quarry/store/image_list.h"
+#include "quarry/store/project.h"
 
 namespace quarry::gui {
 

@@ -3,6 +3,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <type_traits>
 
 #include "gui/qt_convert.h"
 
@@ -31,47 +32,53 @@ QString toString(JobKind kind) {
 }
 
 QString JobRequest::runName() const {
-  switch (kind) {
-    case JobKind::kTrain: return qs(train.runName);
-    case JobKind::kAutoLabel: return qs(autoLabel.runName);
-    case JobKind::kScore: return qs(score.runName);
-    case JobKind::kSelect: return qs(select.runName);
-    case JobKind::kEvaluate: return qs(evaluate.runName);
-    case JobKind::kExport: return qs(toString(exportFormat));
-  }
-  return {};
+  return std::visit(
+      [](const auto& o) -> QString {
+        if constexpr (std::is_same_v<std::decay_t<decltype(o)>, ExportJob>) return {};
+        else return qs(o.runName);
+      },
+      options);
 }
 
 QString JobRequest::describe() const {
-  const QString head = toString(kind) + ' ' + runName();
-  switch (kind) {
+  const QString head = usesRun() ? toString(kind()) + ' ' + runName() : toString(kind()) + ' ' + qs(toString(as<ExportJob>().format));
+  switch (kind()) {
     case JobKind::kTrain: {
+      const auto& train = as<detect::TrainOptions>();
       QString limits = QObject::tr("%1 epochs, at least %2 steps").arg(train.epochs).arg(train.minSteps);
       if (train.maxSteps > 0) limits += QObject::tr(", %1 steps").arg(train.maxSteps);
       if (train.maxMinutes > 0) limits += QObject::tr(", %1 min").arg(train.maxMinutes);
       return head + QObject::tr(" (preset %1, tags %2, VAL %3, %4)")
                         .arg(qs(train.preset), tagsText(train.trainTags), qs(train.valTag), limits);
     }
-    case JobKind::kAutoLabel:
+    case JobKind::kAutoLabel: {
+      const auto& autoLabel = as<detect::AutoLabelOptions>();
       return head + QObject::tr(" (score >= %1, %2)")
                         .arg(autoLabel.scoreThreshold < 0 ? QObject::tr("the run's fitted thresholds")
                                                           : QString::number(autoLabel.scoreThreshold))
                         .arg(autoLabel.useDefaultQuery ? QObject::tr("images without human boxes")
                                                        : QObject::tr("the chosen images"));
-    case JobKind::kScore:
+    }
+    case JobKind::kScore: {
+      const auto& score = as<detect::ScoreOptions>();
       return head + QObject::tr(" (T = %1, VAL %2, %3)")
                         .arg(score.mc.passes)
                         .arg(qs(score.valTag), score.mc.batched ? QObject::tr("batched") : QObject::tr("naive"));
-    case JobKind::kSelect:
+    }
+    case JobKind::kSelect: {
+      const auto& select = as<SelectRequest>();
       return head + QObject::tr(" (%1, budget %2, tag %3)")
                         .arg(qs(toString(select.options.strategy)))
                         .arg(select.options.budget)
                         .arg(qs(select.tag));
-    case JobKind::kEvaluate: return head + QObject::tr(" (on %1)").arg(qs(evaluate.valTag));
-    case JobKind::kExport:
+    }
+    case JobKind::kEvaluate: return head + QObject::tr(" (on %1)").arg(qs(as<detect::EvaluateRunOptions>().valTag));
+    case JobKind::kExport: {
+      const auto& e = as<ExportJob>();
       return head + QObject::tr(" to %1 (train %2, val %3%4)")
-                        .arg(exportDir, tagsText(exportOptions.trainTags, QObject::tr("-")), tagsText(exportOptions.valTags, QObject::tr("-")),
-                             exportOptions.onlyReviewed ? QObject::tr(", reviewed only") : QString());
+                        .arg(e.dir, tagsText(e.options.trainTags, QObject::tr("-")), tagsText(e.options.valTags, QObject::tr("-")),
+                             e.options.onlyReviewed ? QObject::tr(", reviewed only") : QString());
+    }
   }
   return head;
 }

@@ -1,40 +1,55 @@
 // A long job the GUI runs off its thread (train, auto-label, score, select, evaluate, export): the
-// kind, the library's own option struct for it, and what the job reports back. Plain values,
-// copied between threads through queued signals. The GUI holds no job logic: JobWorker calls the
-// same quarry_detect / quarry_core functions as the CLI.
+// library's own option struct for it, and what the job reports back. Plain values, copied
+// between threads through queued signals. The GUI holds no job logic: JobWorker calls the same
+// library functions as the CLI.
+//
+// The detector's option structs come from its torch-free headers, so requests (and the export
+// job) exist in a window built without LibTorch; only running a model job needs the detector.
 #pragma once
 
 #include <QMetaType>
 #include <QString>
+#include <variant>
 
+#include "quarry/al/select.h"
 #include "quarry/detect/detector.h"
 #include "quarry/detect/scoring.h"
-#include "quarry/formats.h"
-#include "quarry/select.h"
+#include "quarry/formats/formats.h"
 
 namespace quarry::gui {
 
 enum class JobKind { kTrain, kAutoLabel, kScore, kSelect, kEvaluate, kExport };
 QString toString(JobKind kind);  // "Train", "Auto-label", "Score", "Select", "Evaluate", "Export"
 
-struct JobRequest {
-  JobKind kind = JobKind::kTrain;
-  QString projectDir;  // the worker opens its own connection here
-  // Only the struct of `kind` is read.
-  detect::TrainOptions train;
-  detect::AutoLabelOptions autoLabel;
-  detect::ScoreOptions score;
-  SelectRequest select;
-  detect::EvaluateRunOptions evaluate;
-  Format exportFormat = Format::kCoco;
-  QString exportDir;
-  ExportOptions exportOptions;
+// Writing a data set from the project (the export dialog's job).
+struct ExportJob {
+  Format format = Format::kCoco;
+  QString dir;
+  ExportOptions options;
+};
 
+// One alternative per JobKind, in the enum's order.
+using JobOptions = std::variant<detect::TrainOptions, detect::AutoLabelOptions, detect::ScoreOptions, SelectRequest,
+                                detect::EvaluateRunOptions, ExportJob>;
+
+struct JobRequest {
+  QString projectDir;  // the worker opens its own connection here
+  JobOptions options;
+
+  JobKind kind() const { return static_cast<JobKind>(options.index()); }
+  // The options of the alternative held; reading another is a bug (std::bad_variant_access).
+  template <typename T>
+  T& as() { return std::get<T>(options); }
+  template <typename T>
+  const T& as() const { return std::get<T>(options); }
+
+  // Whether the job makes or reads a model run (every kind but export).
+  bool usesRun() const { return kind() != JobKind::kExport; }
+  // The model run the job makes (train) or reads; empty for an export, which has none.
+  QString runName() const;
   // One line for the job log: the kind and the parameters that matter, e.g.
   // "Train CAL1 (preset tiny, tags every GT*, VAL VAL1, 40 epochs)".
   QString describe() const;
-  // The model run the job makes or uses.
-  QString runName() const;
 };
 
 struct JobProgress {
@@ -50,7 +65,7 @@ struct JobOutcome {
   bool ok = false;
   bool cancelled = false;
   QString summary;  // what it did (ok), or the error a user can act on
-  QString runName;
+  QString runName;  // empty for an export
   double seconds = 0;
 };
 

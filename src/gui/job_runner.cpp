@@ -4,7 +4,7 @@
 #include <QMetaObject>
 
 #include "gui/job_worker.h"
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 namespace quarry::gui {
 
@@ -32,7 +32,7 @@ quint64 JobRunner::start(const JobRequest& request) {
   current_ = job;
   JobLogEntry e;
   e.job = job;
-  e.kind = request.kind;
+  e.kind = request.kind();
   e.runName = request.runName();
   e.description = request.describe();
   e.outcome = tr("running");

@@ -6,7 +6,8 @@
 #include <exception>
 
 #include "gui/qt_convert.h"
-#include "quarry/figure.h"
+#include "quarry/core/figure.h"
+#include "quarry/detect/backend.h"
 
 namespace quarry::gui {
 namespace {
@@ -73,6 +74,60 @@ QString summaryOf(const EvalResult& r) {
       .arg(r.efficiencyBoost, 0, 'f', 2);
 }
 
+// Runs the job of `request` on `project`; what it did goes to `summary`.
+Status runJob(Project& project, const JobRequest& request, const ProgressFn& report, QString* summary) {
+  switch (request.kind()) {
+    case JobKind::kSelect: {
+      const auto& select = request.as<SelectRequest>();
+      auto r = selectNextGroundTruth(project, select);
+      if (r.ok()) *summary = summaryOf(*r, select);
+      return r.status();
+    }
+    case JobKind::kExport: {
+      const auto& e = request.as<ExportJob>();
+      ExportReport r;
+      Status st = exportDataset(project, e.format, ss(e.dir), e.options, &r, report);
+      if (st.ok()) *summary = summaryOf(r, e.dir);
+      return st;
+    }
+    default: break;
+  }
+  // The model jobs load the detector plugin (and LibTorch) on first use.
+  auto loaded = detect::loadDetector();
+  if (!loaded.ok()) return Status::Error(loaded.status().code(), toString(request.kind()).toStdString() + ": " +
+                                                                   loaded.status().message());
+  detect::DetectorBackend& detector = **loaded;
+  switch (request.kind()) {
+    case JobKind::kTrain: {
+      auto r = detector.train(project, request.as<detect::TrainOptions>(), [&](const detect::TrainProgress& p) {
+        return report(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.stage);
+      });
+      if (r.ok()) *summary = summaryOf(*r);
+      return r.status();
+    }
+    case JobKind::kAutoLabel: {
+      detect::AutoLabelReport r;
+      Status st = detector.autoLabel(project, request.as<detect::AutoLabelOptions>(), &r, report);
+      if (st.ok()) *summary = summaryOf(r);
+      return st;
+    }
+    case JobKind::kScore: {
+      detect::ScoreReport r;
+      Status st = detector.scoreImages(project, request.as<detect::ScoreOptions>(), &r, report);
+      if (st.ok()) *summary = summaryOf(r);
+      return st;
+    }
+    case JobKind::kEvaluate: {
+      auto r = detector.evaluateRun(project, request.as<detect::EvaluateRunOptions>(), report);
+      if (r.ok()) *summary = summaryOf(*r);
+      return r.status();
+    }
+    case JobKind::kSelect:
+    case JobKind::kExport: break;  // above
+  }
+  return Status::Error(StatusCode::kInternal, "unknown job kind");
+}
+
 }  // namespace
 
 void JobWorker::cancel(quint64 job) {
@@ -86,7 +141,7 @@ void JobWorker::run(quint64 job, const JobRequest& request) {
   clock.start();
   JobOutcome outcome;
   outcome.job = job;
-  outcome.kind = request.kind;
+  outcome.kind = request.kind();
   outcome.runName = request.runName();
   qint64 lastEmit = -kProgressIntervalMs;
   // One callback for every library job: throttled signals, an ETA, and the cancel check.
@@ -108,46 +163,7 @@ void JobWorker::run(quint64 job, const JobRequest& request) {
       status = opened.status();
     } else {
       Project& project = **opened;
-      switch (request.kind) {
-        case JobKind::kTrain: {
-          auto r = detect::train(project, request.train, [&](const detect::TrainProgress& p) {
-            return report(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.stage);
-          });
-          status = r.status();
-          if (r.ok()) outcome.summary = summaryOf(*r);
-          break;
-        }
-        case JobKind::kAutoLabel: {
-          detect::AutoLabelReport r;
-          status = detect::autoLabel(project, request.autoLabel, &r, report);
-          if (status.ok()) outcome.summary = summaryOf(r);
-          break;
-        }
-        case JobKind::kScore: {
-          detect::ScoreReport r;
-          status = detect::scoreImages(project, request.score, &r, report);
-          if (status.ok()) outcome.summary = summaryOf(r);
-          break;
-        }
-        case JobKind::kSelect: {
-          auto r = selectNextGroundTruth(project, request.select);
-          status = r.status();
-          if (r.ok()) outcome.summary = summaryOf(*r, request.select);
-          break;
-        }
-        case JobKind::kEvaluate: {
-          auto r = detect::evaluateRun(project, request.evaluate, report);
-          status = r.status();
-          if (r.ok()) outcome.summary = summaryOf(*r);
-          break;
-        }
-        case JobKind::kExport: {
-          ExportReport r;
-          status = exportDataset(project, request.exportFormat, ss(request.exportDir), request.exportOptions, &r, report);
-          if (status.ok()) outcome.summary = summaryOf(r, request.exportDir);
-          break;
-        }
-      }
+      status = runJob(project, request, report, &outcome.summary);
     }
   } catch (const std::exception& e) {
     status = Status::Error(StatusCode::kInternal, std::string("unexpected error: ") + e.what());

@@ -23,14 +23,12 @@
 #include "gui/help_dialog.h"
 #include "gui/image_cache.h"
 #include "gui/image_list_model.h"
-#ifdef QUARRY_HAVE_DETECT
 #include "gui/model_panel.h"
-#endif
 #include "gui/qt_convert.h"
 #include "gui/runs_view.h"
 #include "gui/tag_panel.h"
-#include "quarry/box_uncertainty.h"
-#include "quarry/log.h"
+#include "quarry/al/box_uncertainty.h"
+#include "quarry/core/log.h"
 #include "ui_main_window.h"
 
 // The icon lives in quarry_gui, a static library: its resources register only when asked to.
@@ -45,11 +43,7 @@ MainWindow::MainWindow(QWidget* parent)
       filterBar_(new FilterBar),
       classPanel_(new ClassPanel),
       tagPanel_(new TagPanel),
-#ifdef QUARRY_HAVE_DETECT
       modelPanel_(new ModelPanel),
-#else
-      modelPanel_(nullptr),
-#endif
       cache_(new ImageCache(6, this)),
       undoGroup_(new QUndoGroup(this)),
       statusImage_(new QLabel),
@@ -98,7 +92,6 @@ MainWindow::MainWindow(QWidget* parent)
                              8000);
   });
   connect(tagPanel_, &TagPanel::failed, this, &MainWindow::fail);
-#ifdef QUARRY_HAVE_DETECT
   auto* modelDock = new QDockWidget(tr("Model"), this);
   modelDock->setObjectName("modelDock");
   modelDock->setWidget(modelPanel_);
@@ -106,11 +99,8 @@ MainWindow::MainWindow(QWidget* parent)
   modelPanel_->setMaximumWidth(340);  // the canvas keeps most of the width
   connect(modelPanel_, &ModelPanel::storeChanged, this, &MainWindow::afterJob);
   connect(modelPanel_, &ModelPanel::failed, this, &MainWindow::fail);
-#endif
   buildActions();
-#ifdef QUARRY_HAVE_DETECT
   panelsMenu_->addAction(modelDock->toggleViewAction());
-#endif
   updateStatus();
 }
 
@@ -167,9 +157,7 @@ bool MainWindow::openProject(const QString& dir) {
           &MainWindow::onListSelection);
   classPanel_->setProject(project_.get());
   tagPanel_->setProject(project_.get());
-#ifdef QUARRY_HAVE_DETECT
   modelPanel_->setProject(project_.get());
-#endif
   if (runsView_) runsView_->setProject(project_.get());
   filterBar_->setProject(project_.get());
   canvas_->setClasses(classPanel_->classes());
@@ -230,7 +218,6 @@ void MainWindow::refreshList() {
   updateStatus();
 }
 
-#ifdef QUARRY_HAVE_DETECT
 void MainWindow::afterJob(const JobOutcome& outcome) {
   if (!project_) return;
   filterBar_->reload();
@@ -246,7 +233,6 @@ void MainWindow::afterJob(const JobOutcome& outcome) {
   statusBar()->showMessage(QString("%1 %2: %3").arg(toString(outcome.kind), outcome.runName, outcome.summary), 10000);
   updateStatus();
 }
-#endif
 
 RunsView* MainWindow::runsView() {
   if (!runsView_) {

@@ -13,8 +13,8 @@
 #include <memory>
 #include <vector>
 
-#include "quarry/box_edit.h"
-#include "quarry/project.h"
+#include "quarry/store/box_edit.h"
+#include "quarry/store/project.h"
 
 class QTableView;
 class QUndoGroup;

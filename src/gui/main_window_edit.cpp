@@ -19,14 +19,12 @@
 #include "gui/help_dialog.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
-#ifdef QUARRY_HAVE_DETECT
 #include "gui/export_dialog.h"
-#endif
 #include "gui/qt_convert.h"
 #include "gui/runs_view.h"
 #include "gui/split_dialog.h"
 #include "gui/tag_panel.h"
-#include "quarry/accept.h"
+#include "quarry/al/accept.h"
 #include "ui_main_window.h"
 
 namespace quarry::gui {
@@ -60,14 +58,13 @@ void MainWindow::buildActions() {
     });
     dialog->open();
   });
-#ifdef QUARRY_HAVE_DETECT
+  // Export needs no detector: it is in the menu of every build.
   action(project, tr("&Export data set..."), {QKeySequence("Ctrl+E")}, [this] {
     if (!project_) return;
     auto* dialog = new ExportDialog(project_.get(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
   });
-#endif
   project->addSeparator();
   action(project, tr("&Quit"), {QKeySequence::Quit}, [this] { close(); });
 

@@ -16,7 +16,7 @@
 #include <QVBoxLayout>
 
 #include "gui/qt_convert.h"
-#include "quarry/query_text.h"
+#include "quarry/store/query_text.h"
 
 namespace quarry::gui {
 namespace {
@@ -82,6 +82,7 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent), runner_(new JobRunner
   layout->addWidget(stage_);
   layout->addWidget(new QLabel(tr("Job log")));
   layout->addWidget(log_, 1);
+  trainRun_->setText(nextRunName());
 }
 
 QComboBox* ModelPanel::runCombo() {
@@ -94,16 +95,17 @@ QComboBox* ModelPanel::runCombo() {
 QWidget* ModelPanel::buildTrainForm() {
   auto* w = new QWidget;
   auto* f = new QFormLayout(w);
-  trainRun_ = new QLineEdit("CAL1");
+  const detect::TrainOptions defaults;
+  trainRun_ = new QLineEdit;  // reload() fills in the first free CALn
   trainRun_->setObjectName("trainRun");
   trainTags_ = new QLineEdit;
   trainTags_->setPlaceholderText(tr("every GT* tag"));
-  trainVal_ = new QLineEdit("VAL1");
+  trainVal_ = new QLineEdit(qs(defaults.valTag));
   preset_ = new QComboBox;
-  preset_->addItems({"auto", "tiny", "small", "small-s4", "medium"});
-  preset_->setCurrentText(QString::fromStdString(detect::TrainOptions().preset));
+  preset_->addItem("auto");
+  for (const std::string& name : detect::builtInPresets()) preset_->addItem(qs(name));
+  preset_->setCurrentText(qs(defaults.preset));
   preset_->setToolTip(tr("auto chooses the input size from the images' and boxes' sizes and says why in the job log"));
-  const detect::TrainOptions defaults;
   tiles_ = new QComboBox;
   tiles_->setObjectName("trainTiles");
   tiles_->addItems({"auto", "on", "off"});
@@ -163,10 +165,12 @@ QWidget* ModelPanel::buildAutoLabelForm() {
 QWidget* ModelPanel::buildScoreForm() {
   auto* w = new QWidget;
   auto* f = new QFormLayout(w);
+  const detect::ScoreOptions defaults;
   passes_ = new QSpinBox;
   passes_->setRange(1, 1000);
-  passes_->setValue(20);
-  scoreVal_ = new QLineEdit("VAL1");
+  passes_->setValue(defaults.mc.passes);
+  scoreVal_ = new QLineEdit(qs(defaults.valTag));
+  scoreVal_->setObjectName("scoreValTag");
   combine_ = new QComboBox;
   combine_->addItem(tr("weighted sum of z-scores (hybrid)"), static_cast<int>(CombineOptions::Mode::kWeightedSum));
   combine_->addItem(tr("largest z-score"), static_cast<int>(CombineOptions::Mode::kMax));
@@ -184,21 +188,27 @@ QWidget* ModelPanel::buildSelectForm() {
   strategy_ = new QComboBox;
   for (Strategy s : allStrategies()) strategy_->addItem(qs(toString(s)), static_cast<int>(s));
   strategy_->setCurrentText(qs(toString(SelectOptions{}.strategy)));
+  const SelectRequest defaults;
   budget_ = new QSpinBox;
   budget_->setRange(1, 1000000);
-  budget_->setValue(250);
-  selectTag_ = new QLineEdit("GT2");
+  budget_->setValue(static_cast<int>(kDefaultSelectBudget));
+  selectTag_ = new QLineEdit(qs(defaults.tag));
+  // The pool leaves out the VAL images: the run's own VAL tag, not the Score form's.
+  selectVal_ = new QLineEdit(qs(defaults.valTag));
+  selectVal_->setObjectName("selectValTag");
+  selectVal_->setToolTip(tr("Images with this tag are never chosen"));
   f->addRow(tr("Scored run"), runCombo());
   f->addRow(tr("Strategy"), strategy_);
   f->addRow(tr("Budget"), budget_);
   f->addRow(tr("Tag"), selectTag_);
+  f->addRow(tr("Validation tag"), selectVal_);
   return w;
 }
 
 QWidget* ModelPanel::buildEvaluateForm() {
   auto* w = new QWidget;
   auto* f = new QFormLayout(w);
-  evalVal_ = new QLineEdit("VAL1");
+  evalVal_ = new QLineEdit(qs(detect::EvaluateRunOptions{}.valTag));
   f->addRow(tr("Run"), runCombo());
   f->addRow(tr("Validation tag"), evalVal_);
   return w;
@@ -254,52 +264,67 @@ JobRequest ModelPanel::requestFromForm() const {
 bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
   JobRequest& r = *out;
   r = JobRequest{};
-  r.kind = static_cast<JobKind>(kind_->currentData().toInt());
   if (project_) r.projectDir = qs(project_->dir().string());
   const std::string run = ss(runs_.isEmpty() ? QString() : runs_[forms_->currentIndex() > 0 ? forms_->currentIndex() - 1 : 0]->currentText());
-  switch (r.kind) {
-    case JobKind::kTrain:
-      r.train.runName = ss(trainRun_->text().trimmed());
-      r.train.trainTags = splitTags(trainTags_->text());
-      r.train.valTag = ss(trainVal_->text().trimmed());
-      r.train.preset = ss(preset_->currentText());
-      r.train.tiles = ss(tiles_->currentText());
-      r.train.epochs = epochs_->value();
-      r.train.minSteps = minSteps_->value();
-      r.train.maxMinutes = maxMinutes_->value();
+  switch (static_cast<JobKind>(kind_->currentData().toInt())) {
+    case JobKind::kTrain: {
+      detect::TrainOptions t;
+      t.runName = ss(trainRun_->text().trimmed());
+      t.trainTags = splitTags(trainTags_->text());
+      t.valTag = ss(trainVal_->text().trimmed());
+      t.preset = ss(preset_->currentText());
+      t.tiles = ss(tiles_->currentText());
+      t.epochs = epochs_->value();
+      t.minSteps = minSteps_->value();
+      t.maxMinutes = maxMinutes_->value();
+      r.options = t;
       break;
-    case JobKind::kAutoLabel:
-      r.autoLabel.runName = run;
-      r.autoLabel.scoreThreshold = labelThreshold_->value() > 0 ? labelThreshold_->value() : -1;
+    }
+    case JobKind::kAutoLabel: {
+      detect::AutoLabelOptions a;
+      a.runName = run;
+      a.scoreThreshold = labelThreshold_->value() > 0 ? labelThreshold_->value() : -1;
       if (!labelWhere_->text().trimmed().isEmpty() && project_) {
-        Status st = resolveImageQuery(*project_, ss(labelWhere_->text().trimmed()), &r.autoLabel.images);
+        Status st = resolveImageQuery(*project_, ss(labelWhere_->text().trimmed()), &a.images);
         if (!st.ok()) {
           *error = tr("Auto-label images: %1").arg(describe(st));
           return false;
         }
-        r.autoLabel.useDefaultQuery = false;
+        a.useDefaultQuery = false;
       }
+      r.options = a;
       break;
-    case JobKind::kScore:
-      r.score.runName = run;
-      r.score.combine.mode = static_cast<CombineOptions::Mode>(combine_->currentData().toInt());
-      r.score.mc.passes = passes_->value();
-      r.score.mc.scoreThreshold = -1;  // the run's fitted global threshold, as the CLI's default
-      r.score.valTag = ss(scoreVal_->text().trimmed());
+    }
+    case JobKind::kScore: {
+      detect::ScoreOptions o;
+      o.runName = run;
+      o.combine.mode = static_cast<CombineOptions::Mode>(combine_->currentData().toInt());
+      o.mc.passes = passes_->value();
+      o.mc.scoreThreshold = -1;  // the run's fitted global threshold, as the CLI's default
+      o.valTag = ss(scoreVal_->text().trimmed());
+      r.options = o;
       break;
-    case JobKind::kSelect:
-      r.select.runName = run;
-      r.select.options.strategy = static_cast<Strategy>(strategy_->currentData().toInt());
-      r.select.options.budget = static_cast<std::size_t>(budget_->value());
-      r.select.tag = ss(selectTag_->text().trimmed());
-      r.select.valTag = ss(scoreVal_->text().trimmed());
+    }
+    case JobKind::kSelect: {
+      SelectRequest o;
+      o.runName = run;
+      o.options.strategy = static_cast<Strategy>(strategy_->currentData().toInt());
+      o.options.budget = static_cast<std::size_t>(budget_->value());
+      o.tag = ss(selectTag_->text().trimmed());
+      o.valTag = ss(selectVal_->text().trimmed());
+      r.options = o;
       break;
-    case JobKind::kEvaluate:
-      r.evaluate.runName = run;
-      r.evaluate.valTag = ss(evalVal_->text().trimmed());
+    }
+    case JobKind::kEvaluate: {
+      detect::EvaluateRunOptions o;
+      o.runName = run;
+      o.valTag = ss(evalVal_->text().trimmed());
+      r.options = o;
       break;
+    }
     case JobKind::kExport:
-      break;  // the export dialog's
+      r.options = ExportJob{};  // the export dialog's
+      break;
   }
   return true;
 }
@@ -313,8 +338,8 @@ void ModelPanel::runForm() {
 
 quint64 ModelPanel::startJob(const JobRequest& request) {
   if (!project_) return 0;
-  if (request.runName().isEmpty()) {
-    emit failed(tr("%1: choose a model run first (train one, or pick it in the list)").arg(toString(request.kind)));
+  if (request.usesRun() && request.runName().isEmpty()) {
+    emit failed(tr("%1: choose a model run first (train one, or pick it in the list)").arg(toString(request.kind())));
     return 0;
   }
   return runner_->start(request);

@@ -12,7 +12,7 @@
 
 #include "gui/job.h"
 #include "gui/job_runner.h"
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -94,6 +94,7 @@ class ModelPanel : public QWidget {
   QComboBox* strategy_;
   QSpinBox* budget_;
   QLineEdit* selectTag_;
+  QLineEdit* selectVal_;
   QLineEdit* evalVal_;
   QPushButton* run_;
   QPushButton* cancel_;

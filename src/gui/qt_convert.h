@@ -6,8 +6,8 @@
 #include <QString>
 #include <string>
 
-#include "quarry/status.h"
-#include "quarry/types.h"
+#include "quarry/core/status.h"
+#include "quarry/core/types.h"
 
 namespace quarry::gui {
 

@@ -27,7 +27,8 @@
 #include <cmath>
 
 #include "gui/qt_convert.h"
-#include "quarry/figure.h"
+#include "quarry/al/uncertainty.h"
+#include "quarry/core/figure.h"
 
 namespace quarry::gui {
 namespace {
@@ -415,13 +416,16 @@ void RunsView::fillDifficulty(const std::vector<RunFigures>& runs) {
   medium->setColor(QColor("#e0b000"));
   hard->setColor(QColor("#d62728"));
   QStringList labels;
+  DifficultyThresholds bands;
+  bands.medium = r.mediumThreshold;
+  bands.hard = r.hardThreshold;
   for (std::size_t b = 0; b < h.counts.size(); ++b) {
     const double centre = h.lo + (static_cast<double>(b) + 0.5) * h.binWidth();
     const int n = h.counts[b];
-    const int band = centre >= r.hardThreshold ? 2 : centre >= r.mediumThreshold ? 1 : 0;
-    *easy << (band == 0 ? n : 0);
-    *medium << (band == 1 ? n : 0);
-    *hard << (band == 2 ? n : 0);
+    const Difficulty band = difficultyOf(centre, bands);  // the bars' own rule, as the list draws them
+    *easy << (band == Difficulty::kEasy ? n : 0);
+    *medium << (band == Difficulty::kMedium ? n : 0);
+    *hard << (band == Difficulty::kHard ? n : 0);
     labels << QString::number(centre, 'f', 2);
   }
   auto* series = new QStackedBarSeries;

@@ -11,8 +11,8 @@
 #include <QDialog>
 #include <vector>
 
-#include "quarry/project.h"
-#include "quarry/run_figures.h"
+#include "quarry/store/project.h"
+#include "quarry/report/run_figures.h"
 
 class QChartView;
 class QComboBox;

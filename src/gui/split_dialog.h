@@ -9,8 +9,8 @@
 #include <QDialog>
 #include <functional>
 
-#include "quarry/project.h"
-#include "quarry/split.h"
+#include "quarry/store/project.h"
+#include "quarry/al/split.h"
 
 class QCheckBox;
 class QLabel;

@@ -7,7 +7,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 class QLabel;
 class QLineEdit;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <limits>
 
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 namespace quarry {
 

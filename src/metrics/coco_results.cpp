@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "formats/import_common.h"
-#include "quarry/metrics.h"
+#include "quarry/core/text.h"
+#include "quarry/metrics/metrics.h"
 
 using nlohmann::json;
 
@@ -90,7 +90,7 @@ std::string readEntry(const json& e, const std::vector<ClassId>& classes, const 
 Result<std::vector<Detection>> readCocoResults(const std::filesystem::path& file, const std::vector<ClassId>& classes,
                                                const std::set<ImageId>* knownImages) {
   const std::string name = file.string();
-  auto text = detail::readTextFile(file);
+  auto text = readTextFile(file);
   if (!text.ok()) return text.status();
   try {
     json doc;
@@ -99,7 +99,7 @@ Result<std::vector<Detection>> readCocoResults(const std::filesystem::path& file
     } catch (const json::exception& e) {
       ErrorLocator locator;
       json::sax_parse(*text, &locator);
-      return Status::BadInput(name + ":" + std::to_string(detail::lineOfOffset(*text, locator.byte)) +
+      return Status::BadInput(name + ":" + std::to_string(lineOfOffset(*text, locator.byte)) +
                               ": malformed JSON: " + withoutTag(e.what()));
     }
     if (!doc.is_array()) return Status::BadInput(name + ": not COCO results (expected a JSON array of detections)");

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 namespace quarry::detail {
 

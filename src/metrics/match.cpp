@@ -1,7 +1,7 @@
 // IoU and the greedy matching every metric is built on.
 #include <algorithm>
 
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 namespace quarry {
 

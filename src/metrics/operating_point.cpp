@@ -2,7 +2,7 @@
 // classes on review seconds) and its two-fold held-out estimate. The input is indexed once per
 // set of images and then evaluated review-only, since the fit runs a few hundred evaluations
 // and AP, which ignores thresholds, is most of what a full evaluate() costs.
-#include "quarry/operating_point.h"
+#include "quarry/metrics/operating_point.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +12,7 @@
 #include <utility>
 
 #include "metrics/eval_input.h"
-#include "quarry/split.h"
+#include "quarry/core/random.h"
 
 namespace quarry {
 namespace {

@@ -1,4 +1,4 @@
-#include "quarry/box_edit.h"
+#include "quarry/store/box_edit.h"
 
 namespace quarry {
 

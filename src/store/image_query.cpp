@@ -1,5 +1,5 @@
 // ImageQuery: turning a filter into one parameterised SQL statement, and the CLI's syntax.
-#include "quarry/image_query.h"
+#include "quarry/store/image_query.h"
 
 #include <sstream>
 #include <variant>

@@ -1,5 +1,5 @@
 // Project: opening, creating, transactions, and the class list.
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,8 +8,8 @@
 #include <chrono>
 #include <system_error>
 
-#include "core/paths.h"
-#include "quarry/log.h"
+#include "quarry/core/paths.h"
+#include "quarry/core/log.h"
 #include "store/project_impl.h"
 #include "store/schema.h"
 

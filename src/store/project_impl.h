@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry {
 

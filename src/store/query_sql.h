@@ -8,7 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "quarry/image_query.h"
+#include "quarry/store/image_query.h"
 
 namespace quarry {
 

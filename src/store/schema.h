@@ -4,7 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "quarry/status.h"
+#include "quarry/core/status.h"
 
 namespace quarry::schema {
 

@@ -1,6 +1,6 @@
 // "Accept the auto boxes of the easy images": which images the plan takes, and what accepting
 // changes in the store (the review state) and leaves alone (the boxes).
-#include "quarry/accept.h"
+#include "quarry/al/accept.h"
 
 #include <gtest/gtest.h>
 

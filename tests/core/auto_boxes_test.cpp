@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "core/test_support.h"
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry {
 namespace {

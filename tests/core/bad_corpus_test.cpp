@@ -6,8 +6,8 @@
 #include <set>
 
 #include "core/test_support.h"
-#include "quarry/formats.h"
-#include "quarry/image_probe.h"
+#include "quarry/formats/formats.h"
+#include "quarry/core/image_probe.h"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/test_support.h"
-#include "quarry/formats.h"
+#include "quarry/formats/formats.h"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,5 @@
 // Box edits: applied to the store at once, undone exactly, and the auto -> corrected rule.
-#include "quarry/box_edit.h"
+#include "quarry/store/box_edit.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "quarry/demo.h"
+#include "quarry/demo/demo.h"
 
 #include "core/test_support.h"
 

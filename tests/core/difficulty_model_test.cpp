@@ -1,14 +1,14 @@
 // The learned difficulty on hand-built features whose answer is known: it finds the features that
 // carry the error and their signs, its out-of-fold predictions do not see their own answers, it
 // refuses what it cannot learn from, and the automatic choice takes it only when it ranks better.
-#include "quarry/difficulty_model.h"
+#include "quarry/al/difficulty_model.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 
-#include "quarry/stats.h"
+#include "quarry/core/stats.h"
 
 namespace quarry {
 namespace {

@@ -23,15 +23,15 @@ class ImageListTest : public ::testing::Test {
       bx.image = id;
       bx.cls = cls;
       bx.w = bx.h = 3;
-      p->addBox(bx);
+      EXPECT_TRUE(p->addBox(bx).ok());
     }
-    p->setImageStatus(b, ImageStatus::kReviewed);
-    p->tagImages("VAL9", {c});
-    p->tagImages("GT1", {c, a});
+    EXPECT_TRUE(p->setImageStatus(b, ImageStatus::kReviewed).ok());
+    EXPECT_TRUE(p->tagImages("VAL9", {c}).ok());
+    EXPECT_TRUE(p->tagImages("GT1", {c, a}).ok());
     ModelRun r;
     r.name = "CAL1";
     run = *p->addRun(r);
-    p->putScores({{run, c, 2.0, Difficulty::kHard, 0, "{}"}, {run, a, 0.1, Difficulty::kEasy, 3, "{}"}});
+    EXPECT_TRUE(p->putScores({{run, c, 2.0, Difficulty::kHard, 0, "{}"}, {run, a, 0.1, Difficulty::kEasy, 3, "{}"}}).ok());
   }
   ImageId add(const std::string& path) {
     ImageRecord r;

@@ -1,5 +1,5 @@
 // The image probe: sizes from headers, and each kind of bad image refused with its reason.
-#include "quarry/image_probe.h"
+#include "quarry/core/image_probe.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // ImageQuery: every filter narrows, filters combine, and the CLI syntax maps onto them.
-#include "quarry/image_query.h"
+#include "quarry/store/image_query.h"
 
 #include <gtest/gtest.h>
 
 #include "core/test_support.h"
-#include "quarry/query_text.h"
+#include "quarry/store/query_text.h"
 
 namespace quarry {
 namespace {
@@ -25,19 +25,20 @@ class ImageQueryTest : public ::testing::Test {
       r.width = r.height = 64;
       ids.push_back(*p->addImage(r));
     }
-    p->tagImages("GT1", {id(1), id(2), id(3)});
-    p->tagImages("VAL1", {id(4), id(5)});
+    EXPECT_TRUE(p->tagImages("GT1", {id(1), id(2), id(3)}).ok());
+    EXPECT_TRUE(p->tagImages("VAL1", {id(4), id(5)}).ok());
     addBox(1, scratch, BoxSource::kManual);
     addBox(2, pit, BoxSource::kAuto);
     addBox(4, scratch, BoxSource::kManual);
     addBox(4, pit, BoxSource::kCorrected);
-    p->setImageStatus(id(5), ImageStatus::kReviewed);
+    EXPECT_TRUE(p->setImageStatus(id(5), ImageStatus::kReviewed).ok());
     ModelRun run;
     run.name = "CAL1";
     runId = *p->addRun(run);
-    p->putScores({{runId, id(1), 0.1, Difficulty::kEasy, 1, "{}"},
-                  {runId, id(2), 0.9, Difficulty::kHard, 1, "{}"},
-                  {runId, id(3), 0.8, Difficulty::kHard, 0, "{}"}});
+    EXPECT_TRUE(p->putScores({{runId, id(1), 0.1, Difficulty::kEasy, 1, "{}"},
+                              {runId, id(2), 0.9, Difficulty::kHard, 1, "{}"},
+                              {runId, id(3), 0.8, Difficulty::kHard, 0, "{}"}})
+                    .ok());
   }
   ImageId id(int i) const { return ids[static_cast<std::size_t>(i - 1)]; }
   void addBox(int i, ClassId cls, BoxSource source) {
@@ -120,7 +121,7 @@ TEST_F(ImageQueryTest, ColumnFiltersAndExclusionsCombineWithARelatedFilter) {
 }
 
 TEST_F(ImageQueryTest, AnImageMatchingSeveralWaysIsListedOnce) {
-  p->tagImages("VAL1", {id(1)});
+  EXPECT_TRUE(p->tagImages("VAL1", {id(1)}).ok());
   addBox(1, scratch, BoxSource::kManual);
   ImageQuery q;
   q.anyTags = {"GT1", "VAL1"};
@@ -186,6 +187,30 @@ TEST_F(ImageQueryTest, TagsNoImageHasAreNamedOnceInOrder) {
   // A tag whose images were all untagged is as good as gone.
   ASSERT_TRUE(p->untagImages("VAL1", {id(4), id(5)}).ok());
   EXPECT_EQ(*tagsNoImageHas(*p, q), std::vector<std::string>{"VAL1"});
+}
+
+// The filter bar shows its state as query text and reads typed text back: the two must agree.
+TEST(QueryText, WritesAQueryThatParsesBackToTheSameFilter) {
+  ImageQuery q;
+  q.anyTags = {"GT1", "GT2"};
+  q.noTags = {"VAL1"};
+  q.classes = {"scratch"};
+  q.statuses = {ImageStatus::kReviewed};
+  q.sources = {BoxSource::kAuto};
+  q.difficulties = {Difficulty::kMedium, Difficulty::kHard};
+  q.nameContains = "weld";
+  const std::string text = toQueryText(q, "CAL1");
+  EXPECT_EQ(text, "tag:GT1,GT2 notag:VAL1 class:scratch status:reviewed source:auto difficulty:medium,hard run:CAL1 name:weld");
+  ParsedQuery back;
+  std::string error;
+  ASSERT_TRUE(parseImageQuery(text, &back, &error)) << error;
+  EXPECT_TRUE(sameFilter(back.query, q));
+  EXPECT_EQ(back.runName, "CAL1");
+  // Without a run, difficulty terms cannot be written (they need one) and are left out.
+  EXPECT_EQ(toQueryText(q, "").find("difficulty"), std::string::npos);
+  ImageQuery other = q;
+  other.noTags.clear();
+  EXPECT_FALSE(sameFilter(other, q));
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 #include <locale>
 
 #include "core/test_support.h"
-#include "quarry/formats.h"
-#include "quarry/numbers.h"
-#include "quarry/split.h"
+#include "quarry/formats/formats.h"
+#include "quarry/core/numbers.h"
+#include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
 

@@ -1,6 +1,6 @@
 // The evaluation module: IoU, greedy matching, 101-point AP, counts, the confusion matrix, the
 // review effort, and reading COCO results. Every expected number is worked out in a comment.
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 #include <gtest/gtest.h>
 

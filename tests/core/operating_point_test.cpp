@@ -1,7 +1,7 @@
 // Per-class score thresholds: how evaluate() counts with them, how fitOperatingPoint() chooses
 // them, and how heldOutBoost() keeps the images that chose them out of the figure. Every
 // expected number is worked out in a comment; a NEU-DET-sized fit is timed.
-#include "quarry/operating_point.h"
+#include "quarry/metrics/operating_point.h"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <string>
 
 #include "metrics/eval_input.h"
-#include "quarry/split.h"
+#include "quarry/al/split.h"
 
 namespace quarry {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/paths.h"
+#include "quarry/core/paths.h"
 
 #include <gtest/gtest.h>
 
@@ -25,7 +25,9 @@ class SafeJoin : public ::testing::TestWithParam<JoinCase> {};
 TEST_P(SafeJoin, RefusesPathsThatLeaveTheRoot) {
   auto r = safeJoin("/root", GetParam().rel);
   EXPECT_EQ(r.ok(), GetParam().ok) << GetParam().rel;
-  if (r.ok()) EXPECT_TRUE(relativeInside("/root", *r)) << r->string();
+  if (r.ok()) {
+    EXPECT_TRUE(relativeInside("/root", *r)) << r->string();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, SafeJoin,

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "core/test_support.h"
-#include "quarry/demo.h"
-#include "quarry/formats.h"
+#include "quarry/demo/demo.h"
+#include "quarry/formats/formats.h"
 
 namespace fs = std::filesystem;
 
@@ -77,8 +77,8 @@ class RoundTrip : public ::testing::TestWithParam<Format> {
     // the project, not the order the classes were first seen in.
     ASSERT_TRUE(source->moveClass(source->classes()->back().id, 0).ok());
     auto ids = *source->findImages({});
-    source->tagImages("GT1", std::vector<ImageId>(ids.begin(), ids.begin() + 10));
-    source->tagImages("VAL1", std::vector<ImageId>(ids.begin() + 10, ids.end()));
+    EXPECT_TRUE(source->tagImages("GT1", std::vector<ImageId>(ids.begin(), ids.begin() + 10)).ok());
+    EXPECT_TRUE(source->tagImages("VAL1", std::vector<ImageId>(ids.begin() + 10, ids.end())).ok());
   }
   TempDir tmp;
   std::unique_ptr<Project> source;
@@ -137,8 +137,8 @@ TEST(UltralyticsExport, WritesDataYamlThatNamesTheClassesAndBothSets) {
   auto p = test::newProject(tmp / "p");
   ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", {}, nullptr).ok());
   auto ids = *p->findImages({});
-  p->tagImages("GT1", {ids[0], ids[1]});
-  p->tagImages("VAL1", {ids[2]});
+  EXPECT_TRUE(p->tagImages("GT1", {ids[0], ids[1]}).ok());
+  EXPECT_TRUE(p->tagImages("VAL1", {ids[2]}).ok());
   ExportOptions options;
   options.trainTags = {"GT1"};
   options.valTags = {"VAL1"};
@@ -160,8 +160,8 @@ TEST(Export, RefusesAnImageInBothTrainAndValAndNamesIt) {
   auto p = test::newProject(tmp / "p");
   ASSERT_TRUE(importDataset(*p, Format::kFolder, tmp / "imgs", {}, nullptr).ok());
   auto ids = *p->findImages({});
-  p->tagImages("GT1", ids);
-  p->tagImages("VAL1", ids);
+  EXPECT_TRUE(p->tagImages("GT1", ids).ok());
+  EXPECT_TRUE(p->tagImages("VAL1", ids).ok());
   ExportOptions options;
   options.trainTags = {"GT1"};
   options.valTags = {"VAL1"};
@@ -181,9 +181,9 @@ class ExportTarget : public ::testing::Test {
     p = test::newProject(tmp / "p");
     ASSERT_TRUE(importDataset(*p, Format::kYolo, tmp / "data", {}, nullptr).ok());
     ids = *p->findImages({});
-    p->tagImages("GT1", {ids[0], ids[1], ids[2]});
-    p->tagImages("GT2", {ids[3]});
-    p->tagImages("VAL1", {ids[4], ids[5]});
+    EXPECT_TRUE(p->tagImages("GT1", {ids[0], ids[1], ids[2]}).ok());
+    EXPECT_TRUE(p->tagImages("GT2", {ids[3]}).ok());
+    EXPECT_TRUE(p->tagImages("VAL1", {ids[4], ids[5]}).ok());
     options.trainTags = {"GT1"};
     options.valTags = {"VAL1"};
   }

@@ -1,7 +1,7 @@
 // Reading what a model run stored, as the Runs view shows it: the figures written by training,
 // evaluation and scoring come back; two runs compare class by class; score histograms; an
 // experiment's learning curves from its results.json.
-#include "quarry/run_figures.h"
+#include "quarry/report/run_figures.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/test_support.h"
-#include "quarry/metrics_json.h"
+#include "quarry/metrics/metrics_json.h"
 
 namespace quarry {
 namespace {

@@ -1,6 +1,6 @@
 // Query strategies on synthetic pools whose right answer is known, and the selection step on a
 // project: the pool leaves out VAL, GT sets and human-labelled images, and the chosen get the tag.
-#include "quarry/select.h"
+#include "quarry/al/select.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The seeded VAL/GT split.
-#include "quarry/split.h"
+#include "quarry/al/split.h"
 
 #include <gtest/gtest.h>
 
@@ -26,9 +26,9 @@ std::unique_ptr<Project> pool(const TempDir& tmp) {
     b.image = *p->addImage(r);
     b.cls = i < 80 ? common : rare;
     b.w = b.h = 2;
-    p->addBox(b);
+    EXPECT_TRUE(p->addBox(b).ok());
   }
-  batch.commit();
+  EXPECT_TRUE(batch.commit().ok());
   return p;
 }
 

@@ -1,12 +1,12 @@
 // The report's statistics and charts on cases with answers known in closed form.
-#include "quarry/stats.h"
+#include "quarry/core/stats.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "core/test_support.h"
-#include "quarry/svg_chart.h"
+#include "quarry/report/svg_chart.h"
 
 namespace quarry {
 namespace {

@@ -1,4 +1,4 @@
-#include "quarry/status.h"
+#include "quarry/core/status.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/test_support.h"
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry {
 namespace {
@@ -249,14 +249,14 @@ TEST(ProjectStats, CountsPerClassTagStatusAndSource) {
   auto p = test::newProject(tmp.path());
   const ClassId a = *p->addClass("a"), b = *p->addClass("b");
   const ImageId i1 = *p->addImage(img("1.png")), i2 = *p->addImage(img("2.png"));
-  p->addImage(img("3.png"));
-  p->addBox(box(i1, a));
-  p->addBox(box(i1, a));
+  EXPECT_TRUE(p->addImage(img("3.png")).ok());
+  EXPECT_TRUE(p->addBox(box(i1, a)).ok());
+  EXPECT_TRUE(p->addBox(box(i1, a)).ok());
   Box autoBox = box(i2, b);
   autoBox.source = BoxSource::kAuto;
-  p->addBox(autoBox);
-  p->setImageStatus(i2, ImageStatus::kReviewed);
-  p->tagImages("VAL1", {i1});
+  EXPECT_TRUE(p->addBox(autoBox).ok());
+  EXPECT_TRUE(p->setImageStatus(i2, ImageStatus::kReviewed).ok());
+  EXPECT_TRUE(p->tagImages("VAL1", {i1}).ok());
   auto s = *p->stats();
   EXPECT_EQ(s.images, 3);
   EXPECT_EQ(s.boxes, 3);

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "quarry/project.h"
+#include "quarry/store/project.h"
 
 namespace quarry::test {
 

@@ -1,9 +1,10 @@
 // Uncertainty to difficulty: z-scores, combination, aggregation, thresholds fitted on VAL errors,
 // the calibration figures, and the stored JSON, on hand-built cases whose answers are known.
-#include "quarry/uncertainty.h"
-#include "quarry/box_uncertainty.h"
-#include "quarry/figure.h"
-#include "quarry/metrics_json.h"
+#include "quarry/al/uncertainty.h"
+#include "quarry/al/box_uncertainty.h"
+#include "quarry/core/figure.h"
+#include "quarry/al/calibration_json.h"
+#include "quarry/metrics/metrics_json.h"
 
 #include <gtest/gtest.h>
 

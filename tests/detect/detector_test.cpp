@@ -11,9 +11,9 @@
 #include "core/test_support.h"
 #include "detect/net.h"
 #include "detect/quick_train.h"
-#include "quarry/demo.h"
-#include "quarry/formats.h"
-#include "quarry/split.h"
+#include "quarry/demo/demo.h"
+#include "quarry/formats/formats.h"
+#include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
 
@@ -259,7 +259,7 @@ TEST(Detector, RefusesToTrainOnImagesTaggedVal) {
   ImageQuery val;
   val.anyTags = {"VAL1"};
   auto ids = *p->findImages(val);
-  p->tagImages("GT1", {ids[0]});
+  EXPECT_TRUE(p->tagImages("GT1", {ids[0]}).ok());
   auto trained = train(*p, test::quickTraining("Leak", 5));
   ASSERT_FALSE(trained.ok());
   EXPECT_EQ(trained.status().code(), StatusCode::kInvalidArgument);
@@ -479,7 +479,7 @@ TEST(AutoLabel, ReplacesOnlyItsOwnAutoBoxesAndLeavesHumanBoxesAlone) {
   pool.noTags = {"GT1", "VAL1"};
   const auto poolIds = *p->findImages(pool);
   for (ImageId id : poolIds)
-    for (const Box& b : *p->boxes(id)) p->removeBox(b.id);
+    for (const Box& b : *p->boxes(id)) ASSERT_TRUE(p->removeBox(b.id).ok());
   const auto manualBefore = p->stats()->perSource[0];
   // What the default picks: every image without a manual or corrected box (the pool, plus any
   // GT or VAL image the generator left without defects).

@@ -9,10 +9,10 @@
 
 #include "core/test_support.h"
 #include "detect/quick_train.h"
-#include "quarry/demo.h"
+#include "quarry/demo/demo.h"
 #include "quarry/detect/detector.h"
 #include "quarry/detect/experiment.h"
-#include "quarry/split.h"
+#include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
 

@@ -32,8 +32,8 @@
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
 #include "gui_test_support.h"
-#include "quarry/project.h"
-#include "quarry/query_text.h"
+#include "quarry/store/project.h"
+#include "quarry/store/query_text.h"
 
 using namespace quarry;
 

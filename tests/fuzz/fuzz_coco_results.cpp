@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "fuzz_support.h"
-#include "quarry/metrics.h"
+#include "quarry/metrics/metrics.h"
 
 using namespace quarry;
 

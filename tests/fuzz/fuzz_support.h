@@ -46,8 +46,15 @@ void parseAndCheck(Parse parse) {
   for (const ImportIssue& issue : report.issues)
     if (issue.file.empty()) std::abort();
   for (const detail::ImportItem& item : data.items)
-    for (const detail::LabelBox& b : item.boxes)
-      if (!std::isfinite(b.a) || !std::isfinite(b.b) || !std::isfinite(b.c) || !std::isfinite(b.d)) std::abort();
+    for (const detail::LabelBox& b : item.boxes) {
+      auto allFinite = [](double p, double q, double r, double t) {
+        return std::isfinite(p) && std::isfinite(q) && std::isfinite(r) && std::isfinite(t);
+      };
+      const auto* px = std::get_if<detail::PixelBox>(&b.geometry);
+      const auto* nc = std::get_if<detail::NormalizedCenterBox>(&b.geometry);
+      const bool finite = px ? allFinite(px->x, px->y, px->w, px->h) : allFinite(nc->cx, nc->cy, nc->w, nc->h);
+      if (!finite) std::abort();
+    }
 }
 
 }  // namespace quarry::fuzz

@@ -24,8 +24,8 @@
 #include "gui/split_dialog.h"
 #include "gui/tag_panel.h"
 #include "gui_test_support.h"
-#include "quarry/demo.h"
-#include "quarry/split.h"
+#include "quarry/demo/demo.h"
+#include "quarry/al/split.h"
 
 using namespace quarry;
 using namespace quarry::gui;
@@ -82,9 +82,7 @@ class FirstDayTest : public QObject {
   void theTrainingCurveLinesAreTellableApart();
   void theAppIconIsThere();
   void markingReviewedSaysHowToTakeItBack();
-#ifdef QUARRY_HAVE_DETECT
   void aClosedModelPanelComesBackFromViewPanels();
-#endif
 
  private:
   // The labelled demo (images have boxes, status labeled) or an unlabelled one.
@@ -311,9 +309,9 @@ void FirstDayTest::theExportDialogDefaultsToTheGtTagsThatExist() {
 void FirstDayTest::theExportDialogCarriesReplaceOnlyWhenTicked() {
   open(true);
   ExportDialog dialog(window->project());
-  QVERIFY(!dialog.request().exportOptions.overwrite);
+  QVERIFY(!dialog.request().as<ExportJob>().options.overwrite);
   dialog.setOverwrite(true);
-  QVERIFY(dialog.request().exportOptions.overwrite);
+  QVERIFY(dialog.request().as<ExportJob>().options.overwrite);
 }
 
 void FirstDayTest::splittingAgainAsksBeforeExtendingTheTags() {
@@ -414,7 +412,6 @@ void FirstDayTest::markingReviewedSaysHowToTakeItBack() {
            qPrintable(window->statusBar()->currentMessage()));
 }
 
-#ifdef QUARRY_HAVE_DETECT
 void FirstDayTest::aClosedModelPanelComesBackFromViewPanels() {
   open(false);
   auto* dock = window->findChild<QDockWidget*>("modelDock");
@@ -429,7 +426,6 @@ void FirstDayTest::aClosedModelPanelComesBackFromViewPanels() {
   toggle->trigger();
   QVERIFY(dock->isVisible());
 }
-#endif
 
 QTEST_MAIN(FirstDayTest)
 #include "first_day_test.moc"

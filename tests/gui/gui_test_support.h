@@ -13,12 +13,10 @@
 
 #include "gui/canvas.h"
 #include "gui/main_window.h"
-#include "quarry/demo.h"
-#include "quarry/project.h"
-#include "quarry/split.h"
-#ifdef QUARRY_HAVE_DETECT
+#include "quarry/demo/demo.h"
+#include "quarry/store/project.h"
+#include "quarry/al/split.h"
 #include "gui/model_panel.h"
-#endif
 
 namespace quarry::test {
 
@@ -73,23 +71,22 @@ inline std::unique_ptr<gui::MainWindow> openWindow(const QString& dir) {
   return window;
 }
 
-#ifdef QUARRY_HAVE_DETECT
 // The panel's training form with a tiny model and a fixed number of steps; `tags` empty: every GT*.
 inline gui::JobRequest quickTrain(gui::ModelPanel* panel, const QString& run, long steps,
                                   const std::vector<std::string>& tags = {}) {
   panel->setKind(gui::JobKind::kTrain);
   gui::JobRequest r = panel->requestFromForm();
-  r.train.runName = run.toStdString();
-  r.train.trainTags = tags;
-  r.train.preset = "tiny";
-  r.train.batchSize = 8;
-  r.train.maxSteps = steps;
-  r.train.patience = 100000;  // a few steps per epoch: early stopping would end it at once
-  r.train.epochs = 100000;
-  r.train.warmupSteps = 5;
-  r.train.learningRate = 4e-3;
+  auto& train = r.as<detect::TrainOptions>();
+  train.runName = run.toStdString();
+  train.trainTags = tags;
+  train.preset = "tiny";
+  train.batchSize = 8;
+  train.maxSteps = steps;
+  train.patience = 100000;  // a few steps per epoch: early stopping would end it at once
+  train.epochs = 100000;
+  train.warmupSteps = 5;
+  train.learningRate = 4e-3;
   return r;
 }
-#endif
 
 }  // namespace quarry::test

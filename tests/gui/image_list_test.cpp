@@ -58,16 +58,17 @@ struct SmallProject {
     box(d, scratch);
     box(d, pit);
     box(d, pit);
-    p->setImageStatus(b, ImageStatus::kReviewed);
-    p->tagImages("GT1", {b, c});
-    p->tagImages("VAL1", {c, d});
-    p->tagImages("GT2", {a});
+    QVERIFY(p->setImageStatus(b, ImageStatus::kReviewed).ok());
+    QVERIFY(p->tagImages("GT1", {b, c}).ok());
+    QVERIFY(p->tagImages("VAL1", {c, d}).ok());
+    QVERIFY(p->tagImages("GT2", {a}).ok());
     ModelRun r;
     r.name = "CAL1";
     run = *p->addRun(r);
-    p->putScores({{run, a, 0.1, Difficulty::kEasy, 0, "{}"},
-                  {run, c, 2.0, Difficulty::kHard, 0, "{}"},
-                  {run, d, 0.9, Difficulty::kMedium, 0, "{}"}});
+    QVERIFY(p->putScores({{run, a, 0.1, Difficulty::kEasy, 0, "{}"},
+                          {run, c, 2.0, Difficulty::kHard, 0, "{}"},
+                          {run, d, 0.9, Difficulty::kMedium, 0, "{}"}})
+                .ok());
   }
   ImageId add(const std::string& path) {
     QImage pixels(8, 8, QImage::Format_Grayscale8);
@@ -96,9 +97,9 @@ std::unique_ptr<Project> numberedProject(const QTemporaryDir& dir, int n) {
     ImageRecord r;
     r.path = QString("img_%1.png").arg(i, 5, 10, QChar('0')).toStdString();
     r.width = r.height = 8;
-    p->addImage(r);
+    if (!p->addImage(r).ok()) return nullptr;
   }
-  batch.commit();
+  if (!batch.commit().ok()) return nullptr;
   return p;
 }
 
@@ -183,15 +184,15 @@ void ImageListTest::modelPassesTheModelTesterThroughRequestsSortsAndRefreshes() 
   model.sort(-1);  // a header with no sort indicator
 
   // A new image in the filter grows the list; an untagged one shrinks it.
-  s.p->tagImages("GT1", {s.d});
+  QVERIFY(s.p->tagImages("GT1", {s.d}).ok());
   model.refresh();
   QCOMPARE(model.rowCount(), 3);
-  s.p->untagImages("GT1", {s.b, s.c});
+  QVERIFY(s.p->untagImages("GT1", {s.b, s.c}).ok());
   model.refresh();
   QCOMPARE(model.rowCount(), 1);
   model.refresh();
   QCOMPARE(model.rowCount(), 1);
-  s.p->untagImages("GT1", {s.d});
+  QVERIFY(s.p->untagImages("GT1", {s.d}).ok());
   model.refresh();
   QCOMPARE(model.rowCount(), 0);
   model.setRequest({});

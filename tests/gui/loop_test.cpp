@@ -25,7 +25,7 @@
 #include "gui/runs_view.h"
 #include "gui/split_dialog.h"
 #include "gui_test_support.h"
-#include "quarry/accept.h"
+#include "quarry/al/accept.h"
 
 using namespace quarry;
 using namespace quarry::gui;
@@ -80,12 +80,12 @@ void LoopTest::initTestCase() {
   QVERIFY(runJob(trainRequest("CAL1", {"GT1"}, 400)).ok);
   panel()->setKind(JobKind::kAutoLabel);
   JobRequest label = panel()->requestFromForm();
-  label.autoLabel.scoreThreshold = 0.05;  // a briefly trained model: keep its weak proposals
+  label.as<detect::AutoLabelOptions>().scoreThreshold = 0.05;  // a briefly trained model: keep its weak proposals
   QVERIFY(runJob(label).ok);
   panel()->setKind(JobKind::kScore);
   JobRequest score = panel()->requestFromForm();
-  score.score.mc.passes = 4;
-  score.score.mc.scoreThreshold = 0.05;
+  score.as<detect::ScoreOptions>().mc.passes = 4;
+  score.as<detect::ScoreOptions>().mc.scoreThreshold = 0.05;
   const JobOutcome scored = runJob(score);
   QVERIFY2(scored.ok, qPrintable(scored.summary));
   QVERIFY(window->project()->tagImages("GTX", {pool[0], pool[1]}).ok());

@@ -10,7 +10,7 @@
 #include <QUndoStack>
 #include <QtTest>
 
-#include "quarry/log.h"
+#include "quarry/core/log.h"
 
 #include "gui/canvas.h"
 #include "gui/class_panel.h"
@@ -19,9 +19,9 @@
 #include "gui/main_window.h"
 #include "gui/tag_panel.h"
 #include "gui_test_support.h"
-#include "quarry/demo.h"
-#include "quarry/formats.h"
-#include "quarry/log.h"
+#include "quarry/demo/demo.h"
+#include "quarry/formats/formats.h"
+#include "quarry/core/log.h"
 
 using namespace quarry;
 using namespace quarry::gui;

@@ -2,6 +2,7 @@
 // run appears, a cancelled job leaves the store as it was, scoring puts difficulty bars in the
 // list, annotators keep drawing while a job runs, a failing job says why, and a new job
 // supersedes the running one. Runs under QT_QPA_PLATFORM=offscreen with the tiny preset.
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,6 +37,7 @@ class ModelPanelTest : public QObject {
   void aFailingJobSaysWhyAndTheWindowGoesOn();
   void aNewJobSupersedesTheRunningOne();
   void cancellingALaterJobStopsEveryEarlierOne();
+  void eachFormStartsFromTheLibrarysDefaultsAndReadsItsOwnFields();
 
  private:
   // A quick training request on every GT* tag, measured on VAL1.
@@ -89,7 +91,7 @@ void ModelPanelTest::aTrainJobRunsToTheEndAndItsRunAppears() {
   QCOMPARE(panel()->runner()->log().size(), 1);
   QVERIFY(panel()->runner()->log()[0].description.contains("Train CAL1"));
   QVERIFY(panel()->runner()->log()[0].ok);
-  QCOMPARE(panel()->requestFromForm().train.runName, std::string("CAL2"));  // the next free name
+  QCOMPARE(panel()->requestFromForm().as<detect::TrainOptions>().runName, std::string("CAL2"));  // the next free name
 }
 
 void ModelPanelTest::aCancelledJobLeavesTheStoreAsItWas() {
@@ -115,8 +117,8 @@ void ModelPanelTest::scoringPutsDifficultyBarsInTheList() {
   QVERIFY(finished.wait(kJobTimeoutMs));
   panel()->setKind(JobKind::kScore);
   JobRequest score = panel()->requestFromForm();
-  QCOMPARE(score.score.runName, std::string("CAL1"));  // the form offers the new run
-  score.score.mc.passes = 4;
+  QCOMPARE(score.as<detect::ScoreOptions>().runName, std::string("CAL1"));  // the form offers the new run
+  score.as<detect::ScoreOptions>().mc.passes = 4;
   panel()->startJob(score);
   QVERIFY(finished.wait(kJobTimeoutMs));
   const auto outcome = finished.last().at(0).value<JobOutcome>();
@@ -159,7 +161,7 @@ void ModelPanelTest::aFailingJobSaysWhyAndTheWindowGoesOn() {
   QSignalSpy failed(panel(), &ModelPanel::failed);
   panel()->setKind(JobKind::kScore);
   JobRequest r = panel()->requestFromForm();
-  r.score.runName = "NOPE";
+  r.as<detect::ScoreOptions>().runName = "NOPE";
   panel()->startJob(r);
   QVERIFY(failed.wait(kJobTimeoutMs));
   QVERIFY2(failed.at(0).at(0).toString().contains("NOPE"), qPrintable(failed.at(0).at(0).toString()));
@@ -199,11 +201,12 @@ void ModelPanelTest::cancellingALaterJobStopsEveryEarlierOne() {
   worker.cancel(2);
   QSignalSpy finished(&worker, &JobWorker::finished);
   JobRequest request;
-  request.kind = JobKind::kExport;
   request.projectDir = dir;
-  request.exportFormat = Format::kYolo;
-  request.exportDir = tmp->path() + "/export";
-  request.exportOptions.overwrite = true;  // job 1 may have begun the folder
+  ExportJob e;
+  e.format = Format::kYolo;
+  e.dir = tmp->path() + "/export";
+  e.options.overwrite = true;  // job 1 may have begun the folder
+  request.options = e;
   worker.run(1, request);
   QCOMPARE(finished.size(), 1);
   const auto outcome = finished.at(0).at(0).value<JobOutcome>();
@@ -212,6 +215,27 @@ void ModelPanelTest::cancellingALaterJobStopsEveryEarlierOne() {
   worker.run(3, request);
   QCOMPARE(finished.size(), 2);
   QVERIFY2(finished.at(1).at(0).value<JobOutcome>().ok, qPrintable(finished.at(1).at(0).value<JobOutcome>().summary));
+}
+
+// The forms show what the CLI would do without options, and the Select form's VAL tag is its
+// own (it once read the Score form's).
+void ModelPanelTest::eachFormStartsFromTheLibrarysDefaultsAndReadsItsOwnFields() {
+  panel()->setKind(JobKind::kTrain);
+  const auto train = panel()->requestFromForm().as<detect::TrainOptions>();
+  QCOMPARE(train.preset, detect::TrainOptions{}.preset);
+  QCOMPARE(train.valTag, detect::TrainOptions{}.valTag);
+  QCOMPARE(train.epochs, detect::TrainOptions{}.epochs);
+  QCOMPARE(train.runName, std::string("CAL1"));  // the first name no run has
+  panel()->setKind(JobKind::kScore);
+  QCOMPARE(panel()->requestFromForm().as<detect::ScoreOptions>().mc.passes, detect::ScoreOptions{}.mc.passes);
+  panel()->findChild<QLineEdit*>("scoreValTag")->setText("OTHER");
+  panel()->setKind(JobKind::kSelect);
+  auto select = panel()->requestFromForm().as<SelectRequest>();
+  QCOMPARE(select.options.strategy, SelectOptions{}.strategy);
+  QCOMPARE(select.options.budget, kDefaultSelectBudget);
+  QCOMPARE(select.valTag, SelectRequest{}.valTag);
+  panel()->findChild<QLineEdit*>("selectValTag")->setText("VALX");
+  QCOMPARE(panel()->requestFromForm().as<SelectRequest>().valTag, std::string("VALX"));
 }
 
 QTEST_MAIN(ModelPanelTest)

@@ -20,11 +20,11 @@
 #include <string>
 #include <vector>
 
-#include "quarry/image_query.h"
-#include "quarry/metrics.h"
-#include "quarry/progress.h"
-#include "quarry/project.h"
-#include "quarry/run_figures.h"
+#include "quarry/store/image_query.h"
+#include "quarry/metrics/metrics.h"
+#include "quarry/core/progress.h"
+#include "quarry/store/project.h"
+#include "quarry/report/run_figures.h"
 #include "quarry/detect/scoring.h"
 
 namespace quarry::detect {
@@ -80,6 +80,12 @@ struct Tiling {
 // gets the reason in a sentence. kInvalidArgument for another mode or a project without images.
 Result<Tiling> chooseTiling(const Project& project, const ImageQuery& images, int inputSize, const std::string& mode,
                             std::string* why = nullptr);
+
+// The built-in presets, smallest first; a preset may also be a .json file, or "auto".
+inline const std::vector<std::string>& builtInPresets() {
+  static const std::vector<std::string> names{"tiny", "small", "small-s4", "medium"};
+  return names;
+}
 
 struct TrainOptions {
   std::string runName;                     // required, unique in the project (e.g. "CAL1")

@@ -24,7 +24,7 @@
 
 #include "quarry/detect/detector.h"
 #include "quarry/detect/scoring.h"
-#include "quarry/select.h"
+#include "quarry/al/select.h"
 
 namespace quarry::detect {
 

@@ -14,10 +14,10 @@
 #include <optional>
 #include <string>
 
-#include "quarry/image_query.h"
-#include "quarry/progress.h"
-#include "quarry/project.h"
-#include "quarry/uncertainty.h"
+#include "quarry/store/image_query.h"
+#include "quarry/core/progress.h"
+#include "quarry/store/project.h"
+#include "quarry/al/uncertainty.h"
 
 namespace quarry::detect {
 
