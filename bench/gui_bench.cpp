@@ -163,6 +163,10 @@ int main(int argc, char** argv) {
   }
   const double rssMb = static_cast<double>(residentKb()) / 1024.0;
   const bool loadedBeforeJob = quarry::detect::detectorLoaded();
+  // What mapping the detector costs by itself, side by side: the plugin loaded, no job run yet
+  // (what every window paid before the plugin, when LibTorch was linked in).
+  const bool pluginOk = quarry::detect::loadDetector().ok();
+  const double rssLoadedMb = static_cast<double>(residentKb()) / 1024.0;
 
   // One model job, as an ML lead's first: a short training of the tiny preset on the images that
   // have files, through the Model panel, which loads the detector plugin.
@@ -203,11 +207,12 @@ int main(int argc, char** argv) {
                             {"image_switch_median_prefetched", median(dwell), 30, "ms"},
                             {"image_switch_median_back_to_back", median(backToBack), 30, "ms"},
                             {"resident_memory_before_any_model_job", rssMb, 250, "MB"},
+                            {"resident_memory_detector_loaded_no_job", rssLoadedMb, 400, "MB"},
                             {"resident_memory_after_one_training_job", rssAfterJobMb, 400, "MB"}};
   if (json)
     std::printf("{\n  \"images\": %d,\n  \"filtered_rows\": %d,\n  \"detector_loaded_before_job\": %s,\n"
                 "  \"training_job_ok\": %s,\n",
-                kImages, filteredRows, loadedBeforeJob ? "true" : "false", jobOk ? "true" : "false");
+                kImages, filteredRows, loadedBeforeJob ? "true" : "false", jobOk && pluginOk ? "true" : "false");
   for (std::size_t i = 0; i < std::size(figures); ++i) {
     const Figure& f = figures[i];
     if (json)

@@ -127,6 +127,7 @@ void guiFigures(const json& d, std::vector<Figure>* out) {
       {"image_switch_median_back_to_back", "image switch, median, back to back"},
       {"resident_memory", "resident memory with 100k images"},  // reports before the plugin split
       {"resident_memory_before_any_model_job", "resident memory with 100k images, before any model job"},
+      {"resident_memory_detector_loaded_no_job", "resident memory with the detector plugin loaded, no job yet"},
       {"resident_memory_after_one_training_job", "resident memory after one training job (detector loaded)"}};
   for (const auto& [key, label] : names) {
     if (!d.contains(key)) continue;

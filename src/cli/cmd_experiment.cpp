@@ -3,7 +3,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
-#include "quarry/detect/experiment.h"
+#include "quarry/workflow/experiment.h"
 
 namespace quarry::cli {
 namespace {
@@ -37,7 +37,7 @@ void runExperimentCommand(Context& ctx, ExperimentArgs& args) {
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
   ProgressLine progress(!ctx.quiet);
-  auto result = detect::runExperiment(**project, o, progress.callback());
+  auto result = detect::runExperiment(**project, o, detect::linkedDetector(), progress.callback());
   progress.finish();
   if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
   if (ctx.json) {

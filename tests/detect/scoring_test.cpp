@@ -11,7 +11,7 @@
 #include "detect/quick_train.h"
 #include "quarry/demo/demo.h"
 #include "quarry/detect/detector.h"
-#include "quarry/detect/experiment.h"
+#include "quarry/workflow/experiment.h"
 #include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
@@ -228,7 +228,7 @@ TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
   o.keepWork = true;
   std::size_t lastTotal = 0, lastDone = 0;
   bool backwards = false;
-  auto r = runExperiment(*p, o, [&](std::size_t done, std::size_t total, std::string_view) {
+  auto r = runExperiment(*p, o, linkedDetector(), [&](std::size_t done, std::size_t total, std::string_view) {
     if (done < lastDone) backwards = true;
     lastDone = done;
     lastTotal = total;
@@ -271,25 +271,6 @@ TEST(Experiment, TwoSeedsOnDemoDataWriteAReportWithEveryModel) {
   // The source project is only read: no new runs, tags or boxes there.
   EXPECT_TRUE(p->runs()->empty());
   EXPECT_EQ(*p->countImages({}), 80);
-}
-
-TEST(Experiment, RefusesAProjectTooSmallForItsSizes) {
-  TempDir tmp;
-  DemoOptions demo;
-  demo.images = 20;
-  demo.width = demo.height = 64;
-  ASSERT_TRUE(createDemoProject(tmp / "p", demo, true, nullptr).ok());
-  auto p = std::move(Project::open(tmp / "p")).value();
-  ImageQuery labelled;
-  labelled.statuses = {ImageStatus::kLabeled};
-  const std::string count = std::to_string(*p->countImages(labelled));
-  ExperimentOptions o;
-  auto r = runExperiment(*p, o);
-  ASSERT_EQ(r.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.status().message().find("needs 606 labelled images"), std::string::npos) << r.status().message();
-  o.testShare = 1;
-  EXPECT_EQ(runExperiment(*p, o).status().code(), StatusCode::kInvalidArgument) << "VAL would have no selection part";
-  EXPECT_NE(r.status().message().find("the project has " + count), std::string::npos) << r.status().message();
 }
 
 }  // namespace

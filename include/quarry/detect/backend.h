@@ -47,6 +47,10 @@ inline constexpr const char* kDetectorPluginEntry = "quarry_detector_backend";
 // Thread-safe.
 Result<DetectorBackend*> loadDetector();
 
+// The detector of a program that links quarry_detect (the CLI, tests, benchmarks): the same
+// calls without a plugin. Defined in quarry_detect, so only such programs can name it.
+DetectorBackend& linkedDetector();
+
 // Whether the plugin's libraries (LibTorch) are mapped into this process: false until
 // loadDetector() has succeeded. For the window's memory benchmark and tests.
 bool detectorLoaded();

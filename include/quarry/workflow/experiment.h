@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "quarry/detect/backend.h"
 #include "quarry/detect/detector.h"
 #include "quarry/detect/scoring.h"
 #include "quarry/al/select.h"
@@ -70,7 +71,9 @@ struct ExperimentResult {
 // kInvalidArgument when the source has too few labelled images for VAL + GT1 + the rounds, or
 // when valTag names no images; kCancelled when `progress` says stop (sandboxes are removed).
 // Progress counts trained models (done, total), the stage saying which.
-Result<ExperimentResult> runExperiment(Project& source, const ExperimentOptions& options,
+// The detector comes in as an interface (quarry/detect/backend.h): the experiment itself is
+// torch-free, and its tests can drive it with a stand-in.
+Result<ExperimentResult> runExperiment(Project& source, const ExperimentOptions& options, DetectorBackend& detector,
                                        const ProgressFn& progress = {});
 
 // Writes report.md, results.json and the SVG charts for a result into `dir`.

@@ -1,6 +1,6 @@
 // The active-learning experiment: seeds x arms x rounds of select, reveal, train, evaluate, each
 // arm in its own sandbox project so that arms never see each other's labels.
-#include "quarry/detect/experiment.h"
+#include "quarry/workflow/experiment.h"
 
 #include <algorithm>
 #include <chrono>
@@ -140,8 +140,8 @@ std::size_t labelledCount(const Project& p) {
 
 class Runner {
  public:
-  Runner(Project& source, const ExperimentOptions& o, const ProgressFn& progress)
-      : source_(source), o_(o), progress_(progress) {}
+  Runner(Project& source, const ExperimentOptions& o, DetectorBackend& detector, const ProgressFn& progress)
+      : source_(source), o_(o), detector_(detector), progress_(progress) {}
 
   Result<ExperimentResult> run();
 
@@ -154,6 +154,7 @@ class Runner {
 
   Project& source_;
   const ExperimentOptions& o_;
+  DetectorBackend& detector_;
   const ProgressFn& progress_;
   ExperimentResult result_;
   std::size_t modelsDone_ = 0, modelsTotal_ = 0;
@@ -180,7 +181,7 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   t.valTag = "VAL";
   t.seed = seed * 1000 + static_cast<std::uint64_t>(m->round);
   coreLogger()->info("experiment: {}: training {} on {} images", stage_, runName, labelledCount(*s.project));
-  auto trained = train(*s.project, t, [&](const TrainProgress& p) {
+  auto trained = detector_.train(*s.project, t, [&](const TrainProgress& p) {
     // Only the training stage counts: loading reports images loaded against images to load, which
     // once read as the whole model done, and validation reports no steps of its own.
     const double f = p.stage == "train" && p.steps > 0 ? static_cast<double>(p.step) / static_cast<double>(p.steps) : 0;
@@ -193,7 +194,7 @@ Status Runner::trainAndEvaluate(Sandbox& s, const std::string& runName, std::uin
   eo.runName = runName;
   eo.valTag = "TEST";  // at the thresholds fitted on VAL, on images that chose nothing
   eo.eval.scoreThreshold = t.scoreThreshold;
-  auto eval = evaluateRun(*s.project, eo);
+  auto eval = detector_.evaluateRun(*s.project, eo, {});
   if (!eval.ok()) return eval.status();
   m->seed = seed;
   m->labelled = labelledCount(*s.project);
@@ -269,7 +270,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       return reportProgress(progress_, modelsDone_ * 100, modelsTotal_ * 100,
                             seedName + ": score " + std::to_string(d) + "/" + std::to_string(t));
     };
-    QUARRY_RETURN_IF_ERROR(scoreImages(*base->project, scoreOptions("CAL1"), &sr, progress));
+    QUARRY_RETURN_IF_ERROR(detector_.scoreImages(*base->project, scoreOptions("CAL1"), &sr, progress));
     cal1.calibration = sr.testCalibration;
     cal1.combination = sr.combination;
   }
@@ -305,7 +306,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       } else {
         if (round > 1) {
           ScoreReport sr;
-          QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, scoreOptions(previous), &sr));
+          QUARRY_RETURN_IF_ERROR(detector_.scoreImages(*sandbox->project, scoreOptions(previous), &sr, {}));
           m.calibration = sr.testCalibration;
           m.combination = sr.combination;
         } else {
@@ -394,8 +395,9 @@ Result<ExperimentResult> Runner::run() {
 
 }  // namespace
 
-Result<ExperimentResult> runExperiment(Project& source, const ExperimentOptions& options, const ProgressFn& progress) {
-  Runner runner(source, options, progress);
+Result<ExperimentResult> runExperiment(Project& source, const ExperimentOptions& options, DetectorBackend& detector,
+                                       const ProgressFn& progress) {
+  Runner runner(source, options, detector, progress);
   return runner.run();
 }
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "quarry/detect/experiment.h"
+#include "quarry/workflow/experiment.h"
 #include "quarry/al/calibration_json.h"
 #include "quarry/metrics/metrics_json.h"
 #include "quarry/report/run_figures.h"
