@@ -4,7 +4,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
-#include "quarry/detect/scoring.h"
+#include "quarry/detect/backend.h"
+#include "quarry/workflow/scoring.h"
 #include "quarry/core/figure.h"
 #include "quarry/al/calibration_json.h"
 #include "quarry/metrics/metrics_json.h"
@@ -59,7 +60,7 @@ void runScore(Context& ctx, ScoreArgs& args) {
   }
   detect::ScoreReport report;
   ProgressLine progress(!ctx.quiet);
-  Status st = detect::scoreImages(**project, o, &report, progress.callback());
+  Status st = detect::scoreImages(**project, o, detect::linkedDetector(), &report, progress.callback());
   progress.finish();
   if (!st.ok()) { ctx.exitCode = fail(st); return; }
   if (ctx.json) { printJson(reportJson(o, report)); return; }

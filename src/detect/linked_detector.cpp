@@ -14,9 +14,9 @@ class LinkedDetector final : public DetectorBackend {
                    const ProgressFn& progress) override {
     return detect::autoLabel(project, options, report, progress);
   }
-  Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report,
-                     const ProgressFn& progress) override {
-    return detect::scoreImages(project, options, report, progress);
+  Result<UncertaintyScan> scanUncertainty(Project& project, const ScoreOptions& options, const std::vector<ImageId>& ids,
+                                          const ProgressFn& progress) override {
+    return detect::scanUncertainty(project, options, ids, progress);
   }
   Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options,
                                  const ProgressFn& progress) override {

@@ -8,6 +8,7 @@
 #include "gui/qt_convert.h"
 #include "quarry/core/figure.h"
 #include "quarry/detect/backend.h"
+#include "quarry/workflow/scoring.h"
 
 namespace quarry::gui {
 namespace {
@@ -113,7 +114,7 @@ Status runJob(Project& project, const JobRequest& request, const ProgressFn& rep
     }
     case JobKind::kScore: {
       detect::ScoreReport r;
-      Status st = detector.scoreImages(project, request.as<detect::ScoreOptions>(), &r, report);
+      Status st = detect::scoreImages(project, request.as<detect::ScoreOptions>(), detector, &r, report);
       if (st.ok()) *summary = summaryOf(r);
       return st;
     }

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "quarry/core/log.h"
+#include "quarry/workflow/scoring.h"
 #include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
@@ -270,7 +271,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       return reportProgress(progress_, modelsDone_ * 100, modelsTotal_ * 100,
                             seedName + ": score " + std::to_string(d) + "/" + std::to_string(t));
     };
-    QUARRY_RETURN_IF_ERROR(detector_.scoreImages(*base->project, scoreOptions("CAL1"), &sr, progress));
+    QUARRY_RETURN_IF_ERROR(scoreImages(*base->project, scoreOptions("CAL1"), detector_, &sr, progress));
     cal1.calibration = sr.testCalibration;
     cal1.combination = sr.combination;
   }
@@ -306,7 +307,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       } else {
         if (round > 1) {
           ScoreReport sr;
-          QUARRY_RETURN_IF_ERROR(detector_.scoreImages(*sandbox->project, scoreOptions(previous), &sr, {}));
+          QUARRY_RETURN_IF_ERROR(scoreImages(*sandbox->project, scoreOptions(previous), detector_, &sr));
           m.calibration = sr.testCalibration;
           m.combination = sr.combination;
         } else {

@@ -64,20 +64,30 @@ class StandInDetector final : public DetectorBackend {
     return Status::Error(StatusCode::kInternal, "the experiment does not auto-label");
   }
 
-  Status scoreImages(Project& p, const ScoreOptions& o, ScoreReport* report, const ProgressFn&) override {
+  // Every image gets one detection: its human boxes' first one where it has any (VAL and TEST
+  // images), a small box otherwise, with components drawn from a hash of its id.
+  Result<UncertaintyScan> scanUncertainty(Project& p, const ScoreOptions& o, const std::vector<ImageId>& ids,
+                                          const ProgressFn&) override {
     auto run = p.findRun(o.runName);
     if (!run.ok() || !*run) return Status::NotFound("no run " + o.runName);
-    auto pool = unlabeledPool(p, o.pool, o.valTag);
-    if (!pool.ok()) return pool.status();
-    std::vector<ImageScore> scores;
-    for (ImageId id : *pool) {
-      const double score = static_cast<double>((static_cast<std::uint64_t>(id) * 2654435761u) % 1000) / 1000.0;
-      scores.push_back({(*run)->id, id, score, score < 0.33 ? Difficulty::kEasy : score < 0.66 ? Difficulty::kMedium
-                                                                                              : Difficulty::kHard,
-                        1, "{}"});
+    const ClassId first = p.classes()->front().id;
+    UncertaintyScan scan;
+    scan.run = (*run)->id;
+    scan.scoreThreshold = o.mc.scoreThreshold < 0 ? 0.25 : o.mc.scoreThreshold;
+    for (ImageId id : ids) {
+      const auto h = static_cast<std::uint64_t>(id) * 2654435761u;
+      ImageUncertainty u;
+      u.image = id;
+      DetectionUncertainty d;
+      const auto boxes = *p.boxes(id);
+      if (!boxes.empty()) d = {boxes[0].cls, boxes[0].x, boxes[0].y, boxes[0].w, boxes[0].h, 0.9, {}};
+      else d = {first, 1, 1, 10, 10, 0.5, {}};
+      for (std::size_t k = 0; k < d.components.size(); ++k) d.components[k] = static_cast<double>((h >> k) % 97) / 97.0;
+      u.detections.push_back(d);
+      u.embedding = {static_cast<float>(h % 13), static_cast<float>(h % 7)};
+      scan.images[id] = u;
     }
-    if (report) report->poolImages = scores.size();
-    return p.putScores(scores);
+    return scan;
   }
 
   Result<EvalResult> evaluateRun(Project& p, const EvaluateRunOptions& o, const ProgressFn&) override {

@@ -12,6 +12,7 @@
 #include "quarry/demo/demo.h"
 #include "quarry/detect/detector.h"
 #include "quarry/workflow/experiment.h"
+#include "quarry/workflow/scoring.h"
 #include "quarry/al/split.h"
 
 namespace fs = std::filesystem;
@@ -151,7 +152,7 @@ TEST_F(ScoredProject, ScoringStoresEveryPoolAndValImageWithDifficultyAndCalibrat
   o.runName = "CAL1";
   o.mc.passes = 6;
   ScoreReport report;
-  ASSERT_TRUE(scoreImages(*project, o, &report).ok());
+  ASSERT_TRUE(scoreImages(*project, o, linkedDetector(), &report).ok());
   // VAL counts only where someone labelled it: a demo image without defects stays unlabelled.
   ImageQuery labelledVal;
   labelledVal.anyTags = {"VAL1"};
@@ -190,7 +191,7 @@ TEST_F(ScoredProject, AnUnknownCombinationIsRefusedBeforeAnythingIsScored) {
   ScoreOptions o;
   o.runName = "CAL1";
   o.combination = "median";
-  Status st = scoreImages(*project, o, nullptr);
+  Status st = scoreImages(*project, o, linkedDetector(), nullptr);
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("median"), std::string::npos);
 }
@@ -202,7 +203,7 @@ TEST_F(ScoredProject, ACancelledScoringKeepsTheEarlierScores) {
   o.mc.passes = 2;
   o.batchSize = 4;
   int calls = 0;
-  Status st = scoreImages(*project, o, nullptr, [&](std::size_t, std::size_t, std::string_view) { return ++calls < 3; });
+  Status st = scoreImages(*project, o, linkedDetector(), nullptr, [&](std::size_t, std::size_t, std::string_view) { return ++calls < 3; });
   EXPECT_EQ(st.code(), StatusCode::kCancelled);
   EXPECT_TRUE(project->scores((*project->findRun("CANCEL"))->id)->empty());
 }

@@ -6,7 +6,8 @@
 //   if (!detector.ok()) ...                          // names where it looked and why it failed
 //   (*detector)->train(project, options, progress);
 //
-// The calls are those of detector.h and scoring.h, with their contracts; an implementation is
+// The calls are those of detector.h and scoring.h (scanUncertainty: the detector's part of scoring,
+// whose whole job is quarry/workflow/scoring.h), with their contracts; an implementation is
 // used from one thread at a time per Project, as those functions are.
 #pragma once
 
@@ -25,15 +26,15 @@ class DetectorBackend {
   virtual Result<TrainResult> train(Project& project, const TrainOptions& options, const TrainProgressFn& progress) = 0;
   virtual Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelReport* report,
                            const ProgressFn& progress) = 0;
-  virtual Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report,
-                             const ProgressFn& progress) = 0;
+  virtual Result<UncertaintyScan> scanUncertainty(Project& project, const ScoreOptions& options,
+                                                  const std::vector<ImageId>& ids, const ProgressFn& progress) = 0;
   virtual Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& options,
                                          const ProgressFn& progress) = 0;
 };
 
 // Bumped whenever DetectorBackend or the option structs change, so a stale plugin is refused
 // instead of misread.
-inline constexpr int kDetectorAbiVersion = 1;
+inline constexpr int kDetectorAbiVersion = 2;
 
 // The plugin's file name, and the function it exports: `DetectorBackend* NAME(int abiVersion)`,
 // null when it was built for another ABI version.

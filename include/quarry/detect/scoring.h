@@ -1,15 +1,13 @@
-// Uncertainty scoring with Monte-Carlo dropout: every pool image gets a score, its components and
-// a difficulty (easy / medium / hard) from one model run, stored in the project (image_scores).
-// Torch-free header over quarry_detect.
-//
-//   ScoreOptions o;  o.runName = "CAL1";            // T = 20 passes, batched, thresholds from VAL1
-//   ScoreReport r;
-//   scoreImages(project, o, &r, progress);          // then quarry::selectNextGroundTruth(...)
+// Uncertainty scoring with Monte-Carlo dropout: its options and report, and the detector's part
+// (scanUncertainty). Torch-free header. The whole job, which stores a score, its components and
+// a difficulty per image, is scoreImages() in quarry/workflow/scoring.h.
 //
 // Threads: the caller's thread and Project, like the rest of quarry_detect.
 #pragma once
 
 #include <array>
+#include <map>
+#include <vector>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,7 +25,7 @@ struct McOptions {
   bool batched = true;           // true: the deterministic part (backbone, head trunk) once, the
                                  // output layers T times; false: T full passes, the slow reference
   double scoreThreshold = 0.25;  // detections of the deterministic pass above it are scored; in
-                                 // scoreImages() < 0 is the run's fitted global threshold (0.25 without one)
+                                 // scoring, < 0 is the run's fitted global threshold (0.25 without one)
   int headBatch = 256;           // batched: at most this many head inputs per call (memory)
   // One more deterministic pass on the mirrored image: the flip components. Off by default: on
   // NEU-DET it lowered the learned bars' risk-coverage area by 0.2% and 1.2% (two models) for
@@ -69,17 +67,19 @@ struct ScoreReport {
   double imagesPerSecond = 0;           // pool and VAL images, Monte-Carlo included
 };
 
-// Scores the pool and VAL with the run's model and stores, per image, the score, the difficulty
-// and every component. With labelled VAL images, "easy" is made safe to accept: its boundary is
-// fitSafeEasy() on VAL (the largest low-score set with at least 90% of its images fully correct),
-// and when no boundary qualifies no image is easy (the report says so). With a learned
-// combination a VAL image's score is its out-of-fold prediction, so the thresholds and VAL's
-// calibration are not fitted on scores the model saw the answers for. (ImageScore; an image
-// without detections is hard and stored with the highest score of the run.) Also writes the
-// thresholds, the calibration, the combination (with the learned model) and the options into
-// the run's metrics under "scoring". Nothing is written until the end: a cancel (kCancelled)
-// leaves the earlier scores. kNotFound for an unknown run or an empty pool.
-Status scoreImages(Project& project, const ScoreOptions& options, ScoreReport* report,
-                   const ProgressFn& progress = {});
+// What the detector contributes to scoring: the Monte-Carlo uncertainty of each image.
+struct UncertaintyScan {
+  std::map<ImageId, ImageUncertainty> images;  // the images whose files were found
+  std::size_t missingImages = 0;               // files not found: skipped with a warning
+  RunId run = 0;
+  double scoreThreshold = 0.25;                // the one used: options.mc's, or the run's fitted one
+};
+
+// Runs the run's model (Monte-Carlo dropout, options.mc, in batches of options.batchSize, tiled as
+// options.tiles says) over `ids`. A negative mc.scoreThreshold is the run's fitted global
+// threshold (0.25 for a run without one). Writes nothing. kNotFound for an unknown run.
+// In quarry_detect (LibTorch); programs without it reach it through DetectorBackend.
+Result<UncertaintyScan> scanUncertainty(Project& project, const ScoreOptions& options, const std::vector<ImageId>& ids,
+                                        const ProgressFn& progress = {});
 
 }  // namespace quarry::detect
