@@ -11,20 +11,10 @@ constexpr const char* kTagsExpr =
     "WHERE l.image_id = i.id ORDER BY t.name))";
 
 // The file name the Name column shows: what follows the stored path's last '/' (rtrim with
-// every character but '/' leaves the folder part, which is then cut off).
+// every character but '/' leaves the folder part, which is then cut off). The index
+// images_file_name (schema.cpp, version 4) is on this expression: change both or neither.
 constexpr const char* kFileNameExpr = "replace(i.path, rtrim(i.path, replace(i.path, '/', '')), '')";
 
-std::string orderBy(const ImageListRequest& r) {
-  const char* dir = r.descending ? " DESC" : "";
-  switch (r.sort) {
-    case ImageSort::kName: return std::string(kFileNameExpr) + dir + ", i.path" + dir;
-    case ImageSort::kStatus: return std::string("i.status") + dir + ", i.path";
-    case ImageSort::kBoxCount: return std::string("i.box_count") + dir + ", i.id";
-    case ImageSort::kTags: return std::string(kTagsExpr) + dir + ", i.path";
-    case ImageSort::kDifficulty: return std::string("s.difficulty") + dir + ", s.score" + dir + ", i.path";
-  }
-  return "i.path";
-}
 
 bool isEmpty(const ImageQuery& q) {
   return q.anyTags.empty() && q.allTags.empty() && q.noTags.empty() && q.classes.empty() && q.statuses.empty() &&
@@ -51,11 +41,23 @@ const std::string kColumns =
 
 }  // namespace
 
+std::string listOrderBy(const ImageListRequest& r) {
+  const char* dir = r.descending ? " DESC" : "";
+  switch (r.sort) {
+    case ImageSort::kName: return std::string(kFileNameExpr) + dir + ", i.path" + dir;
+    case ImageSort::kStatus: return std::string("i.status") + dir + ", i.path";
+    case ImageSort::kBoxCount: return std::string("i.box_count") + dir + ", i.id";
+    case ImageSort::kTags: return std::string(kTagsExpr) + dir + ", i.path";
+    case ImageSort::kDifficulty: return std::string("s.difficulty") + dir + ", s.score" + dir + ", i.path";
+  }
+  return "i.path";
+}
+
 Result<std::vector<ImageListRow>> Project::listImages(const ImageListRequest& request) const {
   std::vector<ImageListRow> rows;
   Status st = guarded("listing images", [&] {
     Sql sql = listSelect(request, kColumns);
-    sql.text += " ORDER BY " + orderBy(request) + ", i.id LIMIT ? OFFSET ?";
+    sql.text += " ORDER BY " + listOrderBy(request) + ", i.id LIMIT ? OFFSET ?";
     SQLite::Statement q(impl_->db, sql.text);
     bindAll(q, sql.params);
     const int n = static_cast<int>(sql.params.size());
@@ -83,7 +85,7 @@ Result<std::vector<ImageListRow>> Project::listImages(const ImageListRequest& re
 Result<std::int64_t> Project::listPosition(const ImageListRequest& request, ImageId id) const {
   std::int64_t pos = -1;
   Status st = guarded("finding an image in the list", [&] {
-    const std::string columns = "i.id AS id, ROW_NUMBER() OVER (ORDER BY " + orderBy(request) + ", i.id) - 1 AS pos";
+    const std::string columns = "i.id AS id, ROW_NUMBER() OVER (ORDER BY " + listOrderBy(request) + ", i.id) - 1 AS pos";
     Sql sql = listSelect(request, columns);
     SQLite::Statement q(impl_->db, "SELECT pos FROM (" + sql.text + ") WHERE id = ?");
     bindAll(q, sql.params);

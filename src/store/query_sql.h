@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "quarry/store/image_list.h"
 #include "quarry/store/image_query.h"
 
 namespace quarry {
@@ -26,6 +27,10 @@ enum class SelectMode {
 };
 
 Sql buildSelect(const ImageQuery& query, SelectMode mode);
+
+// The image list's ORDER BY terms for `request`'s sort (images as `i`, scores as `s`), without the
+// final id tie-break; the name order is served by the index images_file_name (schema.cpp).
+std::string listOrderBy(const ImageListRequest& request);
 void bindAll(SQLite::Statement& statement, const std::vector<Param>& params, int first = 1);
 
 }  // namespace quarry

@@ -93,6 +93,13 @@ const std::vector<const char*>& migrations() {
         UPDATE images SET box_count = box_count + 1 WHERE id = NEW.image_id;
       END;
       )sql",
+      // 4: the list's default order is by file name (what follows the path's last '/'); without
+      // an index on that expression every page and every row lookup sorted the whole table
+      // (an image switch took 160 ms at 100,000 images instead of 8). The expression must stay
+      // the one image_list.cpp orders by, letter for letter, for SQLite to use the index.
+      R"sql(
+      CREATE INDEX images_file_name ON images(replace(path, rtrim(path, replace(path, '/', '')), ''), path);
+      )sql",
   };
   return steps;
 }
