@@ -1,20 +1,12 @@
-// quarry score: Monte-Carlo dropout over the pool and VAL, thresholds fitted on VAL's true
-// errors, and the scores written to the store in one transaction at the end.
+// The detector's part of scoring: Monte-Carlo dropout over the images asked for, in batches.
+// The rest of `quarry score` (combination, bars, storage) is quarry/workflow/scoring.h.
 #include "quarry/detect/scoring.h"
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <limits>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <set>
 
 #include "detect/job_support.h"
 #include "quarry/detect/detector.h"
-#include "quarry/core/log.h"
-#include "quarry/metrics/metrics.h"
 
 namespace quarry::detect {
 namespace {
@@ -22,7 +14,7 @@ namespace {
 // Runs Monte-Carlo dropout over `ids` in batches; missing files are skipped and counted.
 Result<std::map<ImageId, ImageUncertainty>> scoreAll(Project& project, Detector& detector,
                                                       const std::vector<ImageId>& ids, const ScoreOptions& o,
-                                                      ScoreReport* report, const ProgressFn& progress) {
+                                                      std::size_t* missing, const ProgressFn& progress) {
   std::map<ImageId, ImageUncertainty> out;
   const std::size_t batch = static_cast<std::size_t>(std::max(1, o.batchSize));
   for (std::size_t at = 0, index = 0; at < ids.size(); at += batch, ++index) {
@@ -31,7 +23,7 @@ Result<std::map<ImageId, ImageUncertainty>> scoreAll(Project& project, Detector&
                                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), at + batch)));
     auto batchFiles = presentImages(project, chunk, "score");
     if (!batchFiles.ok()) return batchFiles.status();
-    report->missingImages += batchFiles->missing;
+    *missing += batchFiles->missing;
     const std::vector<ImageId>& present = batchFiles->ids;
     McOptions mc = o.mc;
     mc.seed = o.mc.seed * 1000003u + index;  // fresh masks per batch, the same on every run
@@ -59,12 +51,10 @@ Result<UncertaintyScan> scanUncertainty(Project& project, const ScoreOptions& op
     const auto& point = (*detector)->operatingPoint();
     o.mc.scoreThreshold = point ? point->global : 0.25;
   }
-  ScoreReport counts;
-  auto scored = scoreAll(project, **detector, ids, o, &counts, progress);
-  if (!scored.ok()) return scored.status();
   UncertaintyScan scan;
+  auto scored = scoreAll(project, **detector, ids, o, &scan.missingImages, progress);
+  if (!scored.ok()) return scored.status();
   scan.images = std::move(*scored);
-  scan.missingImages = counts.missingImages;
   scan.run = (*detector)->run();
   scan.scoreThreshold = o.mc.scoreThreshold;
   return scan;

@@ -1,4 +1,5 @@
 #include "formats/export_common.h"
+#include "quarry/store/query_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -59,18 +60,17 @@ void nameImages(ExportPlan* plan) {
 Status requireTaggedImages(const Project& project, const ExportOptions& options) {
   auto known = project.tags();
   if (!known.ok()) return known.status();
+  ImageQuery named;
+  named.anyTags = options.trainTags;
+  named.anyTags.insert(named.anyTags.end(), options.valTags.begin(), options.valTags.end());
+  auto missing = tagsNoImageHas(project, named);
+  if (!missing.ok()) return missing.status();
+  if (missing->empty()) return Status::Ok();
   std::string list;  // the tags that have images, for the message
   for (const auto& t : *known)
     if (t.imageCount > 0) list += (list.empty() ? "" : ", ") + t.name;
-  for (const auto* tags : {&options.trainTags, &options.valTags})
-    for (const auto& tag : *tags) {
-      const bool has = std::any_of(known->begin(), known->end(),
-                                   [&](const TagInfo& t) { return t.name == tag && t.imageCount > 0; });
-      if (!has)
-        return Status::InvalidArgument("export: no image has the tag '" + tag + "' (tags with images: " +
-                                       (list.empty() ? "none" : list) + ")");
-    }
-  return Status::Ok();
+  return Status::InvalidArgument("export: no image has the tag '" + missing->front() + "' (tags with images: " +
+                                 (list.empty() ? "none" : list) + ")");
 }
 
 }  // namespace

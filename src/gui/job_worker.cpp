@@ -75,6 +75,14 @@ QString summaryOf(const EvalResult& r) {
       .arg(r.efficiencyBoost, 0, 'f', 2);
 }
 
+// The detector plugin (and LibTorch) for a model job, loaded on the first one.
+Result<detect::DetectorBackend*> detectorFor(const JobRequest& request) {
+  auto loaded = detect::loadDetector();
+  if (!loaded.ok())
+    return Status::Error(loaded.status().code(), toString(request.kind()).toStdString() + ": " + loaded.status().message());
+  return loaded;
+}
+
 // Runs the job of `request` on `project`; what it did goes to `summary`.
 Status runJob(Project& project, const JobRequest& request, const ProgressFn& report, QString* summary) {
   switch (request.kind()) {
@@ -91,40 +99,38 @@ Status runJob(Project& project, const JobRequest& request, const ProgressFn& rep
       if (st.ok()) *summary = summaryOf(r, e.dir);
       return st;
     }
-    default: break;
-  }
-  // The model jobs load the detector plugin (and LibTorch) on first use.
-  auto loaded = detect::loadDetector();
-  if (!loaded.ok()) return Status::Error(loaded.status().code(), toString(request.kind()).toStdString() + ": " +
-                                                                   loaded.status().message());
-  detect::DetectorBackend& detector = **loaded;
-  switch (request.kind()) {
     case JobKind::kTrain: {
-      auto r = detector.train(project, request.as<detect::TrainOptions>(), [&](const detect::TrainProgress& p) {
+      auto detector = detectorFor(request);
+      if (!detector.ok()) return detector.status();
+      auto r = (*detector)->train(project, request.as<detect::TrainOptions>(), [&](const detect::TrainProgress& p) {
         return report(static_cast<std::size_t>(p.step), static_cast<std::size_t>(p.steps), p.stage);
       });
       if (r.ok()) *summary = summaryOf(*r);
       return r.status();
     }
     case JobKind::kAutoLabel: {
+      auto detector = detectorFor(request);
+      if (!detector.ok()) return detector.status();
       detect::AutoLabelReport r;
-      Status st = detector.autoLabel(project, request.as<detect::AutoLabelOptions>(), &r, report);
+      Status st = (*detector)->autoLabel(project, request.as<detect::AutoLabelOptions>(), &r, report);
       if (st.ok()) *summary = summaryOf(r);
       return st;
     }
     case JobKind::kScore: {
+      auto detector = detectorFor(request);
+      if (!detector.ok()) return detector.status();
       detect::ScoreReport r;
-      Status st = detect::scoreImages(project, request.as<detect::ScoreOptions>(), detector, &r, report);
+      Status st = detect::scoreImages(project, request.as<detect::ScoreOptions>(), **detector, &r, report);
       if (st.ok()) *summary = summaryOf(r);
       return st;
     }
     case JobKind::kEvaluate: {
-      auto r = detector.evaluateRun(project, request.as<detect::EvaluateRunOptions>(), report);
+      auto detector = detectorFor(request);
+      if (!detector.ok()) return detector.status();
+      auto r = (*detector)->evaluateRun(project, request.as<detect::EvaluateRunOptions>(), report);
       if (r.ok()) *summary = summaryOf(*r);
       return r.status();
     }
-    case JobKind::kSelect:
-    case JobKind::kExport: break;  // above
   }
   return Status::Error(StatusCode::kInternal, "unknown job kind");
 }
