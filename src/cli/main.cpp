@@ -7,6 +7,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/progress_line.h"
+#include "cli/top_level.h"
 #include "quarry/core/log.h"
 
 namespace quarry::cli {
@@ -69,24 +70,5 @@ int main(int argc, char** argv) {
                                                : spdlog::level::warn);
   });
   installCancelHandler();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    // A library (or a bug) threw past the error values: say which command, never terminate().
-    std::string command;
-    for (const CLI::App* sub : app.get_subcommands()) command += (command.empty() ? "" : " ") + sub->get_name();
-    std::fprintf(stderr, "quarry: error: %s failed unexpectedly: %s\n", command.empty() ? "quarry" : command.c_str(),
-                 e.what());
-    return kExitFailure;
-  }
-  return ctx.exitCode;
+  return runTopLevel(app, argc, argv, &ctx.exitCode);
 }
