@@ -14,7 +14,7 @@ Status autoLabel(Project& project, const AutoLabelOptions& options, AutoLabelRep
                  const ProgressFn& progress) {
   AutoLabelReport local;
   if (!report) report = &local;
-  OpenCvSingleThreaded opencv;
+  JobRuntime runtime;
   auto detector = Detector::load(project, options.runName, "cpu", options.tiles);
   if (!detector.ok()) return detector.status();
   report->tiling = (*detector)->tiling().describe();

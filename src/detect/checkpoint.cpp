@@ -30,7 +30,10 @@ Status saveCheckpoint(Net& net, const CheckpointMeta& meta, const fs::path& dir,
                         {"head_width", meta.preset.headWidth},
                         {"dropout", meta.preset.dropout},
                         {"output_stride", meta.preset.outputStride},
-                        {"context", meta.preset.context}}},
+                        {"context", meta.preset.context},
+                        {"blocks", meta.preset.blocks},
+                        {"smooth", meta.preset.smooth},
+                        {"head_convs", meta.preset.headConvs}}},
                       {"tiling",
                        {{"enabled", meta.tiling.enabled},
                         {"scale", meta.tiling.scale},
@@ -71,6 +74,11 @@ Status loadCheckpointMeta(const fs::path& dir, CheckpointMeta* meta) {
     // Checkpoints from before these fields are the stride-4 network without context.
     meta->preset.outputStride = p.value("output_stride", 4);
     meta->preset.context = p.value("context", false);
+    // Checkpoints from before the cost knobs are the network of their defaults.
+    meta->preset.blocks = p.value("blocks", std::vector<int>{1, 1, 1, 1});
+    meta->preset.smooth = p.value("smooth", true);
+    meta->preset.headConvs = p.value("head_convs", 2);
+    if (Status s = checkCostKnobs(meta->preset, file.string()); !s.ok()) return s;
     if (meta->preset.outputStride != 4 && meta->preset.outputStride != 8)
       return Status::BadInput(file.string() + ": output_stride " + std::to_string(meta->preset.outputStride) +
                               " is not 4 or 8; this checkpoint needs another Quarry version");

@@ -44,7 +44,7 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
   EvaluateRunReport local;
   if (!report) report = &local;
   *report = EvaluateRunReport{};
-  OpenCvSingleThreaded opencv;
+  JobRuntime runtime;
   try {
     auto checkpoint = openRunCheckpoint(project, options.runName);
     if (!checkpoint.ok()) return checkpoint.status();

@@ -114,10 +114,10 @@ NetImpl::NetImpl(const Preset& p, int numClasses)
   stem_ = register_module("stem", nn::Sequential(
                                       nn::Conv2d(nn::Conv2dOptions(p.channels, w[0], 3).stride(2).padding(1).bias(false)),
                                       nn::BatchNorm2d(w[0]), nn::ReLU()));
-  stage1_ = register_module("stage1", stage(w[0], w[0], 1));  // stride 4
-  stage2_ = register_module("stage2", stage(w[0], w[1], 1));  // stride 8
-  stage3_ = register_module("stage3", stage(w[1], w[2], 1));  // stride 16
-  stage4_ = register_module("stage4", stage(w[2], w[3], 1));  // stride 32
+  stage1_ = register_module("stage1", stage(w[0], w[0], p.blocks[0]));  // stride 4
+  stage2_ = register_module("stage2", stage(w[0], w[1], p.blocks[1]));  // stride 8
+  stage3_ = register_module("stage3", stage(w[1], w[2], p.blocks[2]));  // stride 16
+  stage4_ = register_module("stage4", stage(w[2], w[3], p.blocks[3]));  // stride 32
   // The stride-4 lateral exists only for a stride-4 output; the names stay those of older
   // checkpoints, so they still load.
   if (stride_ == 4) lat1_ = register_module("lat1", conv1x1(w[0], p.neckWidth));
@@ -131,14 +131,20 @@ NetImpl::NetImpl(const Preset& p, int numClasses)
   } else {
     lat4_ = register_module("lat4", conv1x1(w[3], p.neckWidth));
   }
-  smooth_ = register_module("smooth", nn::Sequential(
-                                          nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.neckWidth, 3).padding(1).bias(false)),
-                                          nn::BatchNorm2d(p.neckWidth), nn::ReLU()));
-  headTrunk_ = register_module(
-      "head", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.headWidth, 3).padding(1).bias(false)),
-                             nn::BatchNorm2d(p.headWidth), nn::ReLU(),
-                             nn::Conv2d(nn::Conv2dOptions(p.headWidth, p.headWidth, 3).padding(1).bias(false)),
-                             nn::BatchNorm2d(p.headWidth), nn::ReLU()));
+  // Without the smoothing convolution the neck's sum goes straight to the head.
+  smooth_ = register_module("smooth", p.smooth ? nn::Sequential(nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.neckWidth, 3)
+                                                                               .padding(1)
+                                                                               .bias(false)),
+                                                                nn::BatchNorm2d(p.neckWidth), nn::ReLU())
+                                               : nn::Sequential(nn::Identity()));
+  nn::Sequential trunk(nn::Conv2d(nn::Conv2dOptions(p.neckWidth, p.headWidth, 3).padding(1).bias(false)),
+                       nn::BatchNorm2d(p.headWidth), nn::ReLU());
+  if (p.headConvs == 2) {
+    trunk->push_back(nn::Conv2d(nn::Conv2dOptions(p.headWidth, p.headWidth, 3).padding(1).bias(false)));
+    trunk->push_back(nn::BatchNorm2d(p.headWidth));
+    trunk->push_back(nn::ReLU());
+  }
+  headTrunk_ = register_module("head", trunk);
   dropout_ = register_module("dropout", nn::Dropout2d(nn::Dropout2dOptions(p.dropout)));
   heatOut_ = register_module("heat", conv1x1(p.headWidth, numClasses));
   boxOut_ = register_module("box", conv1x1(p.headWidth, 4));

@@ -18,8 +18,21 @@ Preset builtIn(const std::string& name) {
   if (name == "tiny") return {"tiny", 128, 1, {16, 24, 32, 48}, 24, 24, 0.1};
   if (name == "medium") return {"medium", 320, 1, {32, 64, 128, 256}, 96, 96, 0.1};
   if (name == "small-s4") return {"small-s4", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1};
-  return {"small", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1, 8, false};
+  Preset small{"small", 224, 1, {24, 48, 96, 160}, 64, 64, 0.1, 8, false};
+  small.headConvs = 1;
+  return small;
 }
+
+}  // namespace
+
+Status checkCostKnobs(const Preset& p, const std::string& where) {
+  const bool blocksOk = p.blocks.size() == 4 && std::all_of(p.blocks.begin(), p.blocks.end(), [](int b) { return b >= 0 && b <= 2; });
+  if (!blocksOk || p.headConvs < 1 || p.headConvs > 2)
+    return Status::BadInput(where + ": a preset needs 4 block counts of 0 to 2 and head_convs of 1 or 2");
+  return Status::Ok();
+}
+
+namespace {
 
 Result<Preset> parse(const fs::path& file) {
   std::ifstream in(file);
@@ -36,6 +49,10 @@ Result<Preset> parse(const fs::path& file) {
     p.dropout = j.value("dropout", 0.1);
     p.outputStride = j.value("output_stride", 4);
     p.context = j.value("context", false);
+    p.blocks = j.value("blocks", std::vector<int>{1, 1, 1, 1});
+    p.smooth = j.value("smooth", true);
+    p.headConvs = j.value("head_convs", 2);
+    if (Status s = checkCostKnobs(p, file.string()); !s.ok()) return s;
     if (p.widths.size() != 4 || p.inputSize < 32 || p.inputSize % 32 != 0 || (p.channels != 1 && p.channels != 3) ||
         p.dropout < 0 || p.dropout >= 1 || (p.outputStride != 4 && p.outputStride != 8))
       return Status::BadInput(file.string() +

@@ -42,7 +42,7 @@ Result<std::map<ImageId, ImageUncertainty>> scoreAll(Project& project, Detector&
 
 Result<UncertaintyScan> scanUncertainty(Project& project, const ScoreOptions& options, const std::vector<ImageId>& ids,
                                         const ProgressFn& progress) {
-  OpenCvSingleThreaded opencv;
+  JobRuntime runtime;
   auto detector = Detector::load(project, options.runName, "cpu", options.tiles);
   if (!detector.ok()) return detector.status();
   ScoreOptions o = options;

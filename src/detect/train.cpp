@@ -364,7 +364,7 @@ Result<TrainResult> train(Project& project, const TrainOptions& options, const T
   if (!existing.ok()) return existing.status();
   if (*existing)
     return Status::Error(StatusCode::kAlreadyExists, "model run '" + options.runName + "' already exists");
-  OpenCvSingleThreaded opencv;
+  JobRuntime runtime;
   Result<TrainResult> result = Status::Error(StatusCode::kInternal, "training did not run");
   try {
     result = trainImpl(project, options, progress);

@@ -180,10 +180,16 @@ TEST(Detector, ATiledRunStoresItsTilingAndDetectsInTheWholeImagesPixels) {
 
 // Issue 12: inference folds every batch norm into its convolution; the outputs must not change.
 TEST(Network, FoldingBatchNormIntoTheConvolutionsKeepsTheOutputs) {
-  for (bool stride8 : {false, true}) {
+  // The stride-4 network, stride 8 with context, and stride 8 with the cost knobs turned down.
+  for (int variant : {0, 1, 2}) {
     Preset p = *findPreset("tiny");
-    p.outputStride = stride8 ? 8 : 4;
-    p.context = stride8;
+    p.outputStride = variant == 0 ? 4 : 8;
+    p.context = variant == 1;
+    if (variant == 2) {
+      p.blocks = {0, 1, 0, 1};
+      p.smooth = false;
+      p.headConvs = 1;
+    }
     torch::manual_seed(7);
     Net net(p, 6);
     // Some steps in training mode move the running statistics away from 0 and 1.
@@ -353,7 +359,27 @@ TEST(Detector, AStrideEightContextModelWithAnAverageSavesBothAndDetects) {
   for (const Prediction& pr : found->front()) EXPECT_TRUE(pr.w >= 0 && pr.x >= 0 && pr.x + pr.w <= image.width + 1e-6);
 }
 
-// A checkpoint written before the output stride and context were stored is the stride-4 network
+// Issue 12's cost knobs: a preset file out of their range is refused, naming the file.
+TEST(Preset, ACostKnobOutOfRangeIsRefusedNamingTheFile) {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "odd.json";
+  const std::string base =
+      R"({"input_size": 128, "widths": [16, 24, 32, 48], "neck_width": 24, "head_width": 24, "output_stride": 8)";
+  test::writeText(file, base + R"(, "blocks": [0, 1, 2, 1], "head_convs": 1, "smooth": false})");
+  auto ok = findPreset(file.string());
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_EQ(ok->blocks, (std::vector<int>{0, 1, 2, 1}));
+  EXPECT_EQ(ok->headConvs, 1);
+  EXPECT_FALSE(ok->smooth);
+  for (const char* knobs : {R"(, "head_convs": 3})", R"(, "blocks": [1, 1, 1]})", R"(, "blocks": [1, 3, 1, 1]})"}) {
+    test::writeText(file, base + knobs);
+    auto bad = findPreset(file.string());
+    ASSERT_FALSE(bad.ok()) << knobs;
+    EXPECT_NE(bad.status().message().find("odd.json"), std::string::npos) << bad.status().message();
+  }
+}
+
+// A checkpoint written before the output stride, context and cost knobs were stored is the stride-4 network
 // without context, and loads as such; a stride this version does not know is refused by name.
 TEST(Detector, AnOlderCheckpointLoadsAndAnUnknownStrideIsRefused) {
   TempDir tmp;
@@ -362,17 +388,17 @@ TEST(Detector, AnOlderCheckpointLoadsAndAnUnknownStrideIsRefused) {
   o.emaDecay = 0;
   ASSERT_TRUE(train(*p, o).ok());
   const fs::path json = p->dir() / "models" / "OLD" / "model.json";
-  std::string text = test::readText(json);
-  for (const char* key : {"\"output_stride\"", "\"context\""}) {
-    const auto at = text.find(key);
-    ASSERT_NE(at, std::string::npos) << text;
-    const auto end = text.find('\n', at);
-    text.erase(at, end - at + 1);
-  }
+  nlohmann::json j = nlohmann::json::parse(test::readText(json));
+  for (const char* key : {"output_stride", "context", "blocks", "smooth", "head_convs"})
+    ASSERT_EQ(j["preset"].erase(key), 1u) << key;
+  std::string text = j.dump(1);
   test::writeText(json, text);
   auto old = Detector::load(*p, "OLD");
   ASSERT_TRUE(old.ok()) << old.status().message() << "\n" << text;
   EXPECT_EQ((*old)->preset().outputStride, 4);
+  EXPECT_EQ((*old)->preset().blocks, (std::vector<int>{1, 1, 1, 1})) << "the network before the cost knobs";
+  EXPECT_TRUE((*old)->preset().smooth);
+  EXPECT_EQ((*old)->preset().headConvs, 2);
   const auto at = text.find("\"dropout\": 0.1");
   test::writeText(json, text.insert(at + std::string("\"dropout\": 0.1").size(), ", \"output_stride\": 16"));
   auto odd = Detector::load(*p, "OLD");

@@ -42,10 +42,16 @@ struct Preset {
   int outputStride = 4;           // 4 or 8: input pixels per output cell (8 costs about half the FLOPs)
   bool context = false;           // SPPF pooling plus a pooled image vector at stride 32, for defects
                                   // that span the whole image
+  // The cost knobs (issue 12's speed screen); the defaults are the network of every earlier preset.
+  std::vector<int> blocks{1, 1, 1, 1};  // residual blocks per backbone stage (0 to 2 each)
+  bool smooth = true;                   // a 3x3 convolution after the upsampling path
+  int headConvs = 2;                    // 3x3 convolutions in the head's trunk (1 or 2)
 };
 // Reads models/<name>.json next to the executable's source tree or the given path; the built-in
 // presets (tiny, small, small-s4, medium) work without the files.
 Result<Preset> findPreset(const std::string& nameOrPath);
+// kBadInput, naming `where`, when the cost knobs are out of range (blocks, headConvs).
+Status checkCostKnobs(const Preset& preset, const std::string& where);
 
 // What `--preset auto` chose for a project and why, in a sentence a user can check.
 struct PresetChoice {
