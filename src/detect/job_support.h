@@ -17,7 +17,7 @@ namespace quarry::detect {
 //   waiting; alternating between them on 2 cores made training 20x slower.
 // - glibc keeps freed memory in the heap. By default it hands blocks above its mmap threshold
 //   (128 KiB at first) back to the kernel and trims the heap's top, so each training step's
-//   activations came back with page faults on the next step; keeping them trained NEU-DET 20-35%
+//   activations came back with page faults on the next step; keeping them trained NEU-DET 13-29%
 //   faster (docs/results-2026-12-02.md). The end restores glibc's default thresholds and gives
 //   the free memory back (malloc_trim), so a window that ran a job does not keep its peak.
 class JobRuntime {
