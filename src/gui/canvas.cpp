@@ -18,6 +18,21 @@ namespace quarry::gui {
 
 using namespace canvas_detail;
 
+namespace {
+
+// A copy of `image` with the adjustment applied: grey images as they are, anything else as
+// 32-bit (B, G, R, A in memory, as the core expects); `image` itself is never written.
+QImage adjustedForDisplay(const QImage& image, const DisplayAdjustment& a) {
+  if (image.isNull() || a.isIdentity()) return image;
+  QImage out = image.format() == QImage::Format_Grayscale8 ? image.copy() : image.convertToFormat(QImage::Format_ARGB32);
+  const int channels = out.format() == QImage::Format_Grayscale8 ? 1 : 4;
+  if (!adjustForDisplay(out.bits(), out.width(), out.height(), static_cast<std::size_t>(out.bytesPerLine()), channels, a))
+    return image;
+  return out;
+}
+
+}  // namespace
+
 Canvas::Canvas(QWidget* parent) : QGraphicsView(parent), state_(new State) {
   State& s = *state_;
   s.scene = new QGraphicsScene(this);
@@ -69,6 +84,7 @@ void Canvas::setImage(const QImage& image) {
   State& s = *state_;
   cancelDrag();
   s.imageSize = image.size();
+  s.original = image;
   if (image.isNull()) {
     delete s.pixmap;
     s.pixmap = nullptr;
@@ -81,12 +97,23 @@ void Canvas::setImage(const QImage& image) {
     s.pixmap = s.scene->addPixmap(QPixmap());
     s.pixmap->setZValue(-1);
   }
-  s.pixmap->setPixmap(QPixmap::fromImage(image));
+  s.pixmap->setPixmap(QPixmap::fromImage(adjustedForDisplay(image, s.adjustment)));
   s.scene->setSceneRect(imageRect());
   fitToWindow();
 }
 
 QSize Canvas::imageSize() const { return state_->imageSize; }
+
+void Canvas::setDisplayAdjustment(const DisplayAdjustment& adjustment) {
+  State& s = *state_;
+  if (adjustment == s.adjustment) return;
+  s.adjustment = adjustment;
+  if (s.pixmap) s.pixmap->setPixmap(QPixmap::fromImage(adjustedForDisplay(s.original, s.adjustment)));
+}
+
+const DisplayAdjustment& Canvas::displayAdjustment() const { return state_->adjustment; }
+
+QImage Canvas::shownImage() const { return state_->pixmap ? state_->pixmap->pixmap().toImage() : QImage(); }
 
 void Canvas::setClasses(const std::vector<ClassInfo>& classes) {
   State& s = *state_;

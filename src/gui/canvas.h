@@ -16,6 +16,7 @@
 #include <QRectF>
 #include <vector>
 
+#include "quarry/core/display_adjust.h"
 #include "quarry/core/types.h"
 
 namespace quarry::gui {
@@ -44,9 +45,16 @@ class Canvas : public QGraphicsView {
   explicit Canvas(QWidget* parent = nullptr);
   ~Canvas() override;
 
-  // Shows an image and fits it to the window. A null image clears the canvas.
+  // Shows an image (through the display adjustment) and fits it to the window. A null image
+  // clears the canvas.
   void setImage(const QImage& image);
   QSize imageSize() const;
+  // Brightness, contrast, gamma and stretch for what is shown: the image given to setImage()
+  // stays as it is, and the zoom and scroll position stay where they are.
+  void setDisplayAdjustment(const DisplayAdjustment& adjustment);
+  const DisplayAdjustment& displayAdjustment() const;
+  // The pixels on screen now, adjusted (a null image without one).
+  QImage shownImage() const;
   // Class names and colours for drawing; boxes of unknown classes are drawn grey.
   void setClasses(const std::vector<ClassInfo>& classes);
   // Replaces the boxes shown; the selection is kept for boxes whose ids remain.

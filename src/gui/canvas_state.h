@@ -50,6 +50,8 @@ struct Canvas::State {
 
   QGraphicsScene* scene = nullptr;  // child of the Canvas
   QGraphicsPixmapItem* pixmap = nullptr;
+  QImage original;                 // as given to setImage(); the pixmap shows it adjusted
+  DisplayAdjustment adjustment;
   QGraphicsRectItem* rubberBand = nullptr;
   QSize imageSize;
   std::unordered_map<ClassId, std::pair<QString, QColor>> classes;

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QSettings>
+#include <QUrl>
 #include <QShortcut>
 #include <QTableView>
 #include <QUndoGroup>
@@ -161,6 +162,7 @@ bool MainWindow::openProject(const QString& dir) {
   if (runsView_) runsView_->setProject(project_.get());
   filterBar_->setProject(project_.get());
   canvas_->setClasses(classPanel_->classes());
+  canvas_->setDisplayAdjustment(savedDisplayAdjustment());
   onFilterChanged();
   ui_->imageTable->horizontalHeader()->setSectionResizeMode(ImageListModel::kName, QHeaderView::Stretch);
   ui_->imageTable->setColumnWidth(ImageListModel::kStatus, 72);
@@ -416,6 +418,35 @@ void MainWindow::nextToReview() {
       }
   }
   statusBar()->showMessage(tr("Every image in the list is reviewed."), 5000);
+}
+
+namespace {
+
+// The settings key of a project's display adjustment (one per project folder, per user).
+QString displayKey(const Project& project) {
+  return "display/" + QString::fromLatin1(QUrl::toPercentEncoding(qs(project.dir().string())));
+}
+
+}  // namespace
+
+const DisplayAdjustment& MainWindow::displayAdjustment() const { return canvas_->displayAdjustment(); }
+
+DisplayAdjustment MainWindow::savedDisplayAdjustment() const {
+  if (!project_) return {};
+  const QString text = QSettings("Quarry", "quarry-gui").value(displayKey(*project_)).toString();
+  // A damaged setting shows the image as it is rather than half adjusted.
+  return parseSettingsText(ss(text)).value_or(DisplayAdjustment{});
+}
+
+void MainWindow::setDisplayAdjustment(const DisplayAdjustment& adjustment) {
+  const DisplayAdjustment a = adjustment.clamped();
+  canvas_->setDisplayAdjustment(a);
+  if (project_) {
+    QSettings settings("Quarry", "quarry-gui");
+    if (a.isIdentity()) settings.remove(displayKey(*project_));  // no entry left for a plain view
+    else settings.setValue(displayKey(*project_), qs(toSettingsText(a)));
+  }
+  statusBar()->showMessage(tr("Display: %1 (the image file is not changed)").arg(qs(describe(a))), 4000);
 }
 
 void MainWindow::addRecent(const QString& dir) {

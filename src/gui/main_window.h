@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "quarry/core/display_adjust.h"
 #include "quarry/store/box_edit.h"
 #include "quarry/store/project.h"
 
@@ -91,9 +92,15 @@ class MainWindow : public QMainWindow {
   // View > Panels: one checkable action per panel that can be closed (the Model panel).
   QMenu* panelsMenu() const { return panelsMenu_; }
   QUndoStack* undoStack() const;
+  // View > Image adjustments: applied to the canvas and remembered for the open project (per
+  // user, in the window's settings); display only, never written to an image.
+  void setDisplayAdjustment(const DisplayAdjustment& adjustment);
+  const DisplayAdjustment& displayAdjustment() const;
 
  private:
   void buildActions();
+  void buildAdjustmentActions(QMenu* view);
+  DisplayAdjustment savedDisplayAdjustment() const;
   // `row`: the image's row in the filtered list (-1: not in it), which the caller knows.
   void showImage(ImageId id, int row);
   // No row highlighted, without that counting as the annotator choosing an image.

@@ -11,6 +11,7 @@
 #include <QUndoGroup>
 #include <QUndoStack>
 #include <algorithm>
+#include <functional>
 
 #include "gui/box_commands.h"
 #include "gui/canvas.h"
@@ -101,6 +102,7 @@ void MainWindow::buildActions() {
   uncertainty->setCheckable(true);
   uncertainty->setToolTip(tr("Colour each scored detection by how unsure the model is (green to red), with the "
                              "spread of its Monte-Carlo boxes dotted around it; hover for the components"));
+  buildAdjustmentActions(view->addMenu(tr("Image &adjustments")));
   view->addSeparator();
   panelsMenu_ = view->addMenu(tr("&Panels"));
   panelsMenu_->setObjectName("panelsMenu");
@@ -117,6 +119,39 @@ void MainWindow::buildActions() {
     if (a == undoAction || a == redoAction || a == draw) ui_->toolBar->addAction(a);
   ui_->toolBar->addSeparator();
   for (QAction* a : ui_->menuImage->actions()) ui_->toolBar->addAction(a);
+}
+
+void MainWindow::buildAdjustmentActions(QMenu* menu) {
+  menu->setObjectName("adjustmentsMenu");
+  auto change = [this](auto edit) {
+    return [this, edit] {
+      DisplayAdjustment a = displayAdjustment();
+      edit(a);
+      setDisplayAdjustment(a);
+    };
+  };
+  auto add = [this, menu](const QString& text, const QKeySequence& key, std::function<void()> slot) {
+    auto* a = new QAction(text, this);
+    a->setShortcut(key);
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, this, slot);
+    menu->addAction(a);
+    addAction(a);
+  };
+  constexpr int step = DisplayAdjustment::kStep;
+  add(tr("&Brighter"), QKeySequence("]"), change([](DisplayAdjustment& a) { a.brightness += step; }));
+  add(tr("&Darker"), QKeySequence("["), change([](DisplayAdjustment& a) { a.brightness -= step; }));
+  add(tr("&More contrast"), QKeySequence("}"), change([](DisplayAdjustment& a) { a.contrast += step; }));
+  add(tr("&Less contrast"), QKeySequence("{"), change([](DisplayAdjustment& a) { a.contrast -= step; }));
+  add(tr("&Gamma up (lift the shadows)"), QKeySequence("G"), change([](DisplayAdjustment& a) { a.gamma *= 1.1; }));
+  add(tr("Gamma d&own"), QKeySequence("Shift+G"), change([](DisplayAdjustment& a) { a.gamma /= 1.1; }));
+  add(tr("&Stretch: off, levels, CLAHE"), QKeySequence("C"), change([](DisplayAdjustment& a) {
+        a.stretch = a.stretch == DisplayStretch::kOff      ? DisplayStretch::kLevels
+                    : a.stretch == DisplayStretch::kLevels ? DisplayStretch::kClahe
+                                                           : DisplayStretch::kOff;
+      }));
+  menu->addSeparator();
+  add(tr("&Reset"), QKeySequence("Ctrl+0"), [this] { setDisplayAdjustment({}); });
 }
 
 void MainWindow::pushEdits(std::vector<BoxEdit> edits, const QString& text) {

@@ -1,6 +1,7 @@
 // The annotation window driven like a user would: mouse drags on the canvas, keys, the
 // list, the panels; then the store is read back. Runs under QT_QPA_PLATFORM=offscreen.
 #include <QApplication>
+#include <algorithm>
 #include <QFile>
 #include <QLineEdit>
 #include <QMouseEvent>
@@ -54,6 +55,7 @@ class MainWindowTest : public QObject {
   void editsSurviveClosingAndReopening();
   void movingAnAutoBoxMakesItCorrected();
   void theWindowLogsIntoTheOpenProjectsLog();
+  void imageAdjustmentsChangeWhatIsShownNeverTheFile();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -92,6 +94,55 @@ QString readLog(const QString& projectDir) {
   return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
 }
 }  // namespace
+
+namespace {
+double meanLevel(const QImage& image) {
+  const QImage grey = image.convertToFormat(QImage::Format_Grayscale8);
+  double sum = 0;
+  for (int y = 0; y < grey.height(); ++y)
+    for (int x = 0; x < grey.width(); ++x) sum += grey.constScanLine(y)[x];
+  return sum / std::max(1, grey.width() * grey.height());
+}
+QByteArray fileBytes(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+}  // namespace
+
+// Issue 15: brightness, contrast, gamma and stretch change the canvas only: the image file,
+// the zoom and the boxes stay; the setting comes back when the project is opened again.
+void MainWindowTest::imageAdjustmentsChangeWhatIsShownNeverTheFile() {
+  const QString file = QString::fromStdString(
+      window->project()->resolve(window->project()->image(window->currentImage())->path).string());
+  const QByteArray before = fileBytes(file);
+  QVERIFY(!before.isEmpty());
+  const QImage plain = window->canvas()->shownImage();
+  QVERIFY(!plain.isNull());
+  window->canvas()->zoomActualSize();
+  const double zoom = window->canvas()->zoom();
+
+  press(window.get(), Qt::Key_BracketRight);
+  press(window.get(), Qt::Key_BracketRight);
+  QCOMPARE(window->displayAdjustment().brightness, 2 * DisplayAdjustment::kStep);
+  QVERIFY2(meanLevel(window->canvas()->shownImage()) > meanLevel(plain) + 30,
+           qPrintable(QString("%1 vs %2").arg(meanLevel(window->canvas()->shownImage())).arg(meanLevel(plain))));
+  QCOMPARE(window->canvas()->zoom(), zoom);
+  press(window.get(), Qt::Key_C);
+  QCOMPARE(window->displayAdjustment().stretch, DisplayStretch::kLevels);
+  QCOMPARE(fileBytes(file), before);
+
+  // The next image is shown adjusted too; the project remembers the setting.
+  press(window.get(), Qt::Key_D);
+  QCOMPARE(window->displayAdjustment().brightness, 2 * DisplayAdjustment::kStep);
+  QVERIFY(window->openProject(dir));
+  QCOMPARE(window->displayAdjustment().brightness, 2 * DisplayAdjustment::kStep);
+  QCOMPARE(window->displayAdjustment().stretch, DisplayStretch::kLevels);
+
+  press(window.get(), Qt::Key_0, Qt::ControlModifier);
+  QVERIFY(window->displayAdjustment().isIdentity());
+  window->selectImage(window->listModel()->imageAt(0));
+  QCOMPARE(window->canvas()->shownImage(), plain);
+}
 
 // Job logs are lost unless the window writes them where the CLI does; a second project opened
 // in the same window takes the log with it.
