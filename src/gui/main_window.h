@@ -8,6 +8,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QMainWindow>
 #include <functional>
 #include <memory>
@@ -21,6 +22,8 @@ class QTableView;
 class QUndoGroup;
 class QUndoStack;
 class QLabel;
+class QAction;
+class QKeySequence;
 class QMenu;
 
 namespace Ui {
@@ -98,6 +101,8 @@ class MainWindow : public QMainWindow {
   const DisplayAdjustment& displayAdjustment() const;
 
  private:
+  // A window-wide shortcut action in `menu` (the keys work whichever widget has focus).
+  QAction* windowAction(QMenu* menu, const QString& text, const QList<QKeySequence>& keys);
   void buildActions();
   void buildAdjustmentActions(QMenu* view);
   DisplayAdjustment savedDisplayAdjustment() const;

@@ -30,15 +30,20 @@
 
 namespace quarry::gui {
 
+QAction* MainWindow::windowAction(QMenu* menu, const QString& text, const QList<QKeySequence>& keys) {
+  auto* a = new QAction(text, this);
+  a->setShortcuts(keys);
+  // Window-wide, so the keys work whether the list or the canvas has focus.
+  a->setShortcutContext(Qt::WindowShortcut);
+  menu->addAction(a);
+  addAction(a);
+  return a;
+}
+
 void MainWindow::buildActions() {
   auto action = [this](QMenu* menu, const QString& text, const QList<QKeySequence>& keys, auto slot) {
-    auto* a = new QAction(text, this);
-    a->setShortcuts(keys);
-    // Window-wide, so the keys work whether the list or the canvas has focus.
-    a->setShortcutContext(Qt::WindowShortcut);
+    QAction* a = windowAction(menu, text, keys);
     connect(a, &QAction::triggered, this, slot);
-    menu->addAction(a);
-    addAction(a);
     return a;
   };
   QMenu* project = ui_->menuProject;
@@ -131,12 +136,7 @@ void MainWindow::buildAdjustmentActions(QMenu* menu) {
     };
   };
   auto add = [this, menu](const QString& text, const QKeySequence& key, std::function<void()> slot) {
-    auto* a = new QAction(text, this);
-    a->setShortcut(key);
-    a->setShortcutContext(Qt::WindowShortcut);
-    connect(a, &QAction::triggered, this, slot);
-    menu->addAction(a);
-    addAction(a);
+    connect(windowAction(menu, text, {key}), &QAction::triggered, this, slot);
   };
   constexpr int step = DisplayAdjustment::kStep;
   add(tr("&Brighter"), QKeySequence("]"), change([](DisplayAdjustment& a) { a.brightness += step; }));
