@@ -8,13 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/exit_codes.h"
 #include "quarry/store/project.h"
 #include "quarry/core/status.h"
 
 namespace quarry::cli {
-
-// Exit codes: scripts can tell success, bad usage and failure apart.
-enum ExitCode { kExitOk = 0, kExitFailure = 1, kExitUsage = 2, kExitCancelled = 130 };
 
 struct Context {
   std::string projectDir = ".";

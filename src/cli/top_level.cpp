@@ -1,12 +1,12 @@
 #include "cli/top_level.h"
 
+#include "cli/exit_codes.h"
+
 #include <cstdio>
 #include <string>
 
 namespace quarry::cli {
 namespace {
-
-constexpr int kUsage = 2, kFailure = 1;  // as cli_common.h's ExitCode, without its includes
 
 // "train" or "tag add": the subcommands CLI11 has seen so far, outermost first.
 std::string commandOf(const CLI::App& app) {
@@ -22,7 +22,7 @@ std::string commandOf(const CLI::App& app) {
 
 int unexpected(const CLI::App& app, const char* what) {
   std::fprintf(stderr, "quarry: error: %s failed unexpectedly: %s\n", commandOf(app).c_str(), what);
-  return kFailure;
+  return kExitFailure;
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ int runTopLevel(CLI::App& app, int argc, const char* const* argv, const int* com
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
-    return kUsage;
+    return kExitUsage;
   } catch (const std::exception& e) {
     return unexpected(app, e.what());
   } catch (...) {

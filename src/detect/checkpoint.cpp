@@ -75,9 +75,9 @@ Status loadCheckpointMeta(const fs::path& dir, CheckpointMeta* meta) {
     meta->preset.outputStride = p.value("output_stride", 4);
     meta->preset.context = p.value("context", false);
     // Checkpoints from before the cost knobs are the network of their defaults.
-    meta->preset.blocks = p.value("blocks", std::vector<int>{1, 1, 1, 1});
-    meta->preset.smooth = p.value("smooth", true);
-    meta->preset.headConvs = p.value("head_convs", 2);
+    meta->preset.blocks = p.value("blocks", Preset{}.blocks);
+    meta->preset.smooth = p.value("smooth", Preset{}.smooth);
+    meta->preset.headConvs = p.value("head_convs", Preset{}.headConvs);
     if (Status s = checkCostKnobs(meta->preset, file.string()); !s.ok()) return s;
     if (meta->preset.outputStride != 4 && meta->preset.outputStride != 8)
       return Status::BadInput(file.string() + ": output_stride " + std::to_string(meta->preset.outputStride) +

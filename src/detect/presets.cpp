@@ -49,9 +49,9 @@ Result<Preset> parse(const fs::path& file) {
     p.dropout = j.value("dropout", 0.1);
     p.outputStride = j.value("output_stride", 4);
     p.context = j.value("context", false);
-    p.blocks = j.value("blocks", std::vector<int>{1, 1, 1, 1});
-    p.smooth = j.value("smooth", true);
-    p.headConvs = j.value("head_convs", 2);
+    p.blocks = j.value("blocks", Preset{}.blocks);
+    p.smooth = j.value("smooth", Preset{}.smooth);
+    p.headConvs = j.value("head_convs", Preset{}.headConvs);
     if (Status s = checkCostKnobs(p, file.string()); !s.ok()) return s;
     if (p.widths.size() != 4 || p.inputSize < 32 || p.inputSize % 32 != 0 || (p.channels != 1 && p.channels != 3) ||
         p.dropout < 0 || p.dropout >= 1 || (p.outputStride != 4 && p.outputStride != 8))
