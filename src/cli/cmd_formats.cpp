@@ -44,14 +44,7 @@ void runImport(Context& ctx, ImportArgs& args) {
                {"issues", issues}});
   } else {
     for (const auto& i : report.issues) std::fprintf(stderr, "quarry: warning: %s\n", i.toString().c_str());
-    std::printf("imported %zu images (%zu already there, %zu skipped), %zu boxes (%zu skipped)",
-                report.imagesAdded, report.imagesAlreadyThere, report.imagesSkipped, report.boxesAdded,
-                report.boxesSkipped);
-    if (!report.classesAdded.empty()) {
-      std::printf("; new classes:");
-      for (const auto& c : report.classesAdded) std::printf(" %s", c.c_str());
-    }
-    std::printf("\n");
+    std::printf("%s\n", summaryLine(report).c_str());
   }
   if (!st.ok()) ctx.exitCode = fail(st);
 }

@@ -158,7 +158,8 @@ Status ingest(Project& project, ParsedDataset& data, const ImportOptions& option
   }
 
   std::error_code rootError;
-  const fs::path realRoot = fs::weakly_canonical(fs::absolute(data.root), rootError);
+  // No root (files chosen one by one): there is no folder for them to stay inside.
+  const fs::path realRoot = data.root.empty() ? fs::path() : fs::weakly_canonical(fs::absolute(data.root), rootError);
   const std::size_t total = data.items.size();
   const std::size_t chunk = std::max<std::size_t>(1, options.chunkImages);
   std::map<std::string, std::vector<ImageId>> pendingTags;
@@ -291,6 +292,58 @@ Status importDataset(Project& project, Format format, const fs::path& source, co
   if (!parsed.ok()) return parsed;
   data.root = fs::is_regular_file(source, ec) ? source.parent_path() : source;
   return detail::ingest(project, data, options, report, progress);
+}
+
+Status importImageFiles(Project& project, const std::vector<fs::path>& files, const ImportOptions& options,
+                        ImportReport* report, const ProgressFn& progress) {
+  ImportReport local;
+  if (!report) report = &local;
+  detail::ParsedDataset data;
+  for (const fs::path& file : files) {
+    if (!isImageExtension(file)) {
+      ++report->imagesSeen;
+      ++report->imagesSkipped;
+      const std::string why = "not an image file (by its extension)";
+      if (!detail::addIssue(report, options, file.string(), 0, why)) return Status::BadInput(file.string() + ": " + why);
+      continue;
+    }
+    detail::ImportItem item;
+    item.image = file;
+    data.items.push_back(std::move(item));
+  }
+  return detail::ingest(project, data, options, report, progress);
+}
+
+Format guessFormat(const fs::path& source) {
+  std::error_code ec;
+  if (fs::is_regular_file(source, ec)) return lowerExtension(source) == ".json" ? Format::kCoco : Format::kFolder;
+  if (!fs::is_directory(source, ec)) return Format::kFolder;
+  if (fs::is_directory(source / "labels", ec) || fs::exists(source / "classes.txt", ec) ||
+      fs::exists(source / "data.yaml", ec))
+    return Format::kYolo;
+  for (const auto& e : fs::directory_iterator(source, ec))
+    if (e.is_regular_file(ec) && lowerExtension(e.path()) == ".json") return Format::kCoco;
+  for (auto it = fs::recursive_directory_iterator(source, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec) && lowerExtension(it->path()) == ".xml") return Format::kVoc;
+  return Format::kFolder;
+}
+
+std::string summaryLine(const ImportReport& r) {
+  std::string s = "imported " + std::to_string(r.imagesAdded) + " images (" + std::to_string(r.imagesAlreadyThere) +
+                  " already there, " + std::to_string(r.imagesSkipped) + " skipped), " + std::to_string(r.boxesAdded) +
+                  " boxes (" + std::to_string(r.boxesSkipped) + " skipped)";
+  if (!r.classesAdded.empty()) {
+    s += "; new classes:";
+    for (const auto& c : r.classesAdded) s += " " + c;
+  }
+  return s;
+}
+
+std::string reportText(const ImportReport& r) {
+  std::string s = summaryLine(r) + "\n";
+  for (const auto& issue : r.issues) s += issue.toString() + "\n";
+  return s;
 }
 
 }  // namespace quarry

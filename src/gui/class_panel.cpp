@@ -84,6 +84,15 @@ ClassId ClassPanel::currentClass() const {
   return item ? item->data(Qt::UserRole).toLongLong() : 0;
 }
 
+bool ClassPanel::setCurrentClass(ClassId id) {
+  for (int row = 0; row < list_->count(); ++row)
+    if (list_->item(row)->data(Qt::UserRole).toLongLong() == id) {
+      list_->setCurrentRow(row);
+      return true;
+    }
+  return false;
+}
+
 bool ClassPanel::pick(int index) {
   if (index < 0 || index >= list_->count()) return false;
   list_->setCurrentRow(index);

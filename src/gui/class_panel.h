@@ -30,6 +30,8 @@ class ClassPanel : public QWidget {
   ClassId currentClass() const;  // 0 when there are no classes
   // Picks the class at `index` in the order (digit keys: index = digit - 1); false when none.
   bool pick(int index);
+  // Makes `id` the class the next box is drawn with, without reclassing anything; false when unknown.
+  bool setCurrentClass(ClassId id);
 
   // The panel's actions, also used by its buttons (which ask for names and colours first).
   bool addClass(const QString& name);

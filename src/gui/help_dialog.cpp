@@ -33,6 +33,7 @@ const std::vector<ShortcutHelp>& shortcutTable() {
       {"U", "show the uncertainty of the filter's model run on the canvas (hover a box for its components)"},
       {"Ctrl+R", "model runs: figures, comparisons, charts, experiment curves"},
       {"Ctrl+E", "export a data set (COCO, Pascal VOC, YOLO, Ultralytics)"},
+      {"Ctrl+I, or drop on the window", "import a folder of images, a YOLO, VOC or COCO set, or image files"},
       {"Ctrl+O / Ctrl+N", "open / create a project"},
       {"F1", "this list"},
   };

@@ -27,6 +27,7 @@ QString toString(JobKind kind) {
     case JobKind::kSelect: return QObject::tr("Select");
     case JobKind::kEvaluate: return QObject::tr("Evaluate");
     case JobKind::kExport: return QObject::tr("Export");
+    case JobKind::kImport: return QObject::tr("Import");
   }
   return {};
 }
@@ -34,14 +35,17 @@ QString toString(JobKind kind) {
 QString JobRequest::runName() const {
   return std::visit(
       [](const auto& o) -> QString {
-        if constexpr (std::is_same_v<std::decay_t<decltype(o)>, ExportJob>) return {};
+        using T = std::decay_t<decltype(o)>;
+        if constexpr (std::is_same_v<T, ExportJob> || std::is_same_v<T, ImportJob>) return {};
         else return qs(o.runName);
       },
       options);
 }
 
 QString JobRequest::describe() const {
-  const QString head = usesRun() ? toString(kind()) + ' ' + runName() : toString(kind()) + ' ' + qs(toString(as<ExportJob>().format));
+  QString head = toString(kind()) + ' ' + runName();
+  if (kind() == JobKind::kExport) head = toString(kind()) + ' ' + qs(toString(as<ExportJob>().format));
+  if (kind() == JobKind::kImport) head = toString(kind()) + ' ' + qs(toString(as<ImportJob>().format));
   switch (kind()) {
     case JobKind::kTrain: {
       const auto& train = as<detect::TrainOptions>();
@@ -78,6 +82,14 @@ QString JobRequest::describe() const {
       return head + QObject::tr(" to %1 (train %2, val %3%4)")
                         .arg(e.dir, tagsText(e.options.trainTags, QObject::tr("-")), tagsText(e.options.valTags, QObject::tr("-")),
                              e.options.onlyReviewed ? QObject::tr(", reviewed only") : QString());
+    }
+    case JobKind::kImport: {
+      const auto& i = as<ImportJob>();
+      const QString what = i.files.isEmpty() ? i.source : QObject::tr("%n file(s)", nullptr, static_cast<int>(i.files.size()));
+      QString options = QObject::tr("tags %1").arg(tagsText(i.options.tags, QObject::tr("-")));
+      if (i.options.folderTags) options += QObject::tr(", sub-folder tags");
+      if (i.options.strict) options += QObject::tr(", strict");
+      return head + QObject::tr(" from %1 (%2)").arg(what, options);
     }
   }
   return head;

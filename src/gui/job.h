@@ -1,4 +1,4 @@
-// A long job the GUI runs off its thread (train, auto-label, score, select, evaluate, export): the
+// A long job the GUI runs off its thread (train, auto-label, score, select, evaluate, export, import): the
 // library's own option struct for it, and what the job reports back. Plain values, copied
 // between threads through queued signals. The GUI holds no job logic: JobWorker calls the same
 // library functions as the CLI.
@@ -9,6 +9,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <variant>
 
 #include "quarry/al/select.h"
@@ -18,8 +19,8 @@
 
 namespace quarry::gui {
 
-enum class JobKind { kTrain, kAutoLabel, kScore, kSelect, kEvaluate, kExport };
-QString toString(JobKind kind);  // "Train", "Auto-label", "Score", "Select", "Evaluate", "Export"
+enum class JobKind { kTrain, kAutoLabel, kScore, kSelect, kEvaluate, kExport, kImport };
+QString toString(JobKind kind);  // "Train", "Auto-label", "Score", "Select", "Evaluate", "Export", "Import"
 
 // Writing a data set from the project (the export dialog's job).
 struct ExportJob {
@@ -28,9 +29,18 @@ struct ExportJob {
   ExportOptions options;
 };
 
+// Adding images (and their labels) to the project (the import dialog's job): the data set at
+// `source` in `format`, or, when `files` is not empty, these image files (dropped on the window).
+struct ImportJob {
+  Format format = Format::kFolder;
+  QString source;
+  QStringList files;
+  ImportOptions options;
+};
+
 // One alternative per JobKind, in the enum's order.
 using JobOptions = std::variant<detect::TrainOptions, detect::AutoLabelOptions, detect::ScoreOptions, SelectRequest,
-                                detect::EvaluateRunOptions, ExportJob>;
+                                detect::EvaluateRunOptions, ExportJob, ImportJob>;
 
 struct JobRequest {
   QString projectDir;  // the worker opens its own connection here
@@ -43,9 +53,9 @@ struct JobRequest {
   template <typename T>
   const T& as() const { return std::get<T>(options); }
 
-  // Whether the job makes or reads a model run (every kind but export).
-  bool usesRun() const { return kind() != JobKind::kExport; }
-  // The model run the job makes (train) or reads; empty for an export, which has none.
+  // Whether the job makes or reads a model run (every kind but export and import).
+  bool usesRun() const { return kind() != JobKind::kExport && kind() != JobKind::kImport; }
+  // The model run the job makes (train) or reads; empty for an export or import, which have none.
   QString runName() const;
   // One line for the job log: the kind and the parameters that matter, e.g.
   // "Train CAL1 (preset tiny, tags every GT*, VAL VAL1, 40 epochs)".
@@ -65,7 +75,10 @@ struct JobOutcome {
   bool ok = false;
   bool cancelled = false;
   QString summary;  // what it did (ok), or the error a user can act on
-  QString runName;  // empty for an export
+  // The whole report where there is more than the summary: an import's counts and every file it
+  // skipped with the reason, also when it failed or was cancelled part way (what it committed).
+  QString details;
+  QString runName;  // empty for an export or import
   double seconds = 0;
 };
 

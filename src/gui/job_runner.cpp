@@ -72,6 +72,7 @@ void JobRunner::onProgress(const JobProgress& p) {
 
 void JobRunner::onFinished(const JobOutcome& outcome) {
   if (outcome.job == current_) end(outcome);  // else superseded or cancelled: already ended
+  emit reported(outcome);
   emit settled(outcome.job);
 }
 

@@ -52,6 +52,10 @@ class JobRunner : public QObject {
   // The worker has returned from `job` (also one whose outcome was dropped): what the job
   // wrote or cleaned up is in the store now.
   void settled(quint64 job);
+  // The worker's own outcome of every job, sent just before settled(): for a cancelled job it
+  // says what the job had done when it stopped (an import's report), where finished() only
+  // said "cancelled".
+  void reported(const quarry::gui::JobOutcome& outcome);
 
  private:
   void onProgress(const JobProgress& p);

@@ -83,9 +83,25 @@ Result<detect::DetectorBackend*> detectorFor(const JobRequest& request) {
   return loaded;
 }
 
-// Runs the job of `request` on `project`; what it did goes to `summary`.
-Status runJob(Project& project, const JobRequest& request, const ProgressFn& report, QString* summary) {
+// Runs the job of `request` on `project`; what it did goes to `summary` (and `details`).
+Status runJob(Project& project, const JobRequest& request, const ProgressFn& report, QString* summary,
+              QString* details) {
   switch (request.kind()) {
+    case JobKind::kImport: {
+      const auto& i = request.as<ImportJob>();
+      ImportReport r;
+      Status st;
+      if (i.files.isEmpty()) {
+        st = importDataset(project, i.format, ss(i.source), i.options, &r, report);
+      } else {
+        std::vector<std::filesystem::path> files;
+        for (const QString& f : i.files) files.emplace_back(ss(f));
+        st = importImageFiles(project, files, i.options, &r, report);
+      }
+      *summary = qs(summaryLine(r));
+      *details = qs(reportText(r));
+      return st;
+    }
     case JobKind::kSelect: {
       const auto& select = request.as<SelectRequest>();
       auto r = selectNextGroundTruth(project, select);
@@ -170,7 +186,7 @@ void JobWorker::run(quint64 job, const JobRequest& request) {
       status = opened.status();
     } else {
       Project& project = **opened;
-      status = runJob(project, request, report, &outcome.summary);
+      status = runJob(project, request, report, &outcome.summary, &outcome.details);
     }
   } catch (const std::exception& e) {
     status = Status::Error(StatusCode::kInternal, std::string("unexpected error: ") + e.what());

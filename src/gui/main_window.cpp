@@ -65,6 +65,7 @@ MainWindow::MainWindow(QWidget* parent)
   ui_->imageTable->setIconSize(QSize(32, 32));
   ui_->imageTable->verticalHeader()->setDefaultSectionSize(34);
   ui_->imageTable->verticalHeader()->hide();
+  setAcceptDrops(true);  // a folder or image files dropped on the window are imported
   statusBar()->addWidget(statusImage_, 1);
   statusBar()->addPermanentWidget(statusCursor_);
 

@@ -25,6 +25,8 @@ class QLabel;
 class QAction;
 class QKeySequence;
 class QMenu;
+class QDragEnterEvent;
+class QDropEvent;
 
 namespace Ui {
 class MainWindow;
@@ -37,6 +39,7 @@ struct GeometryEdit;
 class ClassPanel;
 class FilterBar;
 class ImageCache;
+class ImportDialog;
 class ImageListModel;
 struct JobOutcome;
 class ModelPanel;
@@ -81,6 +84,24 @@ class MainWindow : public QMainWindow {
   void copyBoxes();
   void pasteBoxes();
   void deleteBoxes(const std::vector<BoxId>& ids);
+  // Image > Remove from project: the list's selected images (or the shown one), after confirm()
+  // agrees to a question naming how many images and boxes; the files on disk stay. Returns how
+  // many it removed.
+  int removeSelectedImages();
+  // Project > Import: the import dialog on the open project (after asking for a folder for a new
+  // project when none is open), prefilled with `source` (a folder or COCO file) or `files` (image
+  // files) when given; the list, classes and tags follow each import it runs. Null when no
+  // project was opened.
+  ImportDialog* openImportDialog(const QString& source = {}, const QStringList& files = {});
+  // Edit > Ask for the class after drawing (labelImg's habit): each new box waits for a class,
+  // the last used one offered first; declining drops the box. Remembered in the settings.
+  void setAskClassAfterDraw(bool on);
+  bool askClassAfterDraw() const { return askClassAfterDraw_; }
+  // How the window asks for that class: a list dialog unless replaced (tests). Returns the
+  // chosen class, or 0 when declined.
+  void setClassChooser(std::function<ClassId(const std::vector<ClassInfo>&, ClassId offered)> chooser) {
+    classChooser_ = std::move(chooser);
+  }
   void reclassSelected(ClassId cls);
   void undo();
   void redo();
@@ -116,6 +137,8 @@ class MainWindow : public QMainWindow {
   void afterEdit(const Status& st);
   void pushEdits(std::vector<BoxEdit> edits, const QString& text);
   void onBoxDrawn(const QRectF& rect);
+  // The class for a box just drawn, `offered` first (0: declined).
+  ClassId chooseClass(ClassId offered);
   void onBoxesEdited(const std::vector<GeometryEdit>& edits);
   void onFilterChanged();
   void onListSelection();
@@ -135,6 +158,11 @@ class MainWindow : public QMainWindow {
   void selectAddedBoxes();
   // A model job changed the store: runs, tags, auto boxes or scores are new.
   void afterJob(const JobOutcome& outcome);
+  // An import ended (also cancelled or failed): classes, tags and the list may have changed.
+  void afterImport();
+  // Dropping a folder, a COCO file or image files opens the import dialog with them.
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
   std::unique_ptr<Ui::MainWindow> ui_;
   std::unique_ptr<Project> project_;
@@ -156,6 +184,9 @@ class MainWindow : public QMainWindow {
   QString lastError_;
   bool errorDialogs_ = true;
   std::function<bool(const QString&)> confirm_;
+  std::function<ClassId(const std::vector<ClassInfo>&, ClassId)> classChooser_;
+  bool askClassAfterDraw_ = false;
+  QAction* askClassAction_ = nullptr;
   RunsView* runsView_ = nullptr;
   bool syncingSelection_ = false;
   int shownRow_ = -1; // the shown image's row in the list as last read; -1: not in it

@@ -1,6 +1,8 @@
 // MainWindow: actions and shortcuts, and turning what the annotator does into box edits.
 #include <QAction>
 #include <QApplication>
+#include <QInputDialog>
+#include <QSettings>
 #include <QKeySequence>
 #include <QMenu>
 #include <QMessageBox>
@@ -52,6 +54,7 @@ void MainWindow::buildActions() {
   recentMenu_ = project->addMenu(tr("Open &recent"));
   fillRecentMenu();
   project->addSeparator();
+  action(project, tr("&Import images or a data set..."), {QKeySequence("Ctrl+I")}, [this] { openImportDialog(); });
   action(project, tr("&Split into VAL and GT..."), {}, [this] {
     if (!project_) return;
     auto* dialog = new SplitDialog(project_.get(), this);
@@ -85,6 +88,13 @@ void MainWindow::buildActions() {
   connect(canvas_, &Canvas::drawModeChanged, draw, &QAction::setChecked);
   action(edit, tr("&Copy boxes"), {QKeySequence::Copy}, [this] { copyBoxes(); });
   action(edit, tr("&Paste boxes"), {QKeySequence::Paste}, [this] { pasteBoxes(); });
+  askClassAction_ = edit->addAction(tr("As&k for the class after drawing"));
+  askClassAction_->setObjectName("askClassAfterDraw");
+  askClassAction_->setCheckable(true);
+  askClassAction_->setToolTip(tr("Each new box waits for its class (the last used one is offered first); "
+                                 "declining drops the box"));
+  connect(askClassAction_, &QAction::toggled, this, [this](bool on) { setAskClassAfterDraw(on); });
+  setAskClassAfterDraw(QSettings("Quarry", "quarry-gui").value("draw/askClass", false).toBool());
   for (int digit = 1; digit <= 9; ++digit) {
     auto* shortcut = new QShortcut(QKeySequence(QString::number(digit)), this);
     connect(shortcut, &QShortcut::activated, this, [this, digit] { classPanel_->pick(digit - 1); });
@@ -98,6 +108,7 @@ void MainWindow::buildActions() {
   action(image, tr("&Accept auto boxes"), {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
          [this] { acceptImage(); });
   image->addAction(tr("Accept auto boxes on all &easy images..."), this, [this] { acceptEasyImages(); });
+  QAction* removeAction = image->addAction(tr("Re&move from project..."), this, [this] { removeSelectedImages(); });
 
   QMenu* view = ui_->menuView;
   action(view, tr("&Fit image"), {QKeySequence("F")}, [this] { canvas_->fitToWindow(); });
@@ -123,7 +134,8 @@ void MainWindow::buildActions() {
   for (QAction* a : ui_->menuEdit->actions())
     if (a == undoAction || a == redoAction || a == draw) ui_->toolBar->addAction(a);
   ui_->toolBar->addSeparator();
-  for (QAction* a : ui_->menuImage->actions()) ui_->toolBar->addAction(a);
+  for (QAction* a : ui_->menuImage->actions())
+    if (a != removeAction) ui_->toolBar->addAction(a);  // nothing that cannot be undone one click away
 }
 
 void MainWindow::buildAdjustmentActions(QMenu* menu) {
@@ -184,10 +196,41 @@ void MainWindow::redo() {
   if (undoStack()) undoStack()->redo();
 }
 
+void MainWindow::setAskClassAfterDraw(bool on) {
+  askClassAfterDraw_ = on;
+  if (askClassAction_ && askClassAction_->isChecked() != on) askClassAction_->setChecked(on);
+  QSettings("Quarry", "quarry-gui").setValue("draw/askClass", on);
+}
+
+ClassId MainWindow::chooseClass(ClassId offered) {
+  const auto& classes = classPanel_->classes();
+  if (classChooser_) return classChooser_(classes, offered);
+  QStringList names;
+  int current = 0;
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    names << QString("%1  %2").arg(i + 1).arg(qs(classes[i].name));
+    if (classes[i].id == offered) current = static_cast<int>(i);
+  }
+  bool ok = false;
+  const QString picked = QInputDialog::getItem(this, tr("Class of the new box"), tr("Class"), names, current, false, &ok);
+  if (!ok) return 0;
+  const int index = static_cast<int>(names.indexOf(picked));
+  return index >= 0 ? classes[static_cast<std::size_t>(index)].id : 0;
+}
+
 void MainWindow::onBoxDrawn(const QRectF& rect) {
   if (!project_ || !current_) return;
-  const ClassId cls = classPanel_->currentClass();
+  ClassId cls = classPanel_->currentClass();
   if (!cls) return fail(tr("Add a class first (the + in the Classes panel)."));
+  if (askClassAfterDraw_) {
+    cls = chooseClass(cls);
+    if (!cls) {
+      reloadBoxes();  // the canvas forgets the rectangle it showed
+      statusBar()->showMessage(tr("No class chosen: the box was not added."), 4000);
+      return;
+    }
+    classPanel_->setCurrentClass(cls);  // the class just used is offered next time
+  }
   Box b;
   b.image = current_;
   b.cls = cls;

@@ -325,6 +325,9 @@ bool ModelPanel::requestFromForm(JobRequest* out, QString* error) const {
     case JobKind::kExport:
       r.options = ExportJob{};  // the export dialog's
       break;
+    case JobKind::kImport:
+      r.options = ImportJob{};  // the import dialog's
+      break;
   }
   return true;
 }

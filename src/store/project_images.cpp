@@ -98,4 +98,20 @@ Status Project::setImageStatus(ImageId id, ImageStatus status) {
   });
 }
 
+Result<std::size_t> Project::removeImages(const std::vector<ImageId>& ids) {
+  std::size_t removed = 0;
+  // Boxes, tag links and scores go with the image (ON DELETE CASCADE).
+  Status st = inTransaction(*impl_, "removing images", [&] {
+    SQLite::Statement q(impl_->db, "DELETE FROM images WHERE id = ?");
+    for (ImageId id : ids) {
+      q.bind(1, id);
+      removed += static_cast<std::size_t>(q.exec());
+      q.reset();
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return removed;
+}
+
 }  // namespace quarry

@@ -129,6 +129,59 @@ TEST(Reimport, TheSameFilesAreNotAddedTwiceButGainNewTags) {
   EXPECT_EQ(p->tags()->at(0).imageCount, 6);
 }
 
+TEST(ImportFiles, AddsImagesFromAnyFolderAndSkipsWhatIsNotAnImageNamingIt) {
+  TempDir tmp;
+  test::writeImage(tmp / "line1" / "a.png", 40, 30);
+  test::writeImage(tmp / "line2" / "b.jpg", 50, 20);
+  test::writeText(tmp / "line2" / "notes.txt", "not an image");
+  auto p = test::newProject(tmp / "p");
+  ImportOptions options;
+  options.tags = {"dropped"};
+  ImportReport report;
+  ASSERT_TRUE(importImageFiles(*p, {tmp / "line1" / "a.png", tmp / "line2" / "b.jpg", tmp / "line2" / "notes.txt"},
+                               options, &report)
+                  .ok());
+  EXPECT_EQ(report.imagesAdded, 2u);
+  EXPECT_EQ(report.imagesSkipped, 1u);
+  ASSERT_EQ(report.issues.size(), 1u);
+  EXPECT_EQ(report.issues[0].file, (tmp / "line2" / "notes.txt").string());
+  EXPECT_EQ(p->tags()->at(0).imageCount, 2);
+  const std::string text = reportText(report);
+  EXPECT_EQ(text.rfind("imported 2 images (0 already there, 1 skipped), 0 boxes (0 skipped)\n", 0), 0u) << text;
+  EXPECT_NE(text.find("notes.txt: not an image file"), std::string::npos) << text;
+
+  ImportReport again;
+  ASSERT_TRUE(importImageFiles(*p, {tmp / "line1" / "a.png"}, {}, &again).ok());
+  EXPECT_EQ(again.imagesAlreadyThere, 1u);
+  EXPECT_EQ(p->stats()->images, 2);
+}
+
+TEST(ImportFiles, StrictStopsAtTheFirstFileThatIsNotAnImage) {
+  TempDir tmp;
+  test::writeText(tmp / "notes.txt", "x");
+  auto p = test::newProject(tmp / "p");
+  ImportOptions options;
+  options.strict = true;
+  const Status st = importImageFiles(*p, {tmp / "notes.txt"}, options, nullptr);
+  EXPECT_EQ(st.code(), StatusCode::kBadInput);
+  EXPECT_NE(st.message().find("notes.txt"), std::string::npos) << st.message();
+}
+
+TEST(GuessFormat, ReadsTheLayoutOfEachKindOfDataSet) {
+  TempDir tmp;
+  test::writeImage(tmp / "plain" / "sub" / "a.png", 8, 8);
+  test::writeImage(tmp / "yolo" / "images" / "a.png", 8, 8);
+  test::writeText(tmp / "yolo" / "labels" / "a.txt", "0 0.5 0.5 0.2 0.2\n");
+  test::writeText(tmp / "voc" / "Annotations" / "a.xml", "<annotation/>");
+  test::writeText(tmp / "coco" / "annotations.json", "{}");
+  EXPECT_EQ(guessFormat(tmp / "plain"), Format::kFolder);
+  EXPECT_EQ(guessFormat(tmp / "yolo"), Format::kYolo);
+  EXPECT_EQ(guessFormat(tmp / "voc"), Format::kVoc);
+  EXPECT_EQ(guessFormat(tmp / "coco"), Format::kCoco);
+  EXPECT_EQ(guessFormat(tmp / "coco" / "annotations.json"), Format::kCoco);
+  EXPECT_EQ(guessFormat(tmp / "missing"), Format::kFolder);
+}
+
 TEST(UltralyticsExport, WritesDataYamlThatNamesTheClassesAndBothSets) {
   TempDir tmp;
   DemoOptions demo;

@@ -206,6 +206,29 @@ TEST(ProjectStore, ModelRunsAndScoresRoundTrip) {
   EXPECT_DOUBLE_EQ(back->score, 1.5);
 }
 
+TEST(ProjectStore, RemovingImagesTakesTheirBoxesTagsAndScoresButNeverTheFiles) {
+  TempDir tmp;
+  auto p = test::newProject(tmp.path());
+  test::writeImage(tmp / "gone.png", 40, 30);
+  const ImageId gone = *p->addImage(img("gone.png")), kept = *p->addImage(img("kept.png"));
+  const ClassId cls = *p->addClass("a");
+  ASSERT_TRUE(p->addBox(box(gone, cls)).ok());
+  const BoxId keptBox = *p->addBox(box(kept, cls));
+  ASSERT_TRUE(p->tagImages("GT1", {gone, kept}).ok());
+  const RunId run = *p->addRun(ModelRun{0, "CAL1"});
+  ASSERT_TRUE(p->putScores({ImageScore{run, gone, 1.0, Difficulty::kHard, 0, "{}"}}).ok());
+
+  EXPECT_EQ(*p->removeImages({gone, 999}), 1u) << "an unknown id is skipped";
+  EXPECT_EQ(p->image(gone).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(p->boxes(gone)->empty());
+  EXPECT_FALSE(*p->score(run, gone));
+  EXPECT_EQ((*p->tags())[0].imageCount, 1) << "the tag keeps only the image still there";
+  ASSERT_EQ(p->boxes(kept)->size(), 1u);
+  EXPECT_EQ((*p->boxes(kept))[0].id, keptBox);
+  EXPECT_TRUE(std::filesystem::exists(tmp / "gone.png")) << "the file on disk stays";
+  EXPECT_EQ(*p->removeImages({gone}), 0u);
+}
+
 TEST(WriteBatch, CommittedChunksSurviveAndTheOpenChunkIsRolledBack) {
   TempDir tmp;
   {

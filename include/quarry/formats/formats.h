@@ -63,6 +63,23 @@ struct ImportReport {
 Status importDataset(Project& project, Format format, const std::filesystem::path& source,
                      const ImportOptions& options, ImportReport* report, const ProgressFn& progress = {});
 
+// Adds these image files, with no labels (what a window does with files dropped on it). A file
+// whose extension is not an image's is skipped with that reason, like an unreadable one; the
+// files need no common folder.
+Status importImageFiles(Project& project, const std::vector<std::filesystem::path>& files,
+                        const ImportOptions& options, ImportReport* report, const ProgressFn& progress = {});
+
+// What `source` most likely holds, for a form's first guess (the user can still choose): kCoco for
+// a .json file or a folder with a .json file at its top, kVoc when .xml files lie below it, kYolo
+// when it has a labels/ folder or a classes.txt or data.yaml, and kFolder otherwise.
+Format guessFormat(const std::filesystem::path& source);
+
+// One line for a person: "imported 12 images (3 already there, 1 skipped), 40 boxes (2 skipped);
+// new classes: a b".
+std::string summaryLine(const ImportReport& report);
+// The summary line, then one line per issue (file:line: message): the report a user can copy.
+std::string reportText(const ImportReport& report);
+
 enum class ImageCopy { kCopy, kHardLink, kNone };
 
 struct ExportOptions {

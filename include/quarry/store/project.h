@@ -91,6 +91,9 @@ class Project {
   // Images in the order of `ids` (missing ids are skipped).
   Result<std::vector<ImageRecord>> images(const std::vector<ImageId>& ids) const;
   Status setImageStatus(ImageId id, ImageStatus status);
+  // Takes these images out of the project with their boxes, tags and scores, in one transaction
+  // (the image files are never touched); returns how many were there. Unknown ids are skipped.
+  Result<std::size_t> removeImages(const std::vector<ImageId>& ids);
 
   // --- boxes ---------------------------------------------------------------------------
   // Adds a box (box.id and timestamps are set on success); an image with boxes and status
