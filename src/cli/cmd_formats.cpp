@@ -41,6 +41,8 @@ void runImport(Context& ctx, ImportArgs& args) {
                {"boxes_added", report.boxesAdded},
                {"boxes_skipped", report.boxesSkipped},
                {"classes_added", report.classesAdded},
+               {"image_root", report.imageRoot},
+               {"image_root_added", report.imageRootAdded},
                {"issues", issues}});
   } else {
     for (const auto& i : report.issues) std::fprintf(stderr, "quarry: warning: %s\n", i.toString().c_str());

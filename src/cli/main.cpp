@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", ctx.verbosity, "more log output on stderr (-vv: debug)");
   addProjectCommands(app, ctx);
   addFormatCommands(app, ctx);
+  addRootCommands(app, ctx);
   addTagCommands(app, ctx);
   addSelectCommand(app, ctx);
 #ifdef QUARRY_HAVE_DETECT

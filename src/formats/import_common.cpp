@@ -291,6 +291,9 @@ Status importDataset(Project& project, Format format, const fs::path& source, co
   }
   if (!parsed.ok()) return parsed;
   data.root = fs::is_regular_file(source, ec) ? source.parent_path() : source;
+  auto root = project.imageRootFor(data.root, &report->imageRootAdded);
+  if (!root.ok()) return root.status();
+  report->imageRoot = root->value_or("");
   return detail::ingest(project, data, options, report, progress);
 }
 
@@ -337,6 +340,7 @@ std::string summaryLine(const ImportReport& r) {
     s += "; new classes:";
     for (const auto& c : r.classesAdded) s += " " + c;
   }
+  if (r.imageRootAdded) s += "; new image root $" + r.imageRoot;
   return s;
 }
 

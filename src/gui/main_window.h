@@ -40,6 +40,7 @@ class ClassPanel;
 class FilterBar;
 class ImageCache;
 class ImportDialog;
+class RootsDialog;
 class ImageListModel;
 struct JobOutcome;
 class ModelPanel;
@@ -93,6 +94,8 @@ class MainWindow : public QMainWindow {
   // files) when given; the list, classes and tags follow each import it runs. Null when no
   // project was opened.
   ImportDialog* openImportDialog(const QString& source = {}, const QStringList& files = {});
+  // Project > Image roots: move a root, map it on this machine; the canvas and list follow.
+  RootsDialog* openRootsDialog();
   // Edit > Ask for the class after drawing (labelImg's habit): each new box waits for a class,
   // the last used one offered first; declining drops the box. Remembered in the settings.
   void setAskClassAfterDraw(bool on);
@@ -160,6 +163,8 @@ class MainWindow : public QMainWindow {
   void afterJob(const JobOutcome& outcome);
   // An import ended (also cancelled or failed): classes, tags and the list may have changed.
   void afterImport();
+  // Image roots changed: the same stored paths may now be other files.
+  void afterRootsChanged();
   // Dropping a folder, a COCO file or image files opens the import dialog with them.
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;

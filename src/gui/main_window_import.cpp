@@ -14,7 +14,9 @@
 #include "gui/class_panel.h"
 #include "gui/filter_bar.h"
 #include "gui/image_list_model.h"
+#include "gui/image_cache.h"
 #include "gui/import_dialog.h"
+#include "gui/roots_dialog.h"
 #include "gui/main_window.h"
 #include "gui/qt_convert.h"
 #include "gui/tag_panel.h"
@@ -65,6 +67,21 @@ void MainWindow::afterImport() {
   // A project that was empty shows its first image, as opening it would have.
   if (!current_ && model_ && model_->rowCount() > 0) selectRow(0);
   updateStatus();
+}
+
+RootsDialog* MainWindow::openRootsDialog() {
+  if (!project_) return nullptr;
+  auto* dialog = new RootsDialog(project_.get(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &RootsDialog::rootsChanged, this, &MainWindow::afterRootsChanged);
+  dialog->open();
+  return dialog;
+}
+
+void MainWindow::afterRootsChanged() {
+  cache_->clear();
+  refreshList();
+  if (current_) showImage(current_, shownRow_);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {

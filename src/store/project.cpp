@@ -141,6 +141,7 @@ static Result<std::unique_ptr<Project::Impl>> openImpl(const fs::path& dir, bool
     impl->db.exec("PRAGMA cache_size = -65536");
     QUARRY_RETURN_IF_ERROR(schema::migrate(impl->db));
     impl->version = impl->db.execAndGet("PRAGMA user_version").getInt();
+    QUARRY_RETURN_IF_ERROR(impl->loadRoots());
     return impl;
   } catch (const std::exception& e) {
     return Status::IoError((dir / Project::kStoreFile).string() + ": " + e.what());
@@ -184,11 +185,31 @@ int Project::schemaVersion() const { return impl_->version; }
 std::string Project::storedPath(const fs::path& file) const {
   std::error_code ec;
   const fs::path abs = fs::absolute(file, ec).lexically_normal();
+  impl_->refreshRoots();
+  // The innermost root: a root inside another root's folder is the more specific name.
+  const ImageRoot* best = nullptr;
+  std::optional<fs::path> bestRel;
+  for (const ImageRoot& root : impl_->roots)
+    if (auto rel = relativeInside(root.effective(), abs))
+      if (!best || root.effective().string().size() > best->effective().string().size()) {
+        best = &root;
+        bestRel = rel;
+      }
+  if (best) return "$" + best->name + "/" + bestRel->generic_string();
   if (auto rel = relativeInside(impl_->dir, abs)) return rel->generic_string();
   return abs.generic_string();
 }
 
 fs::path Project::resolve(const std::string& stored) const {
+  if (!stored.empty() && stored[0] == '$') {
+    impl_->refreshRoots();
+    const std::size_t slash = stored.find('/');
+    const std::string name = stored.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    for (const ImageRoot& root : impl_->roots)
+      if (root.name == name)
+        return slash == std::string::npos ? root.effective() : (root.effective() / stored.substr(slash + 1)).lexically_normal();
+    // No such root: a path in the project folder of that name, which will not be found.
+  }
   const fs::path p(stored);
   return p.is_absolute() ? p : (impl_->dir / p).lexically_normal();
 }

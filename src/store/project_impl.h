@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "quarry/store/project.h"
 
@@ -20,6 +21,15 @@ struct Project::Impl {
   SQLite::Database db;
   int txDepth = 0;  // > 0 while a transaction (batch or single write) is open
   int version = 0;
+  std::string projectId;
+  // The image roots as last read (at open and after each change through this Project), with
+  // where each is on this machine; storedPath() and resolve() use them on every call.
+  std::vector<ImageRoot> roots;
+  Status loadRoots();
+  // Reads the roots again when another connection has committed since (a job's import made a
+  // root, the CLI moved one): PRAGMA data_version, one cheap statement, tells.
+  void refreshRoots();
+  std::int64_t rootsDataVersion = -1;
   // Prepared statements of the hot paths (import, auto-label), prepared once per connection.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
 };

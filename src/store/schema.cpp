@@ -100,6 +100,17 @@ const std::vector<const char*>& migrations() {
       R"sql(
       CREATE INDEX images_file_name ON images(replace(path, rtrim(path, replace(path, '/', '')), ''), path);
       )sql",
+      // 5: image roots (paths "$NAME/rel" follow a root's location), and an id for the project
+      // that per-user settings (a root's location on this machine) are keyed by.
+      R"sql(
+      CREATE TABLE image_roots(
+        name TEXT PRIMARY KEY,
+        location TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE project_info(
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO project_info(key, value) VALUES ('id', lower(hex(randomblob(16))));
+      )sql",
   };
   return steps;
 }

@@ -5,7 +5,7 @@ set -u
 source "$(dirname "$0")/lib.sh"
 
 # --help works on every command.
-for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo; do
+for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo "roots list" "roots set" relink; do
   check "help $cmd" 0 $Q $cmd --help
 done
 check "no command is bad usage" 2 $Q
@@ -79,6 +79,29 @@ expect_out "summary counts the skipped box" "1 boxes \(1 skipped\)"
 check "strict import fails" 1 $Q -q -p "$tmp/copy" import "$tmp/bad" --format yolo --strict
 check "project still opens" 0 $Q -p "$tmp/copy" stats --json
 expect_out "nothing lost" '"images": 7'
+
+# Image roots (issue 15): the COCO import stored its images under a root named after the folder;
+# a moved folder needs one relink, and a machine may map a root to its own folder.
+export QUARRY_ROOTS_FILE="$tmp/roots.json"
+check "roots list" 0 $Q -p "$tmp/copy" roots list --json
+expect_out "the import made a root" '"name": "coco"'
+expect_out "holding its images" '"images": 6'
+mv "$tmp/coco" "$tmp/coco-moved"
+check "roots list after the folder moved" 0 $Q -p "$tmp/copy" roots list
+expect_out "says it is not found" 'NOT FOUND on this machine'
+check "relink" 0 $Q -p "$tmp/copy" relink coco "$tmp/coco-moved"
+check "roots list after the relink" 0 $Q -p "$tmp/copy" roots list --json
+expect_out "found again" '"found": true'
+check "re-import from the new place adds none" 0 $Q -q -p "$tmp/copy" import "$tmp/coco-moved" --format coco --json
+expect_out "same images" '"images_added": 0'
+check "here-only" 0 $Q -p "$tmp/copy" roots set coco "$tmp/elsewhere" --here-only
+expect_out "says where" 'on this machine'
+grep -q elsewhere "$tmp/roots.json"
+expect "the per-user file holds the mapping" $?
+check "here-only for a root the project lacks" 1 $Q -p "$tmp/copy" roots set nope "$tmp" --here-only
+expect_err "names it" "no image root 'nope'"
+check "a bad root name" 2 $Q -p "$tmp/copy" roots set "a b" "$tmp"
+
 check "missing project" 1 $Q -p "$tmp/nowhere" stats
 expect_err "missing project says so" "no Quarry project here"
 

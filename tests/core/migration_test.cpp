@@ -78,3 +78,27 @@ TEST(Migration, TheListsNameOrderIsServedByAnIndexAfterMigration) {
 
 }  // namespace
 }  // namespace quarry
+
+namespace quarry {
+namespace {
+
+// Version 5 brings image roots: an older project keeps its paths (absolute ones still resolve),
+// has no roots, and gets an id of its own, which per-user root locations are keyed by.
+TEST(Migration, AVersionFourFileKeepsItsPathsAndGetsAProjectId) {
+  test::TempDir tmp;
+  {
+    SQLite::Database db((tmp / "project.quarry").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    ASSERT_TRUE(schema::migrate(db, 4).ok());
+    db.exec("INSERT INTO images(path, width, height, hash, status, added_at) VALUES ('/data/a.png', 4, 4, '', 0, 0)");
+  }
+  auto p = Project::open(tmp.path());
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)->projectId().size(), 32u);
+  EXPECT_TRUE((*p)->imageRoots()->empty());
+  EXPECT_EQ((*p)->resolve((*p)->image(1)->path), std::filesystem::path("/data/a.png"));
+  auto other = test::newProject(tmp / "other");
+  EXPECT_NE(other->projectId(), (*p)->projectId());
+}
+
+}  // namespace
+}  // namespace quarry

@@ -1,13 +1,15 @@
-// Filling a project from the window (issue 15, item 1 and 3): Project > Import with its report,
-// progress and cancel, drops of folders and files, Image > Remove from project, and asking for the
-// class right after drawing. Each drives the real window under QT_QPA_PLATFORM=offscreen and
+// Filling a project from the window (issue 15, items 1 and 3): Project > Import with its report,
+// progress and cancel, drops of folders and files, relinking a moved folder through its image
+// root, Image > Remove from project, and asking for the class right after drawing. Each drives the real window under QT_QPA_PLATFORM=offscreen and
 // reads the store back.
+#include <QDir>
 #include <QFileInfo>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
@@ -19,6 +21,7 @@
 #include "gui/import_dialog.h"
 #include "gui/job_runner.h"
 #include "gui/main_window.h"
+#include "gui/roots_dialog.h"
 #include "gui_test_support.h"
 #include "quarry/demo/demo.h"
 
@@ -70,6 +73,7 @@ class ImportTest : public QObject {
   void droppingAFolderOpensTheImportWithItsFormatGuessed();
   void droppingImageFilesImportsThemOneByOne();
   void removingImagesAsksWithTheCountsAndNeverDeletesTheFiles();
+  void relinkingAMovedFolderShowsItsImagesAgainWithOneChange();
   void askingForTheClassAfterDrawingUsesTheChosenOneAndOffersItNext();
 
  private:
@@ -202,6 +206,35 @@ void ImportTest::droppingImageFilesImportsThemOneByOne() {
   const JobOutcome outcome = runImport(dialog);
   QVERIFY2(outcome.ok, qPrintable(outcome.summary));
   QCOMPARE(imagesIn(window->project()), 3);  // two files of the same name in two folders are two images
+}
+
+void ImportTest::relinkingAMovedFolderShowsItsImagesAgainWithOneChange() {
+  openEmpty();
+  qputenv("QUARRY_ROOTS_FILE", (tmp->path() + "/roots.json").toUtf8());
+  writeImages(tmp->path() + "/line", 5);
+  ImportDialog* dialog = window->openImportDialog(tmp->path() + "/line");
+  QVERIFY(runImport(dialog).ok);
+  dialog->close();
+  QVERIFY2(dialog->report()->toPlainText().contains("new image root $line"), qPrintable(dialog->report()->toPlainText()));
+  const ImageId shown = window->currentImage();
+  QVERIFY(!window->canvas()->shownImage().isNull());
+  QCOMPARE(window->project()->image(shown)->path, std::string("$line/img_000.png"));
+
+  QVERIFY(QDir().rename(tmp->path() + "/line", tmp->path() + "/moved"));
+  // An image of the moved folder the window has not read ahead (it reads the rows beside the shown one).
+  QVERIFY(window->selectImage(window->listModel()->imageAt(4)));
+  QVERIFY(window->canvas()->shownImage().isNull());
+  QVERIFY2(window->lastError().contains("missing"), qPrintable(window->lastError()));
+
+  RootsDialog* roots = window->openRootsDialog();
+  QVERIFY(roots);
+  QCOMPARE(roots->table()->rowCount(), 1);
+  QCOMPARE(roots->table()->item(0, 4)->text(), QString("NOT FOUND"));
+  QVERIFY2(roots->moveRoot("line", tmp->path() + "/moved"), qPrintable(roots->message()));
+  QCOMPARE(roots->table()->item(0, 4)->text(), QString("yes"));
+  QVERIFY(!window->canvas()->shownImage().isNull());  // the image on the canvas is read again
+  QCOMPARE(window->project()->image(shown)->path, std::string("$line/img_000.png"));  // no path rewritten
+  qunsetenv("QUARRY_ROOTS_FILE");
 }
 
 void ImportTest::removingImagesAsksWithTheCountsAndNeverDeletesTheFiles() {

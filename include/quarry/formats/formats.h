@@ -56,10 +56,16 @@ struct ImportReport {
   std::size_t boxesSkipped = 0;        // malformed lines, unknown classes, bad geometry
   std::vector<std::string> classesAdded;
   std::vector<ImportIssue> issues;
+  // The image root the images are stored under (empty: inside the project folder, or files
+  // chosen one by one), and whether this import made it.
+  std::string imageRoot;
+  bool imageRootAdded = false;
 };
 
 // Imports `source` (a folder for folder/yolo/voc; a .json file or a folder holding one for
-// coco) into `project`. Fills `report` as it goes, also when it fails or is cancelled.
+// coco) into `project`. Fills `report` as it goes, also when it fails or is cancelled. A source
+// outside the project folder is stored under an image root (Project::imageRootFor), so moving
+// it later needs one `quarry roots set`.
 Status importDataset(Project& project, Format format, const std::filesystem::path& source,
                      const ImportOptions& options, ImportReport* report, const ProgressFn& progress = {});
 

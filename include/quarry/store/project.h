@@ -45,6 +45,24 @@ struct ProjectStats {
 // '-', '_' or '.', not starting with '.'. OK, or kInvalidArgument naming the name and the rule.
 Status validRunName(const std::string& name);
 
+// An image root's name: 1 to 64 letters, digits, '_', '-' or '.', starting with a letter or digit.
+Status validRootName(const std::string& name);
+
+// A named folder that image paths are stored relative to ("$NAME/sub/a.png").
+struct ImageRoot {
+  std::string name;
+  std::filesystem::path location;       // the project's default, for every machine
+  std::filesystem::path localLocation;  // this user's mapping on this machine; empty when none
+  std::int64_t images = 0;              // images stored under it
+  // Where its images are read on this machine: the local mapping when there is one.
+  const std::filesystem::path& effective() const { return localLocation.empty() ? location : localLocation; }
+};
+
+// The per-user file that maps a project's roots to this machine's folders: QUARRY_ROOTS_FILE
+// when set, else $XDG_CONFIG_HOME/quarry/roots.json, else ~/.config/quarry/roots.json. Projects
+// are told apart by Project::projectId(), so a shared project is the same entry on every path.
+std::filesystem::path localRootsFile();
+
 class Project {
  public:
   static constexpr const char* kStoreFile = "project.quarry";
@@ -65,10 +83,27 @@ class Project {
   std::filesystem::path storeFile() const { return dir() / kStoreFile; }
   int schemaVersion() const;
 
-  // How an image path is stored: relative when inside the project folder, absolute otherwise.
+  // How an image path is stored: "$NAME/rel" inside an image root (the innermost, by where
+  // the root is on this machine), relative inside the project folder, absolute otherwise.
   std::string storedPath(const std::filesystem::path& file) const;
-  // The file an image's stored path points at.
+  // The file an image's stored path points at (through its root's location on this machine).
   std::filesystem::path resolve(const std::string& storedPath) const;
+
+  // --- image roots: one change relinks every image of a moved or remounted folder --------
+  // A random id given to the project when its store was made (or upgraded to roots).
+  const std::string& projectId() const;
+  Result<std::vector<ImageRoot>> imageRoots() const;  // by name
+  // Creates root `name` at `location`, or moves it there (the default for every machine). Images
+  // stored with an absolute path under `location` are then stored relative to the root (an
+  // image whose relative path is already taken keeps its absolute one); returns how many.
+  Result<std::size_t> setImageRoot(const std::string& name, const std::filesystem::path& location);
+  // This machine only: maps root `name` to `location` in the per-user roots file (an empty
+  // location removes the mapping). kNotFound for a root the project does not have.
+  Status setLocalImageRoot(const std::string& name, const std::filesystem::path& location);
+  // The root an import from `folder` stores its images under: nothing when `folder` is inside the
+  // project; the innermost root holding it; else a new root at `folder`, named after it (made
+  // unique), which takes over the absolute paths already stored under it. `added` says which.
+  Result<std::optional<std::string>> imageRootFor(const std::filesystem::path& folder, bool* added = nullptr);
 
   // --- classes: ids are stable; position is the frozen export order -------------------
   Result<std::vector<ClassInfo>> classes() const;
