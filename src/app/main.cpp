@@ -1,4 +1,5 @@
-// quarry-gui: the annotation workbench. `quarry-gui [PROJECT_DIR]` opens a project;
+// quarry-gui: the annotation workbench. `quarry-gui [PROJECT_DIR]` opens a project (without one,
+// the project opened last), in the layout the user left;
 // `--screenshot FILE.png [--select IMAGE] [--run NAME] [--uncertainty] [--runs A,B --tab N]` renders the window
 // (or, with --runs, the Runs view) to a PNG and exits (it works offscreen: QT_QPA_PLATFORM=offscreen).
 #include <QApplication>
@@ -36,11 +37,15 @@ int main(int argc, char** argv) {
   quarry::gui::MainWindow window;
   const bool shooting = parser.isSet(screenshot);
   window.setErrorDialogs(!shooting);
-  if (!parser.positionalArguments().isEmpty() && !window.openProject(parser.positionalArguments().first())) {
-    if (shooting) {
+  // A screenshot is the same picture on every machine: no remembered layout or project.
+  if (!shooting) window.restoreLayout();
+  if (!parser.positionalArguments().isEmpty()) {
+    if (!window.openProject(parser.positionalArguments().first()) && shooting) {
       std::fprintf(stderr, "quarry-gui: %s\n", qPrintable(window.lastError()));
       return 1;
     }
+  } else if (!shooting) {
+    window.openLastProject();
   }
   if (parser.isSet(run) && !window.filterBar()->setRun(parser.value(run))) {
     std::fprintf(stderr, "quarry-gui: no model run '%s' in the project\n", qPrintable(parser.value(run)));

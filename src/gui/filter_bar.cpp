@@ -164,15 +164,25 @@ void FilterBar::buildWidgets() {
     if (stretch) layout->addStretch();
     return layout;
   };
+  // Narrow enough (about 320 px) that the list beside the canvas leaves it most of the window:
+  // the combo boxes shrink to a few characters (the open list shows the whole names), and the
+  // controls take five short rows instead of three long ones.
+  for (QComboBox* box : {views_, tagMode_, class_, status_, source_, run_}) {
+    box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    box->setMinimumContentsLength(6);
+  }
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
-  auto* top = row({views_, saveView_, removeView_}, false);
-  top->insertWidget(0, search_, 1);
-  layout->addLayout(top);
-  layout->addLayout(row({tags_, tagMode_, class_, status_, source_}, true));
-  auto* bottom = row({run_, difficulty_[0], difficulty_[1], difficulty_[2], extraLabel_}, true);
-  bottom->addWidget(clear);
-  layout->addLayout(bottom);
+  layout->setSpacing(2);
+  auto* first = row({clear}, false);
+  first->insertWidget(0, search_, 1);
+  layout->addLayout(first);
+  auto* second = row({saveView_, removeView_}, false);
+  second->insertWidget(0, views_, 1);
+  layout->addLayout(second);
+  layout->addLayout(row({tags_, tagMode_, class_}, true));
+  layout->addLayout(row({status_, source_, extraLabel_}, true));
+  layout->addLayout(row({run_, difficulty_[0], difficulty_[1], difficulty_[2]}, true));
   updateLabels();
 }
 

@@ -3,7 +3,10 @@
 #include "gui/main_window.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QGuiApplication>
+#include <QScreen>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
@@ -54,12 +57,10 @@ MainWindow::MainWindow(QWidget* parent)
   setWindowIcon(QIcon(":/quarry/quarry.svg"));
   ui_->listLayout->insertWidget(0, filterBar_);
   ui_->canvasLayout->addWidget(canvas_);
-  ui_->classLayout->addWidget(classPanel_);
-  ui_->tagLayout->addWidget(tagPanel_);
+  // The list beside the canvas; the canvas takes what the window gains.
   ui_->mainSplitter->setStretchFactor(0, 0);
   ui_->mainSplitter->setStretchFactor(1, 1);
-  ui_->mainSplitter->setStretchFactor(2, 0);
-  ui_->mainSplitter->setSizes({480, 740, 180});
+  ui_->mainSplitter->setSizes({kListWidth, 1000});
   ui_->imageTable->setItemDelegateForColumn(ImageListModel::kDifficulty, new DifficultyDelegate(this));
   // Small thumbnails keep many rows on screen; the name tooltip gives the full path.
   ui_->imageTable->setIconSize(QSize(32, 32));
@@ -94,19 +95,69 @@ MainWindow::MainWindow(QWidget* parent)
                              8000);
   });
   connect(tagPanel_, &TagPanel::failed, this, &MainWindow::fail);
-  auto* modelDock = new QDockWidget(tr("Model"), this);
-  modelDock->setObjectName("modelDock");
-  modelDock->setWidget(modelPanel_);
-  addDockWidget(Qt::RightDockWidgetArea, modelDock);
-  modelPanel_->setMaximumWidth(340);  // the canvas keeps most of the width
+  // The panels share one dock column on the right, so the canvas keeps the room (at least half
+  // the window's width at 1366 px): the classes always in view, the tags and the Model panel
+  // as tabs below them. Each can be closed, moved or floated, and comes back from View > Panels.
+  auto dock = [this](const QString& title, const char* name, QWidget* panel) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(panel);
+    addDockWidget(Qt::RightDockWidgetArea, d);
+    return d;
+  };
+  auto* classDock = dock(tr("Classes"), "classDock", classPanel_);
+  auto* tagDock = dock(tr("Tags"), "tagDock", tagPanel_);
+  auto* modelDock = dock(tr("Model"), "modelDock", modelPanel_);
+  splitDockWidget(classDock, tagDock, Qt::Vertical);
+  tabifyDockWidget(tagDock, modelDock);
+  tagDock->raise();
+  resizeDocks({classDock}, {kPanelWidth}, Qt::Horizontal);
+  modelPanel_->setMaximumWidth(kPanelWidth + 20);  // the canvas keeps most of the width
   connect(modelPanel_, &ModelPanel::storeChanged, this, &MainWindow::afterJob);
   connect(modelPanel_, &ModelPanel::failed, this, &MainWindow::fail);
   buildActions();
-  panelsMenu_->addAction(modelDock->toggleViewAction());
+  for (QDockWidget* d : {classDock, tagDock, modelDock}) panelsMenu_->addAction(d->toggleViewAction());
   updateStatus();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::restoreLayout() {
+  QSettings settings("Quarry", "quarry-gui");
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+    // First start: most of the screen, not a fixed size that is cramped on one and lost on another.
+    if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+      const QRect free = screen->availableGeometry();
+      resize(free.width() * 9 / 10, free.height() * 9 / 10);
+      move(free.center() - rect().center());
+    }
+  }
+  restoreState(settings.value("window/state").toByteArray());
+  const QList<int> sizes = settings.value("window/splitter").value<QList<int>>();
+  if (sizes.size() == 2 && sizes[0] > 0 && sizes[1] > 0) ui_->mainSplitter->setSizes(sizes);
+}
+
+void MainWindow::saveLayout() const {
+  QSettings settings("Quarry", "quarry-gui");
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("window/splitter", QVariant::fromValue(ui_->mainSplitter->sizes()));
+}
+
+bool MainWindow::openLastProject() {
+  const QStringList recent = QSettings("Quarry", "quarry-gui").value("recentProjects").toStringList();
+  if (recent.isEmpty() || !QFileInfo::exists(recent.first() + "/" + qs(Project::kStoreFile))) return false;
+  const bool dialogs = errorDialogs_;
+  errorDialogs_ = false;  // a project that no longer opens is a status line, not a box at start
+  const bool opened = openProject(recent.first());
+  errorDialogs_ = dialogs;
+  return opened;
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveLayout();
+  QMainWindow::closeEvent(event);
+}
 
 QTableView* MainWindow::imageTable() const { return ui_->imageTable; }
 
@@ -166,9 +217,11 @@ bool MainWindow::openProject(const QString& dir) {
   canvas_->setDisplayAdjustment(savedDisplayAdjustment());
   onFilterChanged();
   ui_->imageTable->horizontalHeader()->setSectionResizeMode(ImageListModel::kName, QHeaderView::Stretch);
-  ui_->imageTable->setColumnWidth(ImageListModel::kStatus, 72);
-  ui_->imageTable->setColumnWidth(ImageListModel::kBoxes, 48);
-  ui_->imageTable->setColumnWidth(ImageListModel::kDifficulty, 70);
+  // The name keeps what the fixed columns leave (its tooltip has the whole path).
+  ui_->imageTable->setColumnWidth(ImageListModel::kStatus, 66);
+  ui_->imageTable->setColumnWidth(ImageListModel::kBoxes, 44);
+  ui_->imageTable->setColumnWidth(ImageListModel::kTags, 56);
+  ui_->imageTable->setColumnWidth(ImageListModel::kDifficulty, 62);
   setWindowTitle(QString("Quarry — %1").arg(qs(project_->dir().string())));
   addRecent(qs(project_->dir().string()));
   if (model_->rowCount() > 0) selectRow(0);

@@ -27,6 +27,7 @@ class QKeySequence;
 class QMenu;
 class QDragEnterEvent;
 class QDropEvent;
+class QCloseEvent;
 
 namespace Ui {
 class MainWindow;
@@ -56,6 +57,15 @@ class MainWindow : public QMainWindow {
 
   // Opens the project in `dir`; on failure keeps the current one and reports why.
   bool openProject(const QString& dir);
+  // The project opened last (the first of Open recent), if it is still there; false otherwise.
+  bool openLastProject();
+  // The window's size and place, its panels and the list's width as the user left them (the
+  // settings); on a first start, 90% of the screen. saveLayout() is called on close.
+  void restoreLayout();
+  void saveLayout() const;
+  // The list's and the panel column's widths before the user changes them.
+  static constexpr int kListWidth = 340;
+  static constexpr int kPanelWidth = 280;
   Project* project() const { return project_.get(); }
 
   // Shows an image and selects its row in the list; false when it is not in the project.
@@ -116,7 +126,7 @@ class MainWindow : public QMainWindow {
   ClassPanel* classPanel() const { return classPanel_; }
   TagPanel* tagPanel() const { return tagPanel_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
-  // View > Panels: one checkable action per panel that can be closed (the Model panel).
+  // View > Panels: one checkable action per panel (Classes, Tags, Model), which can be closed.
   QMenu* panelsMenu() const { return panelsMenu_; }
   QUndoStack* undoStack() const;
   // View > Image adjustments: applied to the canvas and remembered for the open project (per
@@ -168,6 +178,7 @@ class MainWindow : public QMainWindow {
   // Dropping a folder, a COCO file or image files opens the import dialog with them.
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
 
   std::unique_ptr<Ui::MainWindow> ui_;
   std::unique_ptr<Project> project_;

@@ -9,6 +9,10 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QDockWidget>
+#include <QSplitter>
+#include <QDir>
+#include <QMenu>
 #include <QtTest>
 
 #include "quarry/core/log.h"
@@ -56,6 +60,8 @@ class MainWindowTest : public QObject {
   void movingAnAutoBoxMakesItCorrected();
   void theWindowLogsIntoTheOpenProjectsLog();
   void imageAdjustmentsChangeWhatIsShownNeverTheFile();
+  void theCanvasGetsMostOfTheWidthOnLaptopAndDesktopScreens();
+  void theLayoutAndTheLastProjectAreRemembered();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -321,6 +327,43 @@ void MainWindowTest::movingAnAutoBoxMakesItCorrected() {
   QCOMPARE(storedBoxes().at(0).source, BoxSource::kCorrected);
   window->undo();
   QCOMPARE(storedBoxes().at(0).source, BoxSource::kAuto);
+}
+
+// Issue 15: at 1366x768 the canvas had 250 px beside the list, the class and tag panels and the
+// Model panel. Now the panels share one dock column and the canvas has at least half the width.
+void MainWindowTest::theCanvasGetsMostOfTheWidthOnLaptopAndDesktopScreens() {
+  for (const QSize size : {QSize(1366, 768), QSize(1920, 1080)}) {
+    window->resize(size);
+    QTest::qWait(50);
+    QVERIFY2(window->canvas()->width() >= size.width() / 2,
+             qPrintable(QString("%1 px of %2").arg(window->canvas()->width()).arg(size.width())));
+  }
+  QStringList panels;
+  for (QAction* a : window->panelsMenu()->actions()) panels << a->text();
+  QCOMPARE(panels, QStringList({"Classes", "Tags", "Model"}));
+  QVERIFY(window->findChild<QDockWidget*>("classDock")->isVisible());  // the classes always in view
+}
+
+void MainWindowTest::theLayoutAndTheLastProjectAreRemembered() {
+  auto* splitter = window->findChild<QSplitter*>("mainSplitter");
+  QVERIFY(splitter);
+  window->resize(1300, 760);
+  QTest::qWait(20);
+  splitter->setSizes({260, 700});
+  const QList<int> chosen = splitter->sizes();
+  window->findChild<QDockWidget*>("tagDock")->close();
+  window->close();  // saves the layout
+  MainWindow again;
+  again.setErrorDialogs(false);
+  again.restoreLayout();
+  again.show();
+  QVERIFY(QTest::qWaitForWindowExposed(&again));
+  QVERIFY(again.openLastProject());
+  QCOMPARE(QString::fromStdString(again.project()->dir().string()), QDir(dir).absolutePath());
+  QCOMPARE(again.findChild<QSplitter*>("mainSplitter")->sizes().at(0), chosen.at(0));
+  QVERIFY(!again.findChild<QDockWidget*>("tagDock")->isVisible());
+  again.findChild<QDockWidget*>("tagDock")->show();  // leave the next test's window as it was
+  again.close();
 }
 
 QTEST_MAIN(MainWindowTest)
