@@ -42,6 +42,7 @@ void addRootCommands(CLI::App& app, Context& ctx);     // roots, relink
 void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
 void addDetectCommands(CLI::App& app, Context& ctx);   // train, autolabel, eval (with LibTorch)
 void addSelectCommand(CLI::App& app, Context& ctx);    // select
+void addMistakesCommand(CLI::App& app, Context& ctx);  // mistakes
 void addScoreCommand(CLI::App& app, Context& ctx);     // score (with LibTorch)
 void addExperimentCommand(CLI::App& app, Context& ctx);  // experiment (with LibTorch)
 

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   addRootCommands(app, ctx);
   addTagCommands(app, ctx);
   addSelectCommand(app, ctx);
+  addMistakesCommand(app, ctx);
 #ifdef QUARRY_HAVE_DETECT
   addDetectCommands(app, ctx);
   addScoreCommand(app, ctx);

@@ -2,6 +2,8 @@
 // Mouse and keyboard handling is in canvas_input.cpp; the state both share, canvas_state.h.
 #include "gui/canvas.h"
 
+#include <QGraphicsSimpleTextItem>
+
 #include <QKeyEvent>
 
 #include <QCursor>
@@ -161,6 +163,29 @@ void Canvas::setUncertainty(const std::vector<UncertaintyMark>& marks) {
     s.marks.push_back(item);
   }
 }
+
+void Canvas::setDisagreements(const std::vector<DisagreementMark>& marks) {
+  State& s = *state_;
+  for (QGraphicsItem* item : s.disagreements) delete item;
+  s.disagreements.clear();
+  for (const DisagreementMark& m : marks) {
+    auto* rect = new QGraphicsRectItem(m.box);
+    QPen pen(m.color, 2, Qt::DashLine);
+    pen.setCosmetic(true);  // the same on screen at any zoom
+    rect->setPen(pen);
+    rect->setZValue(2);  // over the boxes
+    rect->setAcceptedMouseButtons(Qt::NoButton);
+    rect->setToolTip(m.text);
+    auto* label = new QGraphicsSimpleTextItem(m.text, rect);
+    label->setBrush(m.color);
+    label->setFlag(QGraphicsItem::ItemIgnoresTransformations);  // readable at any zoom
+    label->setPos(m.box.bottomLeft());
+    s.scene->addItem(rect);
+    s.disagreements.push_back(rect);
+  }
+}
+
+int Canvas::disagreementCount() const { return static_cast<int>(state_->disagreements.size()); }
 
 void Canvas::setShowUncertainty(bool on) {
   state_->marksShown = on;

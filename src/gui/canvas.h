@@ -38,6 +38,14 @@ struct UncertaintyMark {
   QString tooltip;
 };
 
+// A place where the shown run and the human labels disagree (the mistakes queue): drawn dashed
+// in `color` with `text` above it, over the boxes.
+struct DisagreementMark {
+  QRectF box;  // image pixels
+  QString text;
+  QColor color;
+};
+
 class Canvas : public QGraphicsView {
   Q_OBJECT
 
@@ -66,6 +74,10 @@ class Canvas : public QGraphicsView {
   void setShowUncertainty(bool on);
   bool showUncertainty() const;
   int uncertaintyMarkCount() const;  // marks set, shown or not
+  // The current image's disagreements (replacing the earlier ones; empty clears them). Like the
+  // uncertainty marks, the owner sets them with each image.
+  void setDisagreements(const std::vector<DisagreementMark>& marks);
+  int disagreementCount() const;
 
   void setDrawMode(bool on);
   bool drawMode() const { return drawMode_; }

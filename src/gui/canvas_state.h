@@ -58,6 +58,7 @@ struct Canvas::State {
   std::vector<BoxItem*> items;   // items[i] shows boxes_[i]
   std::vector<QGraphicsItem*> marks;  // uncertainty marks, drawn under the boxes, never hit-tested
   bool marksShown = false;
+  std::vector<QGraphicsItem*> disagreements;  // the mistakes queue's marks, over the boxes
   std::vector<BoxId> selection;  // sorted
   bool fitted = false;           // refit on resize until the annotator zooms
   bool spaceHeld = false;

@@ -20,6 +20,7 @@ const std::vector<ShortcutHelp>& shortcutTable() {
       {"Ctrl+Shift+Z, Ctrl+Y", "redo"},
       {"D / A", "next / previous image"},
       {"Shift+D", "next image to review: hard first, then medium, then any unreviewed"},
+      {"M / Shift+M", "next / previous mistake: where the list's run and the labels disagree most (shown dashed)"},
       {"Space", "mark the image reviewed (again: unmark)"},
       {"Enter", "accept the image's auto boxes and mark it reviewed"},
       {"Space + drag, middle drag", "pan"},

@@ -373,6 +373,7 @@ void MainWindow::reloadBoxes() {
     return;
   }
   canvas_->setBoxes(*boxes);
+  reloadDisagreements();  // a label just drawn or fixed may settle one
 }
 
 void MainWindow::reloadUncertainty() {

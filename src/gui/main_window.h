@@ -87,6 +87,14 @@ class MainWindow : public QMainWindow {
   // only auto boxes, after confirm() agrees to a question naming how many images and boxes.
   // Returns how many it marked.
   int acceptEasyImages();
+  // Image > Next mistake (M) / Previous mistake (Shift+M): the images where the list's run (the
+  // filter's, else the newest) and the human labels disagree, heaviest first (the mistakes
+  // queue, quarry/al/mistakes.h); turns the canvas's disagreement marks on. False (and a status
+  // line saying why) when there is no run or nothing disagrees.
+  bool nextMistake();
+  bool previousMistake();
+  // View > Show disagreements: the shown image's disagreements with the run, dashed, on the canvas.
+  void setShowDisagreements(bool on);
   // Asks the user yes or no; a message box unless replaced (tests, scripts).
   // The panels and dialogs the window opens ask through it too.
   void setConfirm(std::function<bool(const QString&)> confirm);
@@ -147,6 +155,9 @@ class MainWindow : public QMainWindow {
   void reloadBoxes();
   // The shown run's uncertainty marks for the current image.
   void reloadUncertainty();
+  // The shown run's disagreements with the labels of the current image, when they are shown.
+  void reloadDisagreements();
+  bool stepMistake(int direction);
   void afterEdit(const Status& st);
   void pushEdits(std::vector<BoxEdit> edits, const QString& text);
   void onBoxDrawn(const QRectF& rect);
@@ -202,6 +213,8 @@ class MainWindow : public QMainWindow {
   std::function<bool(const QString&)> confirm_;
   std::function<ClassId(const std::vector<ClassInfo>&, ClassId)> classChooser_;
   bool askClassAfterDraw_ = false;
+  bool showDisagreements_ = false;
+  QAction* disagreementsAction_ = nullptr;
   QAction* askClassAction_ = nullptr;
   RunsView* runsView_ = nullptr;
   bool syncingSelection_ = false;

@@ -105,6 +105,9 @@ void MainWindow::buildActions() {
   action(image, tr("&Next image"), {QKeySequence("D")}, [this] { nextImage(); });
   action(image, tr("&Previous image"), {QKeySequence("A")}, [this] { previousImage(); });
   action(image, tr("Next to &review (hard first)"), {QKeySequence("Shift+D")}, [this] { nextToReview(); });
+  QAction* nextMistakeAction =
+      action(image, tr("Next &mistake (the run and the labels disagree)"), {QKeySequence("M")}, [this] { nextMistake(); });
+  QAction* previousMistakeAction = action(image, tr("Previous m&istake"), {QKeySequence("Shift+M")}, [this] { previousMistake(); });
   action(image, tr("Mark &reviewed"), {QKeySequence(Qt::Key_Space)}, [this] { toggleReviewed(); });
   action(image, tr("&Accept auto boxes"), {QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)},
          [this] { acceptImage(); });
@@ -119,6 +122,10 @@ void MainWindow::buildActions() {
   uncertainty->setCheckable(true);
   uncertainty->setToolTip(tr("Colour each scored detection by how unsure the model is (green to red), with the "
                              "spread of its Monte-Carlo boxes dotted around it; hover for the components"));
+  disagreementsAction_ = action(view, tr("Show &disagreements with the run"), {}, [this](bool on) { setShowDisagreements(on); });
+  disagreementsAction_->setCheckable(true);
+  disagreementsAction_->setToolTip(tr("Dashed: a confident detection no label matches (magenta), a label the run misses "
+                                      "(orange), a detection of another class on a label (cyan)"));
   buildAdjustmentActions(view->addMenu(tr("Image &adjustments")));
   view->addSeparator();
   panelsMenu_ = view->addMenu(tr("&Panels"));
@@ -136,7 +143,8 @@ void MainWindow::buildActions() {
     if (a == undoAction || a == redoAction || a == draw) ui_->toolBar->addAction(a);
   ui_->toolBar->addSeparator();
   for (QAction* a : ui_->menuImage->actions())
-    if (a != removeAction) ui_->toolBar->addAction(a);  // nothing that cannot be undone one click away
+    // Nothing that cannot be undone one click away; the mistakes walk has its keys (the bar is full at 1366 px).
+    if (a != removeAction && a != nextMistakeAction && a != previousMistakeAction) ui_->toolBar->addAction(a);
 }
 
 void MainWindow::buildAdjustmentActions(QMenu* menu) {

@@ -16,7 +16,7 @@ auto_boxes() {  # the project's auto box count, from `quarry stats --json`
   json_int auto "$tmp/stats"
 }
 
-for cmd in train autolabel eval score select experiment; do
+for cmd in train autolabel eval score select experiment mistakes; do
   check "help $cmd" 0 $Q $cmd --help
 done
 
@@ -114,6 +114,14 @@ expect_err "score progress on stderr" '\[score\]'
 check "score unknown run" 1 $Q -q -p "$P" score --run NOPE
 check "score bad combine" 2 $Q -q -p "$P" score --run T1 --combine median
 check "score zero passes" 2 $Q -q -p "$P" score --run T1 --passes 0
+# The mistakes queue reads the scores: VAL1's labels against T1's detections.
+check "mistakes" 0 $Q -q -p "$P" mistakes --run T1 --where tag:VAL1 --json
+expect_out "mistakes says which run" '"run": "T1"'
+expect_out "and at which thresholds" '"thresholds": "'
+check "mistakes text" 0 $Q -q -p "$P" mistakes --run T1 --limit 3
+expect_out "mistakes text counts" "images disagree with T1"
+check "mistakes unknown run" 1 $Q -q -p "$P" mistakes --run NOPE
+expect_err "names the run" "no model run 'NOPE'"
 
 check "select" 0 $Q -q -p "$P" select --run T1 --budget 5 --tag GT2 --json
 expect_out "select chose the budget" '"chosen": 5'

@@ -2,6 +2,7 @@
 // list, the panels; then the store is read back. Runs under QT_QPA_PLATFORM=offscreen.
 #include <QApplication>
 #include <algorithm>
+#include <array>
 #include <QFile>
 #include <QLineEdit>
 #include <QMouseEvent>
@@ -15,6 +16,7 @@
 #include <QMenu>
 #include <QtTest>
 
+#include "quarry/al/uncertainty.h"
 #include "quarry/core/log.h"
 
 #include "gui/canvas.h"
@@ -26,6 +28,7 @@
 #include "gui_test_support.h"
 #include "quarry/demo/demo.h"
 #include "quarry/formats/formats.h"
+#include "quarry/al/uncertainty.h"
 #include "quarry/core/log.h"
 
 using namespace quarry;
@@ -62,6 +65,7 @@ class MainWindowTest : public QObject {
   void imageAdjustmentsChangeWhatIsShownNeverTheFile();
   void theCanvasGetsMostOfTheWidthOnLaptopAndDesktopScreens();
   void theLayoutAndTheLastProjectAreRemembered();
+  void theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -337,6 +341,7 @@ void MainWindowTest::theCanvasGetsMostOfTheWidthOnLaptopAndDesktopScreens() {
     QTest::qWait(50);
     QVERIFY2(window->canvas()->width() >= size.width() / 2,
              qPrintable(QString("%1 px of %2").arg(window->canvas()->width()).arg(size.width())));
+    qInfo("canvas %d px of %d", window->canvas()->width(), size.width());
   }
   QStringList panels;
   for (QAction* a : window->panelsMenu()->actions()) panels << a->text();
@@ -364,6 +369,58 @@ void MainWindowTest::theLayoutAndTheLastProjectAreRemembered() {
   QVERIFY(!again.findChild<QDockWidget*>("tagDock")->isVisible());
   again.findChild<QDockWidget*>("tagDock")->show();  // leave the next test's window as it was
   again.close();
+}
+
+// Issue 15, item 6: M walks the images where the list's run and the labels disagree, heaviest
+// first, and the canvas marks what disagrees; fixing the label settles the mark.
+void MainWindowTest::theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem() {
+  Project* p = window->project();
+  const ClassId cls = window->classPanel()->classes().front().id;
+  const ImageId light = window->listModel()->imageAt(1), heavy = window->listModel()->imageAt(3);
+  for (ImageId id : {light, heavy}) {
+    Box b;
+    b.image = id;
+    b.cls = cls;
+    b.x = b.y = 10;
+    b.w = b.h = 30;
+    QVERIFY(p->addBox(b).ok());
+  }
+  const RunId run = *p->addRun(ModelRun{0, "CAL1"});
+  auto score = [&](ImageId id, std::vector<std::array<double, 3>> dets) {  // x, y, confidence
+    ImageUncertainty u;
+    u.image = id;
+    for (const auto& [x, y, conf] : dets) {
+      DetectionUncertainty d;
+      d.cls = cls;
+      d.x = x;
+      d.y = y;
+      d.w = d.h = 30;
+      d.score = conf;
+      u.detections.push_back(d);
+    }
+    return ImageScore{run, id, 0, Difficulty::kEasy, static_cast<int>(dets.size()), componentsJson(u, {}, {})};
+  };
+  // light: its label found, one confident detection without a label; heavy: its label missed and
+  // two confident detections elsewhere.
+  QVERIFY(p->putScores({score(light, {{10, 10, 0.9}, {100, 100, 0.6}}), score(heavy, {{100, 20, 0.9}, {120, 100, 0.8}})}).ok());
+  window->filterBar()->reload();  // as a finished job does
+  QVERIFY(window->filterBar()->setRun("CAL1"));
+
+  QTest::keyClick(window->canvas(), Qt::Key_M);
+  QCOMPARE(window->currentImage(), heavy);
+  QCOMPARE(window->canvas()->disagreementCount(), 3);
+  QTest::keyClick(window->canvas(), Qt::Key_M);
+  QCOMPARE(window->currentImage(), light);
+  QCOMPARE(window->canvas()->disagreementCount(), 1);
+  QTest::keyClick(window->canvas(), Qt::Key_M, Qt::ShiftModifier);
+  QCOMPARE(window->currentImage(), heavy);
+
+  // On light, the annotator draws the missing label where the model saw something: settled.
+  QTest::keyClick(window->canvas(), Qt::Key_M);
+  QCOMPARE(window->currentImage(), light);
+  drag(window->canvas(), {100, 100}, {130, 130});
+  QCOMPARE(storedBoxes().size(), std::size_t{2});
+  QCOMPARE(window->canvas()->disagreementCount(), 0);
 }
 
 QTEST_MAIN(MainWindowTest)
