@@ -280,6 +280,11 @@ void runEval(Context& ctx, const EvalArgs& args) {
       j["at_default"] = {{"score_threshold", args.eval.scoreThreshold},
                          {"efficiency_boost", jsonNumber(report.atDefault.efficiencyBoost)}};
     }
+    if (!args.run.empty()) {
+      j["effort"] = report.effort;
+      j["measured_effort"] = report.measuredEffort;
+      if (report.measuredEffort) j["efficiency_boost_cited"] = jsonNumber(report.citedBoost);
+    }
     printJson(j);
     return;
   }
@@ -298,6 +303,12 @@ void runEval(Context& ctx, const EvalArgs& args) {
     std::printf("  efficiency boost %s at the fitted thresholds, %s at score %.2f (--score-threshold T evaluates at one "
                 "threshold)\n", boostText(result->efficiencyBoost).c_str(),
                 boostText(report.atDefault.efficiencyBoost).c_str(), args.eval.scoreThreshold);
+  }
+  if (!args.run.empty()) {
+    std::printf("seconds per action: %s\n", report.effort.c_str());
+    if (report.measuredEffort)
+      std::printf("  efficiency boost %s at the cited constants instead (quarry stats --time shows the measured times)\n",
+                  boostText(report.citedBoost).c_str());
   }
 }
 

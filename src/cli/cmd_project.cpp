@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "cli/cli_common.h"
+#include "quarry/core/active_time.h"
+#include "quarry/metrics/measured_effort.h"
 #include "cli/progress_line.h"
 #include "quarry/demo/demo.h"
 #include "quarry/formats/formats.h"
@@ -29,9 +31,40 @@ nlohmann::json statsJson(const ProjectStats& s) {
           {"status", status}, {"box_source", source}};
 }
 
-void runStats(Context& ctx) {
+// quarry stats --time: the labelling time the window measured, per action, and the effort model
+// it gives (each constant measured once enough boxes were timed, cited otherwise).
+void runTimeStats(Context& ctx, Project& project, const std::string& user) {
+  auto times = project.actionTimes(user);
+  if (!times.ok()) { ctx.exitCode = fail(times.status()); return; }
+  const MeasuredEffort effort = measuredEffort(*times);
+  if (ctx.json) {
+    nlohmann::json actions = nlohmann::json::object();
+    for (const ActionSummary& t : *times)
+      actions[toString(t.action)] = {{"actions", t.actions},
+                                     {"boxes", t.boxes},
+                                     {"images", t.images},
+                                     {"seconds", t.seconds},
+                                     {"seconds_per_box", t.secondsPerBox()},
+                                     {"seconds_per_image", t.images > 0 ? t.seconds / static_cast<double>(t.images) : 0.0},
+                                     {"effort_seconds", secondsOf(effort.model, t.action)},
+                                     {"source", effort.measured[static_cast<int>(t.action)] ? "measured" : "cited"}};
+    printJson({{"user", user}, {"actions", actions}, {"minimum_boxes", effort.minimumBoxes}, {"effort", effort.describe()}});
+    return;
+  }
+  std::printf("labelling time%s (active seconds, idle gaps over %.0f s cut):\n", user.empty() ? "" : (" of " + user).c_str(),
+              ActiveTime::kDefaultIdleSeconds);
+  std::printf("  %-8s %8s %8s %8s %10s %9s %11s\n", "action", "actions", "boxes", "images", "seconds", "s/box", "s/image");
+  for (const ActionSummary& t : *times)
+    std::printf("  %-8s %8lld %8lld %8lld %10.1f %9.2f %11.2f\n", toString(t.action), static_cast<long long>(t.actions),
+                static_cast<long long>(t.boxes), static_cast<long long>(t.images), t.seconds, t.secondsPerBox(),
+                t.images > 0 ? t.seconds / static_cast<double>(t.images) : 0.0);
+  std::printf("effort model for the efficiency boost: %s\n", effort.describe().c_str());
+}
+
+void runStats(Context& ctx, bool time, const std::string& user) {
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  if (time) return runTimeStats(ctx, **project, user);
   auto s = (*project)->stats();
   if (!s.ok()) { ctx.exitCode = fail(s.status()); return; }
   if (ctx.json) { printJson(statsJson(*s)); return; }
@@ -74,7 +107,11 @@ void addProjectCommands(CLI::App& app, Context& ctx) {
   init->callback([&ctx, initDir] { runInit(ctx, *initDir); });
 
   auto* stats = app.add_subcommand("stats", "images, boxes per class, per tag, per status");
-  stats->callback([&ctx] { runStats(ctx); });
+  auto time = std::make_shared<bool>(false);
+  auto user = std::make_shared<std::string>();
+  stats->add_flag("--time", *time, "the labelling time the window measured, per action, and the effort model it gives");
+  stats->add_option("--user", *user, "with --time: one annotator's times only");
+  stats->callback([&ctx, time, user] { runStats(ctx, *time, *user); });
 
   auto* demo = app.add_subcommand("demo", "create a project of generated steel-surface images with defects");
   auto demoDir = std::make_shared<std::string>();

@@ -47,4 +47,20 @@ std::optional<Difficulty> parseDifficulty(const std::string& s) {
   return std::nullopt;
 }
 
+const char* toString(LabelAction a) {
+  switch (a) {
+    case LabelAction::kDraw: return "draw";
+    case LabelAction::kAdjust: return "adjust";
+    case LabelAction::kDelete: return "delete";
+    case LabelAction::kVerify: return "verify";
+  }
+  return "?";
+}
+
+std::optional<LabelAction> parseLabelAction(const std::string& s) {
+  for (int i = 0; i < kLabelActionCount; ++i)
+    if (s == toString(static_cast<LabelAction>(i))) return static_cast<LabelAction>(i);
+  return std::nullopt;
+}
+
 }  // namespace quarry

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "quarry/metrics/measured_effort.h"
 #include "detect/internal.h"
 #include "detect/tiles.h"
 #include "quarry/metrics/metrics_json.h"
@@ -71,7 +72,14 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     std::vector<ImageId> imageIds;
     for (const auto& im : *images) imageIds.push_back(im.id);
     const auto truth = truthOf(*images, ids);
-    report->atDefault = evaluate(imageIds, ids, truth, dets, options.eval);
+    // The project's own measured seconds per action where enough were recorded (issue 15).
+    EvalOptions eval = options.eval;
+    const auto times = project.actionTimes();
+    const MeasuredEffort measured = measuredEffort(times.ok() ? *times : std::vector<ActionSummary>{});
+    if (measured.any()) eval.effort = measured.model;
+    report->effort = measured.describe();
+    report->measuredEffort = measured.any();
+    report->atDefault = evaluate(imageIds, ids, truth, dets, eval);
     nlohmann::json metrics = nlohmann::json::parse(checkpoint->metricsJson, nullptr, false);
     if (metrics.is_discarded() || !metrics.is_object()) metrics = nlohmann::json::object();
     metrics["val"] = evalResultJson(report->atDefault, checkpoint->classNames);
@@ -84,10 +92,10 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
       if (report->heldOut) {
         // The thresholds were fitted on these images: refit on halves, judge each on the other.
         OperatingPointOptions op;
-        op.eval = options.eval;
+        op.eval = eval;
         result = heldOutEvaluation(imageIds, ids, truth, dets, op, point->seed);
       } else {
-        EvalOptions at = options.eval;
+        EvalOptions at = eval;
         at.scoreThreshold = point->global;
         at.classScoreThresholds = point->byId(ids, checkpoint->classNames);
         result = evaluate(imageIds, ids, truth, dets, at);
@@ -97,6 +105,8 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
       j["held_out"] = report->heldOut;
       metrics["val_operating_point"] = j;
     }
+    metrics["effort"] = measured.describe();
+    if (measured.any()) report->citedBoost = boostAt(result, options.eval.effort);
     QUARRY_RETURN_IF_ERROR(project.setRunMetrics(checkpoint->run, metrics.dump()));
     return result;
   } catch (const c10::Error& e) {

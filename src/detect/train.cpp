@@ -6,6 +6,7 @@
 #include <numeric>
 #include <optional>
 
+#include "quarry/metrics/measured_effort.h"
 #include "detect/internal.h"
 #include "detect/tiles.h"
 #include "quarry/core/log.h"
@@ -300,6 +301,11 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     auto dets = predictImages(net, preset, tiling, valImages, classIds, 0.01f, o.batchSize, *device);
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
+    // The thresholds minimise the project's measured seconds per action where enough were recorded.
+    const auto times = project.actionTimes();
+    const MeasuredEffort measured = measuredEffort(times.ok() ? *times : std::vector<ActionSummary>{});
+    if (measured.any()) eo.effort = measured.model;
+    metrics["effort"] = measured.describe();
     const EvalResult atDefault = evaluate(valIds, classIds, valTruth, dets, eo);
     metrics["val"] = evalResultJson(atDefault, classNames);
     metrics["operating_point"] =

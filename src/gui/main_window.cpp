@@ -70,6 +70,10 @@ MainWindow::MainWindow(QWidget* parent)
   statusBar()->addWidget(statusImage_, 1);
   statusBar()->addPermanentWidget(statusCursor_);
 
+  // Input on the canvas and the list is what the labelling time counts as the annotator working.
+  for (QObject* watched : {static_cast<QObject*>(canvas_), static_cast<QObject*>(canvas_->viewport()),
+                           static_cast<QObject*>(ui_->imageTable), static_cast<QObject*>(ui_->imageTable->viewport())})
+    watched->installEventFilter(this);
   connect(canvas_, &Canvas::boxDrawn, this, &MainWindow::onBoxDrawn);
   connect(canvas_, &Canvas::boxesGeometryEdited, this, &MainWindow::onBoxesEdited);
   connect(canvas_, &Canvas::deleteRequested, this, &MainWindow::deleteBoxes);
@@ -351,6 +355,7 @@ void MainWindow::showImage(ImageId id, int row) {
   current_ = id;
   leftRow_ = -1;
   shownRow_ = row;
+  activeTime_.reset(now());  // time spent on the last image is not this one's
   QString error;
   const QImage image = cache_->get(qs(project_->resolve(rec->path).string()), &error);
   canvas_->setImage(image);

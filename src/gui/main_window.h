@@ -12,8 +12,11 @@
 #include <QMainWindow>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
+#include "quarry/core/active_time.h"
 #include "quarry/core/display_adjust.h"
 #include "quarry/store/box_edit.h"
 #include "quarry/store/project.h"
@@ -95,6 +98,8 @@ class MainWindow : public QMainWindow {
   bool previousMistake();
   // View > Show disagreements: the shown image's disagreements with the run, dashed, on the canvas.
   void setShowDisagreements(bool on);
+  // The clock labelling time is measured with, in seconds (tests give a fake one); default: the wall clock.
+  void setClock(std::function<double()> clock);
   // Asks the user yes or no; a message box unless replaced (tests, scripts).
   // The panels and dialogs the window opens ask through it too.
   void setConfirm(std::function<bool(const QString&)> confirm);
@@ -159,7 +164,12 @@ class MainWindow : public QMainWindow {
   void reloadDisagreements();
   bool stepMistake(int direction);
   void afterEdit(const Status& st);
-  void pushEdits(std::vector<BoxEdit> edits, const QString& text);
+  // `timed`: the action this edit is, recorded with its active time once it is saved.
+  void pushEdits(std::vector<BoxEdit> edits, const QString& text, std::optional<LabelAction> timed = std::nullopt);
+  // Records `action` on the shown image with the active time since the last one (or since it was shown).
+  void recordAction(LabelAction action, int boxes);
+  double now() const;
+  bool eventFilter(QObject* watched, QEvent* event) override;
   void onBoxDrawn(const QRectF& rect);
   // The class for a box just drawn, `offered` first (0: declined).
   ClassId chooseClass(ClassId offered);
@@ -214,6 +224,11 @@ class MainWindow : public QMainWindow {
   std::function<ClassId(const std::vector<ClassInfo>&, ClassId)> classChooser_;
   bool askClassAfterDraw_ = false;
   bool showDisagreements_ = false;
+  // Measured labelling time: input events on the canvas and the list keep it, each saved action
+  // takes what accumulated (quarry/core/active_time.h).
+  ActiveTime activeTime_;
+  std::function<double()> clock_;
+  std::optional<std::pair<LabelAction, int>> pendingTimed_;
   QAction* disagreementsAction_ = nullptr;
   QAction* askClassAction_ = nullptr;
   RunsView* runsView_ = nullptr;

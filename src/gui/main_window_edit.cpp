@@ -1,6 +1,7 @@
 // MainWindow: actions and shortcuts, and turning what the annotator does into box edits.
 #include <QAction>
 #include <QApplication>
+#include <QDateTime>
 #include <QInputDialog>
 #include <QSettings>
 #include <QKeySequence>
@@ -175,14 +176,19 @@ void MainWindow::buildAdjustmentActions(QMenu* menu) {
   add(tr("&Reset"), QKeySequence("Ctrl+0"), [this] { setDisplayAdjustment({}); });
 }
 
-void MainWindow::pushEdits(std::vector<BoxEdit> edits, const QString& text) {
+void MainWindow::pushEdits(std::vector<BoxEdit> edits, const QString& text, std::optional<LabelAction> timed) {
   if (!project_ || edits.empty() || !undoStack()) return;
+  // Pushing applies the edit at once (afterEdit runs inside push); undo and redo are not timed.
+  if (timed) pendingTimed_ = std::make_pair(*timed, static_cast<int>(edits.size()));
   undoStack()->push(new BoxEditCommand(project_.get(), std::move(edits), text,
                                        [this](const Status& st) { afterEdit(st); }));
+  pendingTimed_.reset();
 }
 
 void MainWindow::afterEdit(const Status& st) {
   if (!st.ok()) fail(tr("Not saved: %1").arg(describe(st)));
+  if (st.ok() && pendingTimed_) recordAction(pendingTimed_->first, pendingTimed_->second);
+  pendingTimed_.reset();
   reloadBoxes();
   refreshList();
 }
@@ -249,7 +255,7 @@ void MainWindow::onBoxDrawn(const QRectF& rect) {
   b.h = rect.height();
   b.source = BoxSource::kManual;
   b.author = ss(qEnvironmentVariable("USER", "annotator"));
-  pushEdits({addEdit(b)}, tr("Draw box"));
+  pushEdits({addEdit(b)}, tr("Draw box"), LabelAction::kDraw);
   selectAddedBoxes();
 }
 
@@ -264,14 +270,14 @@ void MainWindow::onBoxesEdited(const std::vector<GeometryEdit>& changes) {
     edits.push_back(changeEdit(*it, editedBox(*it, c.rect.x(), c.rect.y(), c.rect.width(), c.rect.height(), it->cls)));
   }
   const QString text = edits.size() == 1 ? tr("Move box") : tr("Move boxes");
-  pushEdits(std::move(edits), text);
+  pushEdits(std::move(edits), text, LabelAction::kAdjust);
 }
 
 void MainWindow::deleteBoxes(const std::vector<BoxId>& ids) {
   std::vector<BoxEdit> edits;
   for (const Box& b : canvas_->boxes())
     if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) edits.push_back(removeEdit(b));
-  pushEdits(std::move(edits), tr("Delete boxes"));
+  pushEdits(std::move(edits), tr("Delete boxes"), LabelAction::kDelete);
 }
 
 void MainWindow::reclassSelected(ClassId cls) {
@@ -280,7 +286,7 @@ void MainWindow::reclassSelected(ClassId cls) {
   for (const Box& b : canvas_->boxes())
     if (b.cls != cls && std::find(selected.begin(), selected.end(), b.id) != selected.end())
       edits.push_back(changeEdit(b, editedBox(b, b.x, b.y, b.w, b.h, cls)));
-  pushEdits(std::move(edits), tr("Change class"));
+  pushEdits(std::move(edits), tr("Change class"), LabelAction::kAdjust);
   canvas_->selectBoxes(selected);
 }
 
@@ -324,6 +330,7 @@ void MainWindow::toggleReviewed() {
                                                                : ImageStatus::kLabeled;
   Status st = project_->setImageStatus(current_, next);
   if (!st.ok()) return fail(describe(st));
+  if (next == ImageStatus::kReviewed) recordAction(LabelAction::kVerify, static_cast<int>(canvas_->boxes().size()));
   // The undo history holds box edits only; say how to take this back.
   statusBar()->showMessage(next == ImageStatus::kReviewed
                                ? tr("Marked reviewed. Space again unmarks it (Ctrl+Z undoes box edits only).")
@@ -366,10 +373,49 @@ void MainWindow::acceptImage() {
   // records that a person checked them.
   Status st = project_->setImageStatus(current_, ImageStatus::kReviewed);
   if (!st.ok()) return fail(describe(st));
+  recordAction(LabelAction::kVerify, static_cast<int>(canvas_->boxes().size()));
   statusBar()->showMessage(tr("Auto boxes accepted and the image marked reviewed. Space unmarks it "
                               "(Ctrl+Z undoes box edits only)."),
                            8000);
   refreshList();
+}
+
+void MainWindow::setClock(std::function<double()> clock) {
+  clock_ = std::move(clock);
+  activeTime_.reset(now());
+}
+
+double MainWindow::now() const {
+  if (clock_) return clock_();
+  return static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
+
+void MainWindow::recordAction(LabelAction action, int boxes) {
+  if (!project_ || !current_) return;
+  ActionTime t;
+  t.image = current_;
+  t.action = action;
+  t.boxes = boxes;
+  t.seconds = activeTime_.take(now());
+  t.user = ss(qEnvironmentVariable("USER", "annotator"));
+  // A time that cannot be written is a status line; the edit it times is saved already.
+  if (Status st = project_->recordActionTime(t); !st.ok()) fail(tr("Labelling time not recorded: %1").arg(describe(st)));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  switch (event->type()) {
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonRelease:
+    case QEvent::MouseMove:
+    case QEvent::KeyPress:
+    case QEvent::ShortcutOverride:  // a window shortcut's key may never arrive as a KeyPress
+    case QEvent::Wheel:
+      activeTime_.input(now());
+      break;
+    default:
+      break;
+  }
+  return QMainWindow::eventFilter(watched, event);
 }
 
 }  // namespace quarry::gui

@@ -111,6 +111,19 @@ const std::vector<const char*>& migrations() {
         value TEXT NOT NULL) WITHOUT ROWID;
       INSERT INTO project_info(key, value) VALUES ('id', lower(hex(randomblob(16))));
       )sql",
+      // 6: the labelling time the window measures: active seconds per action, with who did it.
+      R"sql(
+      CREATE TABLE action_times(
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+        action TEXT NOT NULL,
+        boxes INTEGER NOT NULL,
+        seconds REAL NOT NULL,
+        user TEXT NOT NULL,
+        at INTEGER NOT NULL);
+      CREATE INDEX action_times_action ON action_times(action, user);
+      CREATE INDEX action_times_image ON action_times(image_id);
+      )sql",
   };
   return steps;
 }

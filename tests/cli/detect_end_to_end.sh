@@ -75,6 +75,7 @@ expect "manual boxes untouched" "$([[ $(json_int manual "$tmp/stats") -gt 0 ]]; 
 check "eval run" 0 $Q -q -p "$P" eval --run T1 --json
 expect_out "eval prints map50" '"map50": '
 expect_out "eval prints the confusion labels" '"background"'
+expect_out "eval says which seconds per action the boost used" '"effort": "draw 10.0 s/box \(cited; 0 boxes timed, 20 needed\)'
 check "eval run text" 0 $Q -q -p "$P" eval --run T1
 expect_out "text table" "AP50:95"
 expect_out "text mAP" "mAP@0.5"

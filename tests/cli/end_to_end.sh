@@ -18,6 +18,10 @@ expect_err "demo twice says why" "already exists"
 check "stats --json" 0 $Q -p "$tmp/demo" stats --json
 expect_out "stats counts the images" '"images": 30'
 expect_out "stats lists the classes" '"name": "scratch"'
+check "stats --time with nothing timed" 0 $Q -p "$tmp/demo" stats --time
+expect_out "every action, each cited" 'draw 10.0 s/box \(cited; 0 boxes timed, 20 needed\)'
+check "stats --time --json" 0 $Q -p "$tmp/demo" stats --time --json
+expect_out "per action" '"verify": \{'
 
 # Progress goes to stderr for long work.
 check "demo with progress" 0 $Q demo "$tmp/demo2" --images 5

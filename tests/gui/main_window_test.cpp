@@ -66,6 +66,7 @@ class MainWindowTest : public QObject {
   void theCanvasGetsMostOfTheWidthOnLaptopAndDesktopScreens();
   void theLayoutAndTheLastProjectAreRemembered();
   void theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem();
+  void labellingTimeIsRecordedPerActionWithIdleGapsCut();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -421,6 +422,35 @@ void MainWindowTest::theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem(
   drag(window->canvas(), {100, 100}, {130, 130});
   QCOMPARE(storedBoxes().size(), std::size_t{2});
   QCOMPARE(window->canvas()->disagreementCount(), 0);
+}
+
+// Issue 15, item 5: the window times each action on a fake clock; a pause over a minute is cut.
+void MainWindowTest::labellingTimeIsRecordedPerActionWithIdleGapsCut() {
+  double t = 1000;
+  window->setClock([&t] { return t; });
+  QVERIFY(window->selectImage(window->listModel()->imageAt(1)));  // shown at 1000
+  t = 1003;
+  drag(window->canvas(), {20, 30}, {80, 90});  // drawn 3 s after it was shown
+  QCOMPARE(storedBoxes().size(), std::size_t{1});
+  t = 1200;  // away for 197 s
+  sendMouse(window->canvas()->viewport(), QEvent::MouseMove, {50, 50}, Qt::NoButton);
+  t = 1202;
+  QTest::keyClick(window->canvas(), Qt::Key_Delete);  // the box just drawn is the selection
+  QVERIFY(storedBoxes().empty());
+  t = 1205;
+  QTest::keyClick(window->canvas(), Qt::Key_Space);  // verified
+
+  const auto times = *window->project()->actionTimes();
+  const auto& draw = times[static_cast<int>(LabelAction::kDraw)];
+  const auto& del = times[static_cast<int>(LabelAction::kDelete)];
+  const auto& verify = times[static_cast<int>(LabelAction::kVerify)];
+  QCOMPARE(draw.actions, std::int64_t{1});
+  QCOMPARE(draw.seconds, 3.0);
+  QCOMPARE(del.boxes, std::int64_t{1});
+  QCOMPARE(del.seconds, 2.0);  // the 197 s away are not in it
+  QCOMPARE(verify.actions, std::int64_t{1});
+  QCOMPARE(verify.seconds, 3.0);
+  QCOMPARE(times[static_cast<int>(LabelAction::kAdjust)].actions, std::int64_t{0});
 }
 
 QTEST_MAIN(MainWindowTest)

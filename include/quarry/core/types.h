@@ -78,4 +78,30 @@ struct ImageScore {
   std::string componentsJson = "{}";  // the uncertainty components behind `score`
 };
 
+// What an annotator does to an image, as the window times it (issue 15): drawing a box,
+// adjusting or reclassing one, deleting one, and verifying the image (marking it reviewed or
+// accepting its proposals). Stored by name; the names are part of the file format.
+enum class LabelAction { kDraw = 0, kAdjust = 1, kDelete = 2, kVerify = 3 };
+inline constexpr int kLabelActionCount = 4;
+const char* toString(LabelAction a);  // "draw", "adjust", "delete", "verify"
+std::optional<LabelAction> parseLabelAction(const std::string& s);
+
+// One timed action: the active seconds since the annotator's previous action on the image.
+struct ActionTime {
+  ImageId image = 0;
+  LabelAction action = LabelAction::kDraw;
+  int boxes = 1;         // the boxes it touched (verify: the image's boxes)
+  double seconds = 0;
+  std::string user;
+  std::int64_t at = 0;   // milliseconds since the epoch; 0: now
+};
+
+// The recorded times of one action, summed over the project.
+struct ActionSummary {
+  LabelAction action = LabelAction::kDraw;
+  std::int64_t actions = 0, boxes = 0, images = 0;
+  double seconds = 0;
+  double secondsPerBox() const { return boxes > 0 ? seconds / static_cast<double>(boxes) : 0; }
+};
+
 }  // namespace quarry

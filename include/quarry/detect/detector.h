@@ -271,6 +271,11 @@ struct EvaluateRunReport {
   EvalResult atDefault;                    // the same images at eval.scoreThreshold
   Tiling tiling;                           // how the images were seen
   double imagesPerSecond = 0;              // inference, tiles included
+  // The per-action seconds the boost used: the project's measured labelling times where enough
+  // were recorded, the cited constants elsewhere (quarry/metrics/measured_effort.h).
+  std::string effort;
+  bool measuredEffort = false;             // at least one action measured
+  double citedBoost = 0;                   // measuredEffort: the result's boost at the cited constants
 };
 
 // Runs the model on the VAL images and evaluates it against their boxes (manual and corrected

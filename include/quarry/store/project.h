@@ -183,6 +183,12 @@ class Project {
   // The position of an image in the sorted, filtered list, or -1 when it is not in it.
   Result<std::int64_t> listPosition(const ImageListRequest& request, ImageId id) const;
 
+  // --- measured labelling time (the window records it; quarry/core/active_time.h) -------
+  // Appends one timed action; kInvalidArgument for negative seconds or boxes.
+  Status recordActionTime(const ActionTime& time);
+  // Per action (all four, in LabelAction order, zeros included), optionally of one user only.
+  Result<std::vector<ActionSummary>> actionTimes(const std::string& user = "") const;
+
   // --- saved views: a named filter in the CLI's query syntax (see image_query.h) ---------
   Status saveView(const std::string& name, const std::string& query);
   Result<std::vector<std::pair<std::string, std::string>>> views() const;  // (name, query)
