@@ -1,6 +1,8 @@
 // The Runs view: the run list, the figures table and the charts, all from quarry/run_figures.h.
 #include "gui/runs_view.h"
 
+#include "quarry/metrics/measured_effort.h"
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -13,6 +15,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QStringList>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -251,6 +254,20 @@ void RunsView::showSelection() {
                        figure(d.efficiencyBoost, 2, true));
     }
   }
+  // The seconds per action behind the boosts: this team's measured ones where enough were timed.
+  if (project_)
+    if (auto times = project_->actionTimes(); times.ok()) {
+      QStringList perAction;
+      for (const ActionSummary& t : *times)
+        if (t.actions > 0)
+          perAction << tr("%1 %2 s/box, %3 s/image (%4 boxes)")
+                           .arg(toString(t.action))
+                           .arg(t.secondsPerBox(), 0, 'f', 1)
+                           .arg(t.seconds / static_cast<double>(std::max<std::int64_t>(1, t.images)), 0, 'f', 1)
+                           .arg(t.boxes);
+      text += tr("<br>Labelling time measured in this window: %1.<br>Seconds per action for new boosts: %2")
+                  .arg(perAction.isEmpty() ? tr("none yet") : perAction.join("; "), qs(measuredEffort(*times).describe()));
+    }
   summary_->setText(text);
   fillFigures(chosen);
   fillCurve(chosen);

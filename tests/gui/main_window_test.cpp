@@ -14,6 +14,7 @@
 #include <QSplitter>
 #include <QDir>
 #include <QMenu>
+#include <QLabel>
 #include <QtTest>
 
 #include "quarry/al/uncertainty.h"
@@ -24,6 +25,7 @@
 #include "gui/filter_bar.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
+#include "gui/runs_view.h"
 #include "gui/tag_panel.h"
 #include "gui_test_support.h"
 #include "quarry/demo/demo.h"
@@ -451,6 +453,13 @@ void MainWindowTest::labellingTimeIsRecordedPerActionWithIdleGapsCut() {
   QCOMPARE(verify.actions, std::int64_t{1});
   QCOMPARE(verify.seconds, 3.0);
   QCOMPARE(times[static_cast<int>(LabelAction::kAdjust)].actions, std::int64_t{0});
+
+  // The Runs view shows them beside the runs' boosts, and which seconds new boosts will use.
+  RunsView* view = window->runsView();
+  view->reload();
+  const QString summary = view->findChild<QLabel*>("runsSummary")->text();
+  QVERIFY2(summary.contains("draw 3.0 s/box, 3.0 s/image (1 boxes)"), qPrintable(summary));
+  QVERIFY2(summary.contains("draw 10.0 s/box (cited; 1 boxes timed, 20 needed)"), qPrintable(summary));
 }
 
 QTEST_MAIN(MainWindowTest)
