@@ -48,15 +48,18 @@ void runSet(Context& ctx, const RootArgs& args) {
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
   std::error_code ec;
-  if (!std::filesystem::is_directory(args.path, ec))
+  if (!args.path.empty() && !std::filesystem::is_directory(args.path, ec))
     std::fprintf(stderr, "quarry: warning: %s is not a folder on this machine (set anyway)\n", args.path.c_str());
   if (args.hereOnly) {
     Status st = (*project)->setLocalImageRoot(args.name, args.path);
     if (!st.ok()) { ctx.exitCode = fail(st); return; }
     if (ctx.json) printJson({{"name", args.name}, {"here", args.path}, {"roots_file", localRootsFile().string()}});
+    else if (args.path.empty())
+      std::printf("$%s is at its default location on this machine again (%s)\n", args.name.c_str(), localRootsFile().c_str());
     else std::printf("$%s is %s on this machine (in %s)\n", args.name.c_str(), args.path.c_str(), localRootsFile().c_str());
     return;
   }
+  if (args.path.empty()) { ctx.exitCode = fail(Status::InvalidArgument("roots set: a root needs a folder")); return; }
   auto converted = (*project)->setImageRoot(args.name, args.path);
   if (!converted.ok()) { ctx.exitCode = fail(converted.status()); return; }
   if (ctx.json) printJson({{"name", args.name}, {"location", args.path}, {"converted", *converted}});
@@ -74,7 +77,7 @@ void addRootCommands(CLI::App& app, Context& ctx) {
   auto set = std::make_shared<RootArgs>();
   auto* s = roots->add_subcommand("set", "create a root or move it (the images under it follow)");
   s->add_option("name", set->name, "root name, as in $NAME/...")->required();
-  s->add_option("path", set->path, "the folder")->required();
+  s->add_option("path", set->path, "the folder (with --here-only, \"\" goes back to the default)")->required();
   s->add_flag("--here-only", set->hereOnly, "only on this machine, for this user (the per-user roots file)");
   s->callback([&ctx, set] { runSet(ctx, *set); });
 
