@@ -84,6 +84,35 @@ void runStats(Context& ctx, bool time, const std::string& user) {
     std::printf("    %-20s %7lld images\n", t.name.c_str(), static_cast<long long>(t.imageCount));
 }
 
+void runClasses(Context& ctx) {
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  auto classes = (*project)->classes();
+  if (!classes.ok()) { ctx.exitCode = fail(classes.status()); return; }
+  if (ctx.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : *classes) out.push_back({{"name", c.name}, {"position", c.position}, {"group", c.group}, {"color", c.color}});
+    printJson({{"classes", out}});
+    return;
+  }
+  for (const auto& c : *classes)
+    std::printf("%3d %-24s %s\n", c.position, c.name.c_str(), c.group.empty() ? "" : ("group " + c.group).c_str());
+}
+
+void runClassGroup(Context& ctx, const std::string& name, const std::string& group) {
+  auto project = openProject(ctx);
+  if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
+  auto classes = (*project)->classes();
+  if (!classes.ok()) { ctx.exitCode = fail(classes.status()); return; }
+  for (const auto& c : *classes)
+    if (c.name == name) {
+      if (Status st = (*project)->setClassGroup(c.id, group); !st.ok()) { ctx.exitCode = fail(st); return; }
+      if (!ctx.json) std::printf(group.empty() ? "%s is in no group\n" : "%s is in group %s\n", name.c_str(), group.c_str());
+      return;
+    }
+  ctx.exitCode = fail(Status::NotFound("no class '" + name + "' in the project (quarry classes lists them)"));
+}
+
 void runDemo(Context& ctx, const std::string& dir, const DemoOptions& options, bool unlabeled) {
   ProgressLine progress(!ctx.quiet);
   ImportReport report;
@@ -112,6 +141,16 @@ void addProjectCommands(CLI::App& app, Context& ctx) {
   stats->add_flag("--time", *time, "the labelling time the window measured, per action, and the effort model it gives");
   stats->add_option("--user", *user, "with --time: one annotator's times only");
   stats->callback([&ctx, time, user] { runStats(ctx, *time, *user); });
+
+  auto* classes = app.add_subcommand("classes", "the classes in their frozen export order, with their groups");
+  classes->callback([&ctx, classes] {
+    if (classes->get_subcommands().empty()) runClasses(ctx);
+  });
+  auto groupArgs = std::make_shared<std::pair<std::string, std::string>>();
+  auto* group = classes->add_subcommand("group", "put a class in a group (\"\" takes it out); group:NAME in queries");
+  group->add_option("class", groupArgs->first, "class name")->required();
+  group->add_option("group", groupArgs->second, "group name")->required();
+  group->callback([&ctx, groupArgs] { runClassGroup(ctx, groupArgs->first, groupArgs->second); });
 
   auto* demo = app.add_subcommand("demo", "create a project of generated steel-surface images with defects");
   auto demoDir = std::make_shared<std::string>();

@@ -12,8 +12,11 @@ namespace quarry::detail {
 Status exportCoco(const Project& project, const ExportPlan& plan, const fs::path& out, const ExportOptions& options,
                   ExportReport* report, const ProgressFn& progress) {
   json categories = json::array();
-  for (std::size_t i = 0; i < plan.classes.size(); ++i)
-    categories.push_back({{"id", i + 1}, {"name", plan.classes[i].name}, {"supercategory", "defect"}});
+  for (std::size_t i = 0; i < plan.classes.size(); ++i) {
+    // The class's group where it has one (what COCO's supercategory is for); "defect" otherwise.
+    const std::string super = plan.classes[i].group.empty() ? "defect" : plan.classes[i].group;
+    categories.push_back({{"id", i + 1}, {"name", plan.classes[i].name}, {"supercategory", super}});
+  }
   const std::size_t total = plan.imageCount();
   std::size_t done = 0;
   std::int64_t annotationId = 1;

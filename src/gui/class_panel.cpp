@@ -4,7 +4,8 @@
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
-#include <QListWidget>
+#include <QHash>
+#include <QTreeWidget>
 #include <QMessageBox>
 #include <QPixmap>
 #include <QToolButton>
@@ -14,6 +15,8 @@
 
 namespace quarry::gui {
 namespace {
+
+constexpr int kGroupRole = Qt::UserRole + 1;  // a group row's group name
 
 QToolButton* button(const QString& text, const QString& tip, const QString& name, QWidget* parent) {
   auto* b = new QToolButton(parent);
@@ -25,8 +28,11 @@ QToolButton* button(const QString& text, const QString& tip, const QString& name
 
 }  // namespace
 
-ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget(this)), message_(new QLabel(this)) {
+ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QTreeWidget(this)), message_(new QLabel(this)) {
   list_->setObjectName("classList");
+  list_->setHeaderHidden(true);
+  list_->setRootIsDecorated(false);  // until a class has a group
+  list_->setIndentation(12);
   message_->setObjectName("classMessage");
   message_->setWordWrap(true);
   message_->setStyleSheet("color: #c62828");
@@ -36,8 +42,9 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget
   auto* color = button(tr("Colour"), tr("Change the class colour"), "recolorClass", this);
   auto* up = button("▲", tr("Move up in the export order"), "moveClassUp", this);
   auto* down = button("▼", tr("Move down in the export order"), "moveClassDown", this);
+  auto* group = button(tr("Group"), tr("Put the class in a group (collapsible here, group:NAME in filters)"), "groupClass", this);
   auto* buttons = new QHBoxLayout;
-  for (auto* b : {add, rename, color, up, down}) buttons->addWidget(b);
+  for (auto* b : {add, rename, color, group, up, down}) buttons->addWidget(b);
   buttons->addStretch();
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -49,9 +56,15 @@ ClassPanel::ClassPanel(QWidget* parent) : QWidget(parent), list_(new QListWidget
   connect(color, &QToolButton::clicked, this, &ClassPanel::askColor);
   connect(up, &QToolButton::clicked, this, [this] { moveCurrent(-1); });
   connect(down, &QToolButton::clicked, this, [this] { moveCurrent(+1); });
-  connect(list_, &QListWidget::itemClicked, this, [this](QListWidgetItem*) {
+  connect(group, &QToolButton::clicked, this, &ClassPanel::askGroup);
+  connect(list_, &QTreeWidget::itemClicked, this, [this](QTreeWidgetItem*) {
     if (ClassId id = currentClass()) emit classPicked(id);
   });
+  // A group folded stays folded when the panel is read again (a class added, renamed...).
+  connect(list_, &QTreeWidget::itemCollapsed, this,
+          [this](QTreeWidgetItem* item) { collapsed_.insert(item->data(0, kGroupRole).toString()); });
+  connect(list_, &QTreeWidget::itemExpanded, this,
+          [this](QTreeWidgetItem* item) { collapsed_.remove(item->data(0, kGroupRole).toString()); });
 }
 
 void ClassPanel::setProject(Project* project) {
@@ -68,36 +81,107 @@ void ClassPanel::reload() {
     classes_ = *c;
   }
   list_->clear();
+  items_.clear();
+  // Classes in the frozen order; a class with a group goes under its group's row, which stands
+  // where the group's first class would (groups never change the order, only the view).
+  QHash<QString, QTreeWidgetItem*> groups;
+  bool grouped = false;
   for (std::size_t i = 0; i < classes_.size(); ++i) {
     QPixmap swatch(14, 14);
     swatch.fill(colorOf(classes_[i]));
     const QString key = i < 9 ? QString::number(i + 1) : QString(" ");
-    auto* item = new QListWidgetItem(QIcon(swatch), key + "  " + qs(classes_[i].name), list_);
-    item->setData(Qt::UserRole, QVariant::fromValue<qint64>(classes_[i].id));
-    if (classes_[i].id == keep) list_->setCurrentItem(item);
+    QTreeWidgetItem* parent = nullptr;
+    if (const QString g = qs(classes_[i].group); !g.isEmpty()) {
+      grouped = true;
+      parent = groups.value(g);
+      if (!parent) {
+        parent = new QTreeWidgetItem(list_, QStringList{g});
+        parent->setFlags(Qt::ItemIsEnabled);  // a heading, not a class to pick
+        parent->setData(0, kGroupRole, g);
+        QFont bold = parent->font(0);
+        bold.setBold(true);
+        parent->setFont(0, bold);
+        groups.insert(g, parent);
+      }
+    }
+    auto* item = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(list_);
+    item->setIcon(0, QIcon(swatch));
+    item->setText(0, key + "  " + qs(classes_[i].name));
+    item->setData(0, Qt::UserRole, QVariant::fromValue<qint64>(classes_[i].id));
+    items_.push_back(item);
   }
-  if (!list_->currentItem() && list_->count()) list_->setCurrentRow(0);
+  list_->setRootIsDecorated(grouped);
+  for (auto it = groups.begin(); it != groups.end(); ++it) {
+    it.value()->setText(0, QString("%1 (%2)").arg(it.key()).arg(it.value()->childCount()));
+    it.value()->setExpanded(!collapsed_.contains(it.key()));
+  }
+  // The class that was current stays current, inside a folded group too: without auto-scroll,
+  // since scrolling to it would unfold its group.
+  list_->setAutoScroll(false);
+  bool kept = false;
+  for (std::size_t i = 0; i < classes_.size() && !kept; ++i)
+    if (classes_[i].id == keep) {
+      list_->setCurrentItem(items_[i]);
+      kept = true;
+    }
+  if (!kept && !items_.empty()) list_->setCurrentItem(items_.front());
+  list_->setAutoScroll(true);
+}
+
+int ClassPanel::currentPosition() const {
+  auto* item = list_->currentItem();
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    if (items_[i] == item) return static_cast<int>(i);
+  return -1;
 }
 
 ClassId ClassPanel::currentClass() const {
-  auto* item = list_->currentItem();
-  return item ? item->data(Qt::UserRole).toLongLong() : 0;
+  const int at = currentPosition();
+  return at < 0 ? 0 : classes_[static_cast<std::size_t>(at)].id;
 }
 
 bool ClassPanel::setCurrentClass(ClassId id) {
-  for (int row = 0; row < list_->count(); ++row)
-    if (list_->item(row)->data(Qt::UserRole).toLongLong() == id) {
-      list_->setCurrentRow(row);
+  for (std::size_t i = 0; i < classes_.size(); ++i)
+    if (classes_[i].id == id) {
+      if (QTreeWidgetItem* parent = items_[i]->parent()) parent->setExpanded(true);
+      list_->setCurrentItem(items_[i]);
       return true;
     }
   return false;
 }
 
 bool ClassPanel::pick(int index) {
-  if (index < 0 || index >= list_->count()) return false;
-  list_->setCurrentRow(index);
+  if (index < 0 || index >= static_cast<int>(items_.size())) return false;
+  setCurrentClass(classes_[static_cast<std::size_t>(index)].id);
   emit classPicked(currentClass());
   return true;
+}
+
+bool ClassPanel::setGroupOfCurrent(const QString& group) {
+  if (!project_ || !currentClass()) return false;
+  if (!check(project_->setClassGroup(currentClass(), ss(group.trimmed())))) return false;
+  clearMessage();
+  reload();
+  emit classesChanged();
+  return true;
+}
+
+QStringList ClassPanel::groups() const {
+  QStringList out;
+  for (int i = 0; i < list_->topLevelItemCount(); ++i)
+    if (QTreeWidgetItem* top = list_->topLevelItem(i); top->childCount() > 0) out << top->text(0);
+  return out;
+}
+
+void ClassPanel::askGroup() {
+  const int at = currentPosition();
+  if (at < 0) return;
+  bool ok = false;
+  const QString old = qs(classes_[static_cast<std::size_t>(at)].group);
+  const QString group = QInputDialog::getText(this, tr("Class group"), tr("Group of \"%1\" (empty: none):")
+                                              .arg(qs(classes_[static_cast<std::size_t>(at)].name)),
+                                              QLineEdit::Normal, old, &ok);
+  if (ok && group.trimmed() != old) setGroupOfCurrent(group);
 }
 
 bool ClassPanel::check(const Status& st) {
@@ -121,8 +205,7 @@ bool ClassPanel::addClass(const QString& name) {
   if (!check(id.status())) return false;
   clearMessage();
   reload();
-  for (int i = 0; i < list_->count(); ++i)
-    if (list_->item(i)->data(Qt::UserRole).toLongLong() == *id) list_->setCurrentRow(i);
+  setCurrentClass(*id);
   emit classesChanged();
   return true;
 }
@@ -145,10 +228,10 @@ bool ClassPanel::recolorCurrent(const QColor& color) {
 }
 
 bool ClassPanel::moveCurrent(int delta) {
-  const int row = list_->currentRow();
+  const int row = currentPosition();
   if (!project_ || row < 0) return false;
   const int target = row + delta;
-  if (target < 0 || target >= list_->count()) return false;
+  if (target < 0 || target >= static_cast<int>(classes_.size())) return false;
   const QString name = qs(classes_[static_cast<std::size_t>(row)].name);
   QStringList trained;
   if (auto runs = project_->runs(); runs.ok())
@@ -181,14 +264,14 @@ void ClassPanel::askAdd() {
 void ClassPanel::askRename() {
   if (!currentClass()) return;
   bool ok = false;
-  const QString old = qs(classes_[static_cast<std::size_t>(list_->currentRow())].name);
+  const QString old = qs(classes_[static_cast<std::size_t>(currentPosition())].name);
   const QString name = QInputDialog::getText(this, tr("Rename class"), tr("Name:"), QLineEdit::Normal, old, &ok);
   if (ok && !name.trimmed().isEmpty() && name != old) renameCurrent(name);
 }
 
 void ClassPanel::askColor() {
   if (!currentClass()) return;
-  const QColor start = colorOf(classes_[static_cast<std::size_t>(list_->currentRow())]);
+  const QColor start = colorOf(classes_[static_cast<std::size_t>(currentPosition())]);
   const QColor color = QColorDialog::getColor(start, this, tr("Class colour"));
   if (color.isValid()) recolorCurrent(color);
 }

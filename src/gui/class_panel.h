@@ -2,11 +2,14 @@
 // recolour and reorder (ids never change). Picking a class (click or digit key) makes it the
 // class of new boxes and is reported so the main window can reclass selected boxes.
 // Reordering changes the export order, the digit keys and which trained runs still load, so it
-// asks first, naming those. Writes go straight to the store; a refusal (a duplicate name, one
+// asks first, naming those. A class may belong to a group: it is listed under the group's row,
+// which folds away (projects with dozens of classes), while the order stays the frozen one. Writes go straight to the store; a refusal (a duplicate name, one
 // that differs only in case) is shown in the panel itself. GUI thread only.
 #pragma once
 
 #include <QColor>
+#include <QSet>
+#include <QStringList>
 #include <QWidget>
 #include <functional>
 #include <vector>
@@ -14,7 +17,8 @@
 #include "quarry/store/project.h"
 
 class QLabel;
-class QListWidget;
+class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace quarry::gui {
 
@@ -32,6 +36,11 @@ class ClassPanel : public QWidget {
   bool pick(int index);
   // Makes `id` the class the next box is drawn with, without reclassing anything; false when unknown.
   bool setCurrentClass(ClassId id);
+  // Puts the current class in `group` ("" takes it out): it shows under the group's row, which
+  // folds away; the order (exports, digits) does not change.
+  bool setGroupOfCurrent(const QString& group);
+  // The group rows shown, "NAME (count)", in the order they appear.
+  QStringList groups() const;
 
   // The panel's actions, also used by its buttons (which ask for names and colours first).
   bool addClass(const QString& name);
@@ -53,12 +62,16 @@ class ClassPanel : public QWidget {
   void askAdd();
   void askRename();
   void askColor();
+  void askGroup();
+  int currentPosition() const;  // the current class's place in the order; -1: none
   bool check(const Status& st);
   void clearMessage();
 
   Project* project_ = nullptr;
   std::vector<ClassInfo> classes_;
-  QListWidget* list_;
+  QTreeWidget* list_;
+  std::vector<QTreeWidgetItem*> items_;  // items_[i] shows classes_[i]
+  QSet<QString> collapsed_;              // group rows folded by the user
   QLabel* message_;
   std::function<bool(const QString&)> confirm_;
 };

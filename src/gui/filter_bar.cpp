@@ -127,7 +127,10 @@ void FilterBar::buildWidgets() {
     });
     return box;
   };
-  class_ = combo("classFilter", tr("any class"), [this] { extra_.classes.clear(); });
+  class_ = combo("classFilter", tr("any class"), [this] {
+    extra_.classes.clear();
+    extra_.classGroups.clear();
+  });
   status_ = combo("statusFilter", tr("any status"), [this] { extra_.statuses.clear(); });
   for (auto s : {ImageStatus::kUnlabeled, ImageStatus::kLabeled, ImageStatus::kReviewed})
     status_->addItem(QString::fromLatin1(toString(s)), static_cast<int>(s));
@@ -221,6 +224,11 @@ void FilterBar::reloadLists() {
   if (project_) {
     if (auto classes = project_->classes(); classes.ok()) {
       for (const auto& c : *classes) class_->addItem(qs(c.name), qs(c.name));
+      // Then each class group (its item's data is a list, so no class name can pass for one).
+      QStringList groups;
+      for (const auto& c : *classes)
+        if (!c.group.empty() && !groups.contains(qs(c.group))) groups << qs(c.group);
+      for (const QString& g : groups) class_->addItem(tr("group: %1").arg(g), QStringList{g});
     } else {
       emit failed(qs(classes.status().message()));
     }
@@ -287,7 +295,11 @@ ImageQuery FilterBar::query() const {
     for (int level = 0; level < 3; ++level)
       if (difficulty_[level]->isChecked()) q.difficulties.push_back(static_cast<Difficulty>(level));
   }
-  if (class_->currentIndex() > 0) q.classes.push_back(ss(class_->currentData().toString()));
+  if (class_->currentIndex() > 0) {
+    const QVariant data = class_->currentData();
+    if (data.typeId() == QMetaType::QStringList) q.classGroups.push_back(ss(data.toStringList().value(0)));
+    else q.classes.push_back(ss(data.toString()));
+  }
   if (status_->currentIndex() > 0) q.statuses.push_back(static_cast<ImageStatus>(status_->currentData().toInt()));
   if (source_->currentIndex() > 0) q.sources.push_back(static_cast<BoxSource>(source_->currentData().toInt()));
   const QString search = search_->text().trimmed();
@@ -346,7 +358,12 @@ bool FilterBar::apply(const QString& text) {
     if (at > 0) run_->setCurrentIndex(at);
     else emit failed(tr("The model run '%1' no longer exists").arg(qs(parsed.runName)));
   }
-  selectOne(class_, q.classes, [](const std::string& c) { return qs(c); }, &extra_.classes);
+  // One group and no class shows in the class menu; anything else stays an extra term.
+  if (q.classes.empty() && q.classGroups.size() == 1 && class_->findData(QStringList{qs(q.classGroups[0])}) > 0)
+    class_->setCurrentIndex(class_->findData(QStringList{qs(q.classGroups[0])}));
+  else
+    selectOne(class_, q.classes, [](const std::string& c) { return qs(c); }, &extra_.classes);
+  if (!(q.classes.empty() && q.classGroups.size() == 1 && class_->currentIndex() > 0)) extra_.classGroups = q.classGroups;
   selectOne(status_, q.statuses, [](ImageStatus s) { return static_cast<int>(s); }, &extra_.statuses);
   selectOne(source_, q.sources, [](BoxSource s) { return static_cast<int>(s); }, &extra_.sources);
   search_->setText(qs(q.nameContains));

@@ -17,7 +17,7 @@ constexpr const char* kFileNameExpr = "replace(i.path, rtrim(i.path, replace(i.p
 
 
 bool isEmpty(const ImageQuery& q) {
-  return q.anyTags.empty() && q.allTags.empty() && q.noTags.empty() && q.classes.empty() && q.statuses.empty() &&
+  return q.anyTags.empty() && q.allTags.empty() && q.noTags.empty() && q.classes.empty() && q.classGroups.empty() && q.statuses.empty() &&
          q.sources.empty() && (!q.scoreRun || q.difficulties.empty()) && q.nameContains.empty();
 }
 

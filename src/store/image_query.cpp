@@ -62,6 +62,11 @@ Sql buildSelect(const ImageQuery& q, SelectMode mode) {
     const std::string ph = bindList(&p, q.classes);
     relatedClause("boxes", "class_id IN (SELECT id FROM classes WHERE name IN (" + ph + "))", p);
   }
+  if (!q.classGroups.empty()) {
+    std::vector<Param> p;
+    const std::string ph = bindList(&p, q.classGroups);
+    relatedClause("boxes", "class_id IN (SELECT id FROM classes WHERE group_name IN (" + ph + "))", p);
+  }
   if (!q.sources.empty()) {
     std::vector<Param> p;
     std::vector<int> v;
@@ -206,6 +211,8 @@ bool parseImageQuery(const std::string& text, ParsedQuery* out, std::string* err
       q.noTags.insert(q.noTags.end(), values.begin(), values.end());
     } else if (key == "class") {
       q.classes.insert(q.classes.end(), values.begin(), values.end());
+    } else if (key == "group") {
+      q.classGroups.insert(q.classGroups.end(), values.begin(), values.end());
     } else if (key == "status") {
       for (const auto& v : values) {
         auto s = parseImageStatus(v);
@@ -229,7 +236,7 @@ bool parseImageQuery(const std::string& text, ParsedQuery* out, std::string* err
     } else if (key == "name") {
       q.nameContains = token.substr(colon + 1);
     } else {
-      *error = "unknown query key '" + key + "' (tag, alltags, notag, class, status, source, difficulty, run, name)";
+      *error = "unknown query key '" + key + "' (tag, alltags, notag, class, group, status, source, difficulty, run, name)";
       return false;
     }
   }

@@ -219,10 +219,10 @@ fs::path Project::resolve(const std::string& stored) const {
 Result<std::vector<ClassInfo>> Project::classes() const {
   std::vector<ClassInfo> out;
   Status st = guarded("reading classes", [&] {
-    SQLite::Statement q(impl_->db, "SELECT id, name, position, color FROM classes ORDER BY position, id");
+    SQLite::Statement q(impl_->db, "SELECT id, name, position, color, group_name FROM classes ORDER BY position, id");
     while (q.executeStep())
       out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getInt(),
-                     q.getColumn(3).getString()});
+                     q.getColumn(3).getString(), q.getColumn(4).getString()});
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -286,6 +286,19 @@ Status Project::renameClass(ClassId id, const std::string& newName) {
     if (dup.executeStep()) return classExists(newName, dup.getColumn(0).getString());
     SQLite::Statement q(impl_->db, "UPDATE classes SET name = ? WHERE id = ?");
     q.bind(1, newName);
+    q.bind(2, id);
+    return q.exec() == 1 ? Status::Ok() : Status::NotFound("no class with id " + std::to_string(id));
+  });
+}
+
+Status Project::setClassGroup(ClassId id, const std::string& group) {
+  if (group.size() > 64) return Status::InvalidArgument("class group '" + group.substr(0, 64) + "...' is longer than 64 characters");
+  for (char c : group)
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == ':')
+      return Status::InvalidArgument("class group '" + group + "' may not contain spaces, commas or colons (it is a query term, group:NAME)");
+  return inTransaction(*impl_, "grouping a class", [&] {
+    SQLite::Statement q(impl_->db, "UPDATE classes SET group_name = ? WHERE id = ?");
+    q.bind(1, group);
     q.bind(2, id);
     return q.exec() == 1 ? Status::Ok() : Status::NotFound("no class with id " + std::to_string(id));
   });

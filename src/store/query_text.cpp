@@ -44,6 +44,7 @@ std::string toQueryText(const ImageQuery& q, const std::string& runName) {
   if (!q.allTags.empty()) terms.push_back("alltags:" + joined(q.allTags));
   if (!q.noTags.empty()) terms.push_back("notag:" + joined(q.noTags));
   if (!q.classes.empty()) terms.push_back("class:" + joined(q.classes));
+  if (!q.classGroups.empty()) terms.push_back("group:" + joined(q.classGroups));
   if (!q.statuses.empty()) terms.push_back("status:" + joined(q.statuses));
   if (!q.sources.empty()) terms.push_back("source:" + joined(q.sources));
   if (!q.difficulties.empty() && !runName.empty()) {

@@ -124,6 +124,10 @@ const std::vector<const char*>& migrations() {
       CREATE INDEX action_times_action ON action_times(action, user);
       CREATE INDEX action_times_image ON action_times(image_id);
       )sql",
+      // 7: class groups (collapsible in the class panel, a `group:` query term, COCO supercategory).
+      R"sql(
+      ALTER TABLE classes ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
+      )sql",
   };
   return steps;
 }

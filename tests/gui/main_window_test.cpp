@@ -15,6 +15,8 @@
 #include <QDir>
 #include <QMenu>
 #include <QLabel>
+#include <QTreeWidget>
+#include <QComboBox>
 #include <QtTest>
 
 #include "quarry/al/uncertainty.h"
@@ -69,6 +71,7 @@ class MainWindowTest : public QObject {
   void theLayoutAndTheLastProjectAreRemembered();
   void theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem();
   void labellingTimeIsRecordedPerActionWithIdleGapsCut();
+  void classGroupsFoldInThePanelAndDigitsKeepTheOrder();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -460,6 +463,36 @@ void MainWindowTest::labellingTimeIsRecordedPerActionWithIdleGapsCut() {
   const QString summary = view->findChild<QLabel*>("runsSummary")->text();
   QVERIFY2(summary.contains("draw 3.0 s/box, 3.0 s/image (1 boxes)"), qPrintable(summary));
   QVERIFY2(summary.contains("draw 10.0 s/box (cited; 1 boxes timed, 20 needed)"), qPrintable(summary));
+}
+
+// Issue 15, item 7: a class in a group shows under the group's row, which folds away; the digit
+// keys still pick by the frozen order, and the filter's class menu offers the group.
+void MainWindowTest::classGroupsFoldInThePanelAndDigitsKeepTheOrder() {
+  ClassPanel* panel = window->classPanel();
+  const auto classes = panel->classes();
+  QVERIFY(panel->setCurrentClass(classes[3].id));
+  QVERIFY(panel->setGroupOfCurrent("surface"));
+  QVERIFY(panel->setCurrentClass(classes[1].id));
+  QVERIFY(panel->setGroupOfCurrent("surface"));
+  QCOMPARE(panel->groups(), QStringList{"surface (2)"});
+  auto* tree = panel->findChild<QTreeWidget*>("classList");
+  QTreeWidgetItem* group = nullptr;
+  for (int i = 0; i < tree->topLevelItemCount(); ++i)
+    if (tree->topLevelItem(i)->childCount() > 0) group = tree->topLevelItem(i);
+  QVERIFY(group && group->isExpanded());
+  QSignalSpy folded(tree, &QTreeWidget::itemCollapsed);
+  tree->collapseItem(group);  // as a click on its arrow does
+  QCOMPARE(folded.size(), 1);
+  QVERIFY(!group->isExpanded());
+  panel->reload();  // folded stays folded
+  for (int i = 0; i < tree->topLevelItemCount(); ++i)
+    if (tree->topLevelItem(i)->childCount() > 0) QVERIFY(!tree->topLevelItem(i)->isExpanded());
+  QTest::keyClick(window->canvas(), Qt::Key_4);  // the 4th class of the order, folded or not
+  QCOMPARE(panel->currentClass(), classes[3].id);
+  QCOMPARE(window->project()->classes()->at(3).id, classes[3].id);  // the order did not move
+  window->filterBar()->reload();
+  auto* menu = window->filterBar()->findChild<QComboBox*>("classFilter");
+  QVERIFY(menu->findText("group: surface") > 0);
 }
 
 QTEST_MAIN(MainWindowTest)

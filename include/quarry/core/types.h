@@ -33,6 +33,9 @@ struct ClassInfo {
   std::string name;
   int position = 0;
   std::string color;  // "#rrggbb"
+  // The class's group, when a project has dozens or hundreds of classes (e.g. "weld" for porosity,
+  // undercut, crack); empty: none. Groups are for finding classes, never for the order.
+  std::string group;
 };
 
 struct ImageRecord {

@@ -16,6 +16,7 @@ struct ImageQuery {
   std::vector<std::string> allTags;   // has every one of these tags
   std::vector<std::string> noTags;    // has none of these tags
   std::vector<std::string> classes;   // has a box of at least one of these classes
+  std::vector<std::string> classGroups;  // has a box of a class in at least one of these groups
   std::vector<ImageStatus> statuses;  // status is one of these
   std::vector<BoxSource> sources;     // has a box with one of these sources
   // Difficulty from one model run's scores; difficulties are ignored without a run.
@@ -27,7 +28,7 @@ struct ImageQuery {
 };
 
 // Parses the compact query syntax of the CLI, e.g. "tag:GT1,GT2 notag:VAL class:scratch
-// status:labeled source:auto difficulty:hard run:CAL1 name:weld". Unknown keys are an error.
+// group:weld status:labeled source:auto difficulty:hard run:CAL1 name:weld". Unknown keys are an error.
 // `run:` is left in `runName` for the caller to resolve to an id.
 struct ParsedQuery {
   ImageQuery query;

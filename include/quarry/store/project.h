@@ -113,6 +113,9 @@ class Project {
   Result<ClassId> ensureClass(const std::string& name);
   Status renameClass(ClassId id, const std::string& newName);
   Status setClassColor(ClassId id, const std::string& color);
+  // Puts a class in a group ("" takes it out); kInvalidArgument for a name with spaces, commas or
+  // colons (it is a query term) or longer than 64 characters.
+  Status setClassGroup(ClassId id, const std::string& group);
   // Moves a class to `position` (0-based), shifting the others; ids do not change.
   Status moveClass(ClassId id, int position);
 
