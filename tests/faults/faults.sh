@@ -142,11 +142,26 @@ expect "auto boxes as in one uninterrupted run" \
   "$([[ $(sql "$B" "SELECT COUNT(*) FROM boxes WHERE source = 1") == "$ref_auto" ]]; echo $?)"
 intact "after two writers" "$B"
 
+# The file a stored image path points at: through its image root ($NAME/rel), else relative to
+# the project folder (or absolute).
+file_of() {
+  local project=$1 stored=$2
+  if [[ $stored == '$'* ]]; then
+    local name=${stored%%/*}
+    name=${name#'$'}
+    echo "$(sql "$project" "SELECT location FROM image_roots WHERE name = '$name'")/${stored#*/}"
+  else
+    (cd "$project" && realpath -m "$stored")
+  fi
+}
+
 # --- a moved image: shown as missing (GUI test), skipped with a warning by jobs ----------------
 cp -r "$tmp/model_ref" "$tmp/moved"
 V=$tmp/moved
 gone=$(sql "$V" "SELECT path FROM images WHERE id = (SELECT MAX(id) FROM images)")
-rm -f "$(cd "$V" && realpath -m "$gone")"
+rm -f "$(file_of "$V" "$gone")"
+[[ ! -e $(file_of "$V" "$gone") ]]
+expect "the image file is gone" $?
 check "autolabel with a missing image" 0 $Q -p "$V" autolabel --run T1 --where tag:POOL --batch 8
 expect_err "autolabel warns about the missing file" "$(basename "$gone").*missing"
 expect "the other images were labelled" \
@@ -154,7 +169,7 @@ expect "the other images were labelled" \
 check "score with a missing image" 0 $Q -p "$V" score --run T1 --passes 4
 expect_err "score warns about the missing file" "$(basename "$gone").*missing"
 gt=$(sql "$V" "SELECT i.path FROM images i JOIN image_tags it ON it.image_id = i.id JOIN tags t ON t.id = it.tag_id WHERE t.name = 'GT1' ORDER BY i.id LIMIT 1")
-rm -f "$(cd "$V" && realpath -m "$gt")"
+rm -f "$(file_of "$V" "$gt")"
 check "train with a missing image" 0 $Q -p "$V" train --run T2 --preset tiny --max-steps 4 --epochs 1 --threads 2
 expect_err "train warns about the missing file" "$(basename "$gt").*(missing|unreadable)"
 
