@@ -66,7 +66,12 @@ bool within(const fs::path& root, const fs::path& folder) {
 std::string rootNameFrom(const fs::path& folder) {
   std::string name;
   const fs::path bare = folder.has_filename() ? folder : folder.parent_path();
-  for (char c : bare.filename().string()) {
+  // "images" says nothing about which images: a data set's own folder name goes first.
+  std::string last = bare.filename().string();
+  for (const char* generic : {"images", "imgs", "img", "JPEGImages", "pictures"})
+    if (last == generic && bare.has_parent_path() && bare.parent_path().has_filename())
+      last = bare.parent_path().filename().string() + "-" + last;
+  for (char c : last) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     name += ok ? c : '-';
   }

@@ -174,6 +174,7 @@ TEST(ImageRoots, NamesAreCheckedTheInnermostRootWinsAndTheProjectFolderNeedsNone
   EXPECT_EQ(**p->imageRootFor(tmp / "elsewhere" / "line 2", &added), "line-2");
   EXPECT_TRUE(added);
   EXPECT_EQ(**p->imageRootFor(tmp / "again" / "data", &added), "data-2") << "a name already taken is made unique";
+  EXPECT_EQ(**p->imageRootFor(tmp / "weld-2024" / "images"), "weld-2024-images") << "\"images\" alone says too little";
 }
 
 }  // namespace
