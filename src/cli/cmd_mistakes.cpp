@@ -62,8 +62,9 @@ void runMistakes(Context& ctx, const MistakeArgs& args) {
       std::string what = toString(d.kind);
       what += " " + name[d.cls];
       if (d.kind == DisagreementKind::kClassConfusion) what += " on a " + name[d.labelCls] + " label";
-      if (d.kind != DisagreementKind::kMissedLabel) what += " " + std::to_string(d.confidence).substr(0, 4);
-      std::printf("        %s at %.0f,%.0f %.0fx%.0f\n", what.c_str(), d.x, d.y, d.w, d.h);
+      char confidence[16] = "";
+      if (d.kind != DisagreementKind::kMissedLabel) std::snprintf(confidence, sizeof confidence, " %.2f", d.confidence);
+      std::printf("        %s%s at %.0f,%.0f %.0fx%.0f\n", what.c_str(), confidence, d.x, d.y, d.w, d.h);
     }
   }
 }

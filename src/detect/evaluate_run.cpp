@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "quarry/metrics/measured_effort.h"
 #include "detect/internal.h"
 #include "detect/tiles.h"
 #include "quarry/metrics/metrics_json.h"
@@ -74,8 +73,7 @@ Result<EvalResult> evaluateRun(Project& project, const EvaluateRunOptions& optio
     const auto truth = truthOf(*images, ids);
     // The project's own measured seconds per action where enough were recorded (issue 15).
     EvalOptions eval = options.eval;
-    const auto times = project.actionTimes();
-    const MeasuredEffort measured = measuredEffort(times.ok() ? *times : std::vector<ActionSummary>{});
+    const MeasuredEffort measured = projectEffort(project);
     if (measured.any()) eval.effort = measured.model;
     report->effort = measured.describe();
     report->measuredEffort = measured.any();

@@ -64,4 +64,9 @@ Result<PresentImages> presentImages(const Project& project, const std::vector<Im
   return out;
 }
 
+MeasuredEffort projectEffort(const Project& project) {
+  const auto times = project.actionTimes();
+  return measuredEffort(times.ok() ? *times : std::vector<ActionSummary>{});
+}
+
 }  // namespace quarry::detect

@@ -7,9 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "quarry/metrics/measured_effort.h"
 #include "quarry/store/project.h"
 
 namespace quarry::detect {
+
+// The seconds per action the boost and the threshold fit use for this project: its measured
+// labelling times where enough were recorded, the cited constants elsewhere (and all cited when
+// the times cannot be read).
+MeasuredEffort projectEffort(const Project& project);
 
 // What a job changes in the process while it runs, undone when it ends (the outermost one, when
 // jobs nest):

@@ -6,7 +6,6 @@
 #include <numeric>
 #include <optional>
 
-#include "quarry/metrics/measured_effort.h"
 #include "detect/internal.h"
 #include "detect/tiles.h"
 #include "quarry/core/log.h"
@@ -302,8 +301,7 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
     EvalOptions eo;
     eo.scoreThreshold = o.scoreThreshold;
     // The thresholds minimise the project's measured seconds per action where enough were recorded.
-    const auto times = project.actionTimes();
-    const MeasuredEffort measured = measuredEffort(times.ok() ? *times : std::vector<ActionSummary>{});
+    const MeasuredEffort measured = projectEffort(project);
     if (measured.any()) eo.effort = measured.model;
     metrics["effort"] = measured.describe();
     const EvalResult atDefault = evaluate(valIds, classIds, valTruth, dets, eo);

@@ -326,8 +326,13 @@ Format guessFormat(const fs::path& source) {
     return Format::kYolo;
   for (const auto& e : fs::directory_iterator(source, ec))
     if (e.is_regular_file(ec) && lowerExtension(e.path()) == ".json") return Format::kCoco;
+  if (fs::is_directory(source / "Annotations", ec)) return Format::kVoc;
+  // A guess for a form, made on the window's thread when a folder is dropped: a look at the first
+  // entries, not a walk of a folder of a million images.
+  constexpr int kLookAt = 5000;
+  int seen = 0;
   for (auto it = fs::recursive_directory_iterator(source, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+       !ec && it != fs::recursive_directory_iterator() && seen < kLookAt; it.increment(ec), ++seen)
     if (it->is_regular_file(ec) && lowerExtension(it->path()) == ".xml") return Format::kVoc;
   return Format::kFolder;
 }

@@ -359,11 +359,14 @@ bool FilterBar::apply(const QString& text) {
     else emit failed(tr("The model run '%1' no longer exists").arg(qs(parsed.runName)));
   }
   // One group and no class shows in the class menu; anything else stays an extra term.
-  if (q.classes.empty() && q.classGroups.size() == 1 && class_->findData(QStringList{qs(q.classGroups[0])}) > 0)
-    class_->setCurrentIndex(class_->findData(QStringList{qs(q.classGroups[0])}));
-  else
+  const int groupAt =
+      q.classes.empty() && q.classGroups.size() == 1 ? class_->findData(QStringList{qs(q.classGroups[0])}) : -1;
+  if (groupAt > 0) {
+    class_->setCurrentIndex(groupAt);
+  } else {
     selectOne(class_, q.classes, [](const std::string& c) { return qs(c); }, &extra_.classes);
-  if (!(q.classes.empty() && q.classGroups.size() == 1 && class_->currentIndex() > 0)) extra_.classGroups = q.classGroups;
+    extra_.classGroups = q.classGroups;
+  }
   selectOne(status_, q.statuses, [](ImageStatus s) { return static_cast<int>(s); }, &extra_.statuses);
   selectOne(source_, q.sources, [](BoxSource s) { return static_cast<int>(s); }, &extra_.sources);
   search_->setText(qs(q.nameContains));

@@ -95,8 +95,10 @@ void MainWindow::buildActions() {
   askClassAction_->setCheckable(true);
   askClassAction_->setToolTip(tr("Each new box waits for its class (the last used one is offered first); "
                                  "declining drops the box"));
+  // Read at start-up without writing it back; the toggle (connected after) writes a change.
+  askClassAfterDraw_ = QSettings("Quarry", "quarry-gui").value("draw/askClass", false).toBool();
+  askClassAction_->setChecked(askClassAfterDraw_);
   connect(askClassAction_, &QAction::toggled, this, [this](bool on) { setAskClassAfterDraw(on); });
-  setAskClassAfterDraw(QSettings("Quarry", "quarry-gui").value("draw/askClass", false).toBool());
   for (int digit = 1; digit <= 9; ++digit) {
     auto* shortcut = new QShortcut(QKeySequence(QString::number(digit)), this);
     connect(shortcut, &QShortcut::activated, this, [this, digit] { classPanel_->pick(digit - 1); });

@@ -27,9 +27,7 @@ double secondsOf(const EffortModel& model, LabelAction action) {
 double boostAt(const EvalResult& r, const EffortModel& m) {
   double truth = 0;
   for (const auto& c : r.perClass) truth += c.groundTruth;
-  const ReviewActions& a = r.actions;
-  const double review = a.verify * m.verifySeconds + a.adjust * m.adjustSeconds + a.remove * m.deleteSeconds +
-                        a.draw * m.drawSeconds;
+  const double review = reviewSeconds(r.actions, m);
   if (truth <= 0 || review <= 0) return std::numeric_limits<double>::quiet_NaN();
   return truth * m.drawSeconds / review;
 }
@@ -60,15 +58,17 @@ MeasuredEffort measuredEffort(const std::vector<ActionSummary>& times, std::int6
   MeasuredEffort out;
   out.model = cited;
   out.minimumBoxes = minimumBoxes;
+  // Summed per action first, so several summaries of one action (per user, say) count together.
+  std::array<double, kLabelActionCount> seconds{};
   for (const ActionSummary& t : times) {
     const int i = static_cast<int>(t.action);
     if (i < 0 || i >= kLabelActionCount) continue;
     out.boxes[i] += t.boxes;
+    seconds[i] += t.seconds;
   }
-  for (const ActionSummary& t : times) {
-    const int i = static_cast<int>(t.action);
-    if (i < 0 || i >= kLabelActionCount || out.boxes[i] < minimumBoxes || t.boxes <= 0) continue;
-    slot(out.model, t.action) = t.secondsPerBox();
+  for (int i = 0; i < kLabelActionCount; ++i) {
+    if (out.boxes[i] < minimumBoxes || out.boxes[i] <= 0) continue;
+    slot(out.model, static_cast<LabelAction>(i)) = seconds[i] / static_cast<double>(out.boxes[i]);
     out.measured[i] = true;
   }
   return out;

@@ -5,13 +5,17 @@
 
 #include "metrics/eval_input.h"
 
-namespace quarry::detail {
-namespace {
+namespace quarry {
 
-double secondsOf(const ReviewActions& a, const EffortModel& e) {
+double reviewSeconds(const ReviewActions& a, const EffortModel& e) {
   return a.verify * e.verifySeconds + a.adjust * e.adjustSeconds + a.remove * e.deleteSeconds +
          a.draw * e.drawSeconds;
 }
+
+}  // namespace quarry
+
+namespace quarry::detail {
+namespace {
 
 void add(ReviewActions* into, const ReviewActions& a) {
   into->verify += a.verify;
@@ -66,13 +70,13 @@ void addReviewMetrics(const EvalInput& in, const EvalOptions& options, EvalResul
 
     ImageMetrics& im = result->perImage[image];
     im.actions = a;
-    im.reviewSeconds = secondsOf(a, effort);
+    im.reviewSeconds = reviewSeconds(a, effort);
     im.manualSeconds = static_cast<double>(truths.size()) * effort.drawSeconds;
     add(&result->actions, a);
   }
 
   // From the summed counts rather than summed per-image seconds, so no rounding piles up.
-  result->reviewSeconds = secondsOf(result->actions, effort);
+  result->reviewSeconds = reviewSeconds(result->actions, effort);
   result->manualSeconds = static_cast<double>(in.truth.size()) * effort.drawSeconds;
 
   result->efficiencyBoost = boostOf(result->manualSeconds, result->reviewSeconds);

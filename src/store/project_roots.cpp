@@ -54,18 +54,22 @@ std::string prefixEnd(std::string prefix) {
   return prefix;
 }
 
-// `folder` is `root` or lies inside it.
-bool within(const fs::path& root, const fs::path& folder) {
-  const auto bare = [](const fs::path& p) {
-    const fs::path n = p.lexically_normal();
-    return n.has_filename() ? n : n.parent_path();
-  };
-  return bare(root) == bare(folder) || relativeInside(root, folder).has_value();
+// A folder as roots hold it: absolute, normal, without a trailing separator ("/data/line1/" and
+// "/data/line1" are one folder).
+fs::path bareFolder(const fs::path& p) {
+  std::error_code ec;
+  const fs::path n = fs::absolute(p, ec).lexically_normal();
+  return n.has_filename() ? n : n.parent_path();
 }
 
-std::string rootNameFrom(const fs::path& folder) {
+// `folder` is `root` or lies inside it.
+bool within(const fs::path& root, const fs::path& folder) {
+  return bareFolder(root) == bareFolder(folder) || relativeInside(root, folder).has_value();
+}
+
+// A root's name for `bare` (a bareFolder()).
+std::string rootNameFrom(const fs::path& bare) {
   std::string name;
-  const fs::path bare = folder.has_filename() ? folder : folder.parent_path();
   // "images" says nothing about which images: a data set's own folder name goes first.
   std::string last = bare.filename().string();
   for (const char* generic : {"images", "imgs", "img", "JPEGImages", "pictures"})
@@ -176,12 +180,10 @@ Result<std::vector<ImageRoot>> Project::imageRoots() const {
 
 Result<std::size_t> Project::setImageRoot(const std::string& name, const fs::path& locationIn) {
   QUARRY_RETURN_IF_ERROR(validRootName(name));
-  std::error_code ec;
-  const fs::path location = fs::absolute(locationIn, ec).lexically_normal();
+  const fs::path location = bareFolder(locationIn);
   if (location.empty() || location == location.root_path())
     return Status::InvalidArgument("image root '" + name + "': '" + locationIn.string() + "' cannot be a root (a folder is needed)");
-  // "/data/line1/" and "/data/line1" are one folder.
-  const std::string folder = location.has_filename() ? location.generic_string() : location.parent_path().generic_string();
+  const std::string folder = location.generic_string();
   std::size_t converted = 0;
   Status st = inTransaction(*impl_, "setting an image root", [&] {
     SQLite::Statement put(impl_->db,
@@ -232,9 +234,7 @@ Status Project::setLocalImageRoot(const std::string& name, const fs::path& locat
   if (locationIn.empty()) {
     if (entry.contains("roots")) entry["roots"].erase(name);
   } else {
-    std::error_code ec;
-    const fs::path location = fs::absolute(locationIn, ec).lexically_normal();
-    entry["roots"][name] = location.has_filename() ? location.generic_string() : location.parent_path().generic_string();
+    entry["roots"][name] = bareFolder(locationIn).generic_string();
   }
   QUARRY_RETURN_IF_ERROR(writeLocalFile(file, *local));
   return impl_->loadRoots();
@@ -242,8 +242,7 @@ Status Project::setLocalImageRoot(const std::string& name, const fs::path& locat
 
 Result<std::optional<std::string>> Project::imageRootFor(const fs::path& folderIn, bool* added) {
   if (added) *added = false;
-  std::error_code ec;
-  const fs::path folder = fs::absolute(folderIn, ec).lexically_normal();
+  const fs::path folder = bareFolder(folderIn);
   if (within(impl_->dir, folder)) return std::optional<std::string>{};
   const ImageRoot* best = nullptr;
   for (const ImageRoot& root : impl_->roots)

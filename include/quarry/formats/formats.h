@@ -76,8 +76,9 @@ Status importImageFiles(Project& project, const std::vector<std::filesystem::pat
                         const ImportOptions& options, ImportReport* report, const ProgressFn& progress = {});
 
 // What `source` most likely holds, for a form's first guess (the user can still choose): kCoco for
-// a .json file or a folder with a .json file at its top, kVoc when .xml files lie below it, kYolo
-// when it has a labels/ folder or a classes.txt or data.yaml, and kFolder otherwise.
+// a .json file or a folder with a .json file at its top, kVoc with an Annotations/ folder or .xml
+// files among its first 5,000 entries, kYolo when it has a labels/ folder or a classes.txt or
+// data.yaml, and kFolder otherwise.
 Format guessFormat(const std::filesystem::path& source);
 
 // One line for a person: "imported 12 images (3 already there, 1 skipped), 40 boxes (2 skipped);

@@ -112,6 +112,9 @@ struct ReviewActions {
   int remove = 0;  // detection matched to nothing
   int draw = 0;    // truth box matched by nothing
 };
+// The seconds the effort model gives these review actions.
+double reviewSeconds(const ReviewActions& actions, const EffortModel& effort);
+
 
 struct ImageMetrics {
   ImageId image = 0;
