@@ -6,8 +6,8 @@
 //   (unknown options are refused, --help lists them)
 //
 // RAW_DIR holds what bench/run wrote: store.json, detector.json, scoring.json (Google Benchmark
-// JSON), gui.json (quarry_gui_bench --json) and, when NEU-DET was there, neu_train.json and
-// neu_eval.json (quarry train/eval --json). A missing file leaves its figures out and says so.
+// JSON), gui.json (quarry_gui_bench --json; gui-default-malloc.json beside it, optional) and,
+// when NEU-DET was there, neu_train.json and neu_eval.json (quarry train/eval --json). A missing file leaves its figures out and says so.
 // Writes OUT_BASE.md and OUT_BASE.json.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -233,6 +233,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> missing;
   if (auto d = readJson(raw / "store.json", &missing)) storeFigures(*d, &figures);
   if (auto d = readJson(raw / "gui.json", &missing)) guiFigures(*d, &figures);
+  if (fs::exists(raw / "gui-default-malloc.json"))
+    if (auto d = readJson(raw / "gui-default-malloc.json", &missing); d && d->contains("resident_memory_before_any_model_job"))
+      figures.push_back({"gui", "resident memory before any model job, glibc's default malloc", "MB",
+                         (*d)["resident_memory_before_any_model_job"].value("value", NAN), Goal::kNone, NAN,
+                         "the same session without the window's memory policy, for comparison"});
   if (auto d = readJson(raw / "detector.json", &missing)) detectorFigures(*d, &figures);
   if (auto d = readJson(raw / "scoring.json", &missing)) scoringFigures(*d, &figures);
   if (fs::exists(raw / "neu_train.json") || fs::exists(raw / "neu_eval.json")) {

@@ -11,9 +11,11 @@
 #include "gui/canvas.h"
 #include "gui/filter_bar.h"
 #include "gui/main_window.h"
+#include "gui/memory_policy.h"
 #include "gui/runs_view.h"
 
 int main(int argc, char** argv) {
+  quarry::gui::returnLargeBuffersPromptly();
   QApplication app(argc, argv);
   QApplication::setApplicationName("quarry-gui");
   QApplication::setOrganizationName("Quarry");

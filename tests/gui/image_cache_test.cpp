@@ -6,6 +6,11 @@
 #include <QtTest>
 
 #include "gui/image_cache.h"
+#include "gui/memory_policy.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using quarry::gui::ImageCache;
 
@@ -19,6 +24,7 @@ class ImageCacheTest : public QObject {
   void clearForgetsPrefetchesToo();
   void aPrefetchedImageIsServedAndCached();
   void aMissingFileSaysWhichFile();
+  void anImageBufferIsMappedEvenAfterLargerOnesWereFreed();
 
  private:
   QString file(int i) const { return tmp->path() + QString("/img%1.png").arg(i); }
@@ -80,6 +86,27 @@ void ImageCacheTest::aMissingFileSaysWhichFile() {
   QString error;
   QVERIFY(cache.get(tmp->path() + "/gone.png", &error).isNull());
   QVERIFY2(error.contains("gone.png"), qPrintable(error));
+}
+
+// glibc by default raises its mapping threshold to the size of each mapped block freed, so after
+// one large free an image-sized buffer would come from (and stay in) the heap. With the window's
+// policy it is mapped, and returned to the system when the image goes.
+void ImageCacheTest::anImageBufferIsMappedEvenAfterLargerOnesWereFreed() {
+#if defined(__GLIBC__)
+  QVERIFY(quarry::gui::returnLargeBuffersPromptly());
+  {
+    QImage large(2560, 1600, QImage::Format_ARGB32_Premultiplied);  // 16 MiB, mapped
+    large.fill(Qt::gray);
+  }
+  const size_t mappedBefore = mallinfo2().hblkhd;
+  QImage image(1920, 1080, QImage::Format_ARGB32_Premultiplied);  // about 8 MiB
+  image.fill(Qt::gray);
+  QVERIFY2(mallinfo2().hblkhd >= mappedBefore + image.sizeInBytes(), "the image's buffer came from the heap");
+  image = QImage();
+  QCOMPARE(mallinfo2().hblkhd, mappedBefore);
+#else
+  QSKIP("the policy is glibc's");
+#endif
 }
 
 QTEST_MAIN(ImageCacheTest)
