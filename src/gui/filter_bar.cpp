@@ -215,7 +215,8 @@ void FilterBar::reload() {
 
 void FilterBar::reloadLists() {
   const std::optional<RunId> runBefore = run();
-  const QString className = class_->currentData().toString();
+  // A class name (a string) or a group (a one-name list): both are found again by their data.
+  const QVariant classChoice = class_->currentData();
   reloadTags();
   class_->clear();
   class_->addItem(tr("any class"));
@@ -238,7 +239,7 @@ void FilterBar::reloadLists() {
       emit failed(qs(runs.status().message()));
     }
   }
-  class_->setCurrentIndex(std::max(0, class_->findData(className)));
+  class_->setCurrentIndex(classChoice.isValid() ? std::max(0, class_->findData(classChoice)) : 0);
   run_->setCurrentIndex(runBefore ? std::max(0, run_->findData(QVariant::fromValue<qint64>(*runBefore))) : 0);
   reloadViews(views_->currentIndex() > 0 ? views_->currentText() : QString());
 }

@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <chrono>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -28,8 +30,12 @@ struct Project::Impl {
   Status loadRoots();
   // Reads the roots again when another connection has committed since (a job's import made a
   // root, the CLI moved one): PRAGMA data_version, one cheap statement, tells.
+  // Also when this machine's roots file (localRootsFile()) changed, looked at at most once a
+  // second: `quarry roots set --here-only` in a terminal reaches an open window.
   void refreshRoots();
   std::int64_t rootsDataVersion = -1;
+  std::string localFileStamp;  // the roots file's time and size when last read; empty: none
+  std::chrono::steady_clock::time_point localCheckedAt{};
   // Prepared statements of the hot paths (import, auto-label), prepared once per connection.
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements;
 };

@@ -104,7 +104,30 @@ fs::path localRootsFile() {
   return fs::path(home && *home ? home : ".") / ".config" / "quarry" / "roots.json";
 }
 
+namespace {
+
+// Enough to tell that the file was written since: its modification time and size.
+std::string stampOf(const fs::path& file) {
+  std::error_code ec;
+  const auto time = fs::last_write_time(file, ec);
+  if (ec) return {};
+  const auto size = fs::file_size(file, ec);
+  return std::to_string(time.time_since_epoch().count()) + ":" + std::to_string(ec ? 0 : size);
+}
+
+}  // namespace
+
 void Project::Impl::refreshRoots() {
+  if (!roots.empty()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - localCheckedAt >= std::chrono::seconds(1)) {
+      localCheckedAt = now;
+      if (stampOf(localRootsFile()) != localFileStamp) {
+        if (Status st = loadRoots(); !st.ok()) coreLogger()->warn("{}", st.message());
+        return;
+      }
+    }
+  }
   std::int64_t version = -1;
   try {
     CachedStatement q(*this, "PRAGMA data_version");
@@ -142,6 +165,8 @@ Status Project::Impl::loadRoots() {
     }
     if (roots.empty()) return Status::Ok();
     const fs::path file = localRootsFile();
+    localFileStamp = stampOf(file);
+    localCheckedAt = std::chrono::steady_clock::now();
     auto local = readLocalFile(file);
     if (!local.ok()) {
       // The project still opens, with every root at its default location; the log says why.

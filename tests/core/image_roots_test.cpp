@@ -3,7 +3,9 @@
 // own folder in a per-user file without changing the project.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "core/test_support.h"
 #include "quarry/formats/formats.h"
@@ -92,6 +94,23 @@ TEST(ImageRoots, AbsolutePathsOfAnOlderProjectKeepWorkingAndARootConvertsThem) {
   EXPECT_TRUE(fs::exists(p->resolve("$data/a.png")));
   EXPECT_EQ(storedPaths(*p)[1], c.path) << "a path outside the root stays absolute";
   EXPECT_EQ(p->storedPath(tmp / "data" / "new.png"), "$data/new.png");
+}
+
+// An open window and `quarry roots set --here-only` in a terminal: the window's Project sees the
+// new location within a second, without reopening.
+TEST(ImageRoots, AnOpenProjectSeesThisMachinesRootsFileChangeWithinASecond) {
+  TempDir tmp;
+  RootsFile machine(tmp / "roots.json");
+  auto window = test::newProject(tmp / "project");
+  ASSERT_TRUE(window->setImageRoot("share", tmp / "share").ok());
+  EXPECT_EQ(window->resolve("$share/a.png"), tmp / "share" / "a.png");
+  {
+    auto terminal = Project::open(tmp / "project");
+    ASSERT_TRUE(terminal.ok());
+    ASSERT_TRUE((*terminal)->setLocalImageRoot("share", tmp / "mnt").ok());
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(window->resolve("$share/a.png"), tmp / "mnt" / "a.png");
 }
 
 TEST(ImageRoots, AMachinesOwnLocationWinsThereAndOnlyThere) {

@@ -493,6 +493,11 @@ void MainWindowTest::classGroupsFoldInThePanelAndDigitsKeepTheOrder() {
   window->filterBar()->reload();
   auto* menu = window->filterBar()->findChild<QComboBox*>("classFilter");
   QVERIFY(menu->findText("group: surface") > 0);
+  menu->setCurrentIndex(menu->findText("group: surface"));  // as the user picks it
+  QCOMPARE(window->filterBar()->query().classGroups, std::vector<std::string>{"surface"});
+  window->filterBar()->reload();  // e.g. after a class was added: the group stays chosen
+  QCOMPARE(menu->currentText(), QString("group: surface"));
+  QCOMPARE(window->filterBar()->query().classGroups, std::vector<std::string>{"surface"});
 }
 
 QTEST_MAIN(MainWindowTest)
