@@ -39,6 +39,8 @@ Status resolveQuery(const Project& project, const std::string& text, ImageQuery*
 void addProjectCommands(CLI::App& app, Context& ctx);  // init, stats, demo
 void addFormatCommands(CLI::App& app, Context& ctx);   // import, export
 void addRootCommands(CLI::App& app, Context& ctx);     // roots, relink
+void addSnapshotCommands(CLI::App& app, Context& ctx); // snapshot create/list/diff/restore/delete
+void addRunCommands(CLI::App& app, Context& ctx);      // runs list/show
 void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
 void addDetectCommands(CLI::App& app, Context& ctx);   // train, autolabel, eval (with LibTorch)
 void addSelectCommand(CLI::App& app, Context& ctx);    // select

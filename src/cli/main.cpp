@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
   addProjectCommands(app, ctx);
   addFormatCommands(app, ctx);
   addRootCommands(app, ctx);
+  addSnapshotCommands(app, ctx);
+  addRunCommands(app, ctx);
   addTagCommands(app, ctx);
   addSelectCommand(app, ctx);
   addMistakesCommand(app, ctx);

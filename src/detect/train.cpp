@@ -10,6 +10,7 @@
 #include "detect/tiles.h"
 #include "quarry/core/log.h"
 #include "quarry/metrics/metrics_json.h"
+#include "quarry/store/provenance.h"
 
 namespace fs = std::filesystem;
 
@@ -172,6 +173,9 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   const auto valIds = idsOf(valImages);
   const auto valTruth = truthOf(valImages, classIds);
+  // The labels as training read them, recorded with the run once it exists (issue 16).
+  auto labelState = captureLabelState(project, idsOf(*trainImages), valIds);
+  if (!labelState.ok()) return labelState.status();
 
   Net net(preset, static_cast<int>(classIds.size()));
   net->to(*device);
@@ -333,11 +337,13 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   params["tiles"] = o.tiles;
   params["tiling"] = tiling.describe();
   params["tiling_choice"] = tilingWhy;
+  params["labels_digest"] = labelState->digest;
   run.paramsJson = params.dump();
   run.metricsJson = metrics.dump();
   run.checkpoint = (fs::path("models") / o.runName).generic_string();
   auto id = project.addRun(run);
   if (!id.ok()) return id.status();
+  QUARRY_RETURN_IF_ERROR(recordLabelState(project, *id, *labelState));
   result.run = *id;
   result.checkpoint = run.checkpoint;
   return result;

@@ -45,6 +45,7 @@ class FilterBar;
 class ImageCache;
 class ImportDialog;
 class RootsDialog;
+class SnapshotsDialog;
 class ImageListModel;
 struct JobOutcome;
 class ModelPanel;
@@ -119,6 +120,9 @@ class MainWindow : public QMainWindow {
   ImportDialog* openImportDialog(const QString& source = {}, const QStringList& files = {});
   // Project > Image roots: move a root, map it on this machine; the canvas and list follow.
   RootsDialog* openRootsDialog();
+  // Project > Snapshots: make, compare, restore; after a restore the project is opened again
+  // (lists, classes, undo histories all start from the restored state).
+  SnapshotsDialog* openSnapshotsDialog();
   // Edit > Ask for the class after drawing (labelImg's habit): each new box waits for a class,
   // the last used one offered first; declining drops the box. Remembered in the settings.
   void setAskClassAfterDraw(bool on);

@@ -57,6 +57,7 @@ void MainWindow::buildActions() {
   project->addSeparator();
   action(project, tr("&Import images or a data set..."), {QKeySequence("Ctrl+I")}, [this] { openImportDialog(); });
   action(project, tr("Image &roots..."), {}, [this] { openRootsDialog(); });
+  action(project, tr("S&napshots..."), {}, [this] { openSnapshotsDialog(); });
   action(project, tr("&Split into VAL and GT..."), {}, [this] {
     if (!project_) return;
     auto* dialog = new SplitDialog(project_.get(), this);

@@ -17,6 +17,7 @@
 #include "gui/image_cache.h"
 #include "gui/import_dialog.h"
 #include "gui/roots_dialog.h"
+#include "gui/snapshots_dialog.h"
 #include "gui/main_window.h"
 #include "gui/qt_convert.h"
 #include "gui/tag_panel.h"
@@ -74,6 +75,20 @@ RootsDialog* MainWindow::openRootsDialog() {
   auto* dialog = new RootsDialog(project_.get(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   connect(dialog, &RootsDialog::rootsChanged, this, &MainWindow::afterRootsChanged);
+  dialog->open();
+  return dialog;
+}
+
+SnapshotsDialog* MainWindow::openSnapshotsDialog() {
+  if (!project_) return nullptr;
+  auto* dialog = new SnapshotsDialog(qs(project_->dir().string()), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  if (confirm_) dialog->setConfirm(confirm_);
+  connect(dialog, &SnapshotsDialog::restored, this, [this] {
+    const QString dir = qs(project_->dir().string());
+    const ImageId shown = current_;
+    if (openProject(dir) && shown) selectImage(shown);
+  });
   dialog->open();
   return dialog;
 }

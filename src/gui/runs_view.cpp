@@ -2,6 +2,7 @@
 #include "gui/runs_view.h"
 
 #include "quarry/metrics/measured_effort.h"
+#include "quarry/store/provenance.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -227,6 +228,29 @@ QStringList RunsView::selectedRuns() const {
   return out.mid(0, 2);
 }
 
+QString RunsView::provenanceLine(const std::string& name) const {
+  if (!project_) return {};
+  for (const ModelRun& run : all_) {
+    if (run.name != name) continue;
+    auto p = runProvenance(*project_, run.id);
+    if (!p.ok()) return tr("Labels it was trained on: %1<br>").arg(qs(p.status().message()));
+    if (!p->recorded) return tr("Labels it was trained on: not recorded (an older or imported run).<br>");
+    const auto since = [this](const LabelChanges& c) {
+      if (!c.added && !c.removed && !c.changed && !c.imagesGone) return tr("none changed since");
+      return tr("since then %1 added, %2 removed, %3 changed on %4 images").arg(c.added).arg(c.removed).arg(c.changed).arg(c.imagesChanged);
+    };
+    return tr("Labels (digest %1): trained on %2 images with %3 boxes, %4; validated on %5 images with %6 boxes, %7.<br>")
+        .arg(qs(p->digest))
+        .arg(p->trainImages)
+        .arg(p->trainBoxes)
+        .arg(since(p->trainSince))
+        .arg(p->valImages)
+        .arg(p->valBoxes)
+        .arg(since(p->valSince));
+  }
+  return {};
+}
+
 void RunsView::showSelection() {
   std::vector<RunFigures> chosen;
   for (const QString& name : selectedRuns())
@@ -246,7 +270,7 @@ void RunsView::showSelection() {
                   .arg(r.trainImages)
                   .arg(figure(r.map50), figure(r.map50to95), figure(r.efficiencyBoost, 2))
                   .arg(r.valImages)
-              + runDetails(r);
+              + runDetails(r) + provenanceLine(r.name);
     if (chosen.size() == 2) {
       const RunDifference d = compareRuns(chosen[0], chosen[1]);
       text += tr("%1 minus %2: mAP@0.5 %3, mAP@[.5:.95] %4, boost %5")

@@ -60,6 +60,8 @@ class RunsView : public QDialog {
   std::vector<ModelRun> all_;
   QTableWidget* runs_;
   QLabel* summary_;
+  // What the run was trained on and how much of it changed since (issue 16), one line.
+  QString provenanceLine(const std::string& name) const;
   QTabWidget* tabs_;
   QTableWidget* figures_;
   QChartView* curve_;

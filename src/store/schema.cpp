@@ -128,6 +128,21 @@ const std::vector<const char*>& migrations() {
       R"sql(
       ALTER TABLE classes ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
       )sql",
+      // 8: what each run was trained and validated on (issue 16): its images' truth boxes as
+      // training read them, and their digest. image_id has no foreign key: an image removed
+      // later still counts, as removed, in what changed since.
+      R"sql(
+      CREATE TABLE run_provenance(
+        run_id INTEGER PRIMARY KEY REFERENCES model_runs(id) ON DELETE CASCADE,
+        digest TEXT NOT NULL,
+        captured_at INTEGER NOT NULL);
+      CREATE TABLE run_labels(
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        image_id INTEGER NOT NULL,
+        role INTEGER NOT NULL CHECK(role IN (0, 1)),
+        boxes TEXT NOT NULL,
+        PRIMARY KEY(run_id, image_id)) WITHOUT ROWID;
+      )sql",
   };
   return steps;
 }

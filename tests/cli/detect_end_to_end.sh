@@ -45,6 +45,12 @@ check "train" 0 $Q -q -p "$P" train --run T1 --preset tiny --max-steps 30 --thre
 expect_out "train reports the run" '"run": "T1"'
 expect_out "train reports a checkpoint" '"checkpoint": "[^"]+'
 expect_out "train reports the curve" '"curve": \['
+# What T1 was trained on (issue 16): its GT images' boxes, and nothing changed since.
+check "runs show" 0 $Q -p "$P" runs show T1
+expect_out "the labels it read" 'trained on [1-9][0-9]* images with [1-9][0-9]* boxes; no box changed since'
+expect_out "and VAL's" 'validated on [1-9][0-9]* images'
+check "runs list" 0 $Q -p "$P" runs list
+expect_out "lists T1" '^T1 '
 check "train same name refused" 1 $Q -q -p "$P" train --run T1 --preset tiny --max-steps 2
 check "train text summary" 0 $Q -q -p "$P" train --run T2 --preset tiny --max-steps 4 --epochs 1
 expect_out "summary names the run" "trained run T2"

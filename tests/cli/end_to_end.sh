@@ -5,7 +5,8 @@ set -u
 source "$(dirname "$0")/lib.sh"
 
 # --help works on every command.
-for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo "roots list" "roots set" relink; do
+for cmd in "" init import export stats "tag add" "tag remove" "tag list" split demo "roots list" "roots set" relink \
+  "snapshot create" "snapshot list" "snapshot diff" "snapshot restore" "snapshot delete" "runs list" "runs show"; do
   check "help $cmd" 0 $Q $cmd --help
 done
 check "no command is bad usage" 2 $Q
@@ -105,6 +106,35 @@ expect "the per-user file holds the mapping" $?
 check "here-only for a root the project lacks" 1 $Q -p "$tmp/copy" roots set nope "$tmp" --here-only
 expect_err "names it" "no image root 'nope'"
 check "a bad root name" 2 $Q -p "$tmp/copy" roots set "a b" "$tmp"
+
+# Snapshots (issue 16): made while the project is there, compared, restored with --yes only.
+check "snapshot create" 0 $Q -q -p "$tmp/demo" snapshot create monday --note "before the accept" --json
+expect_out "says what it holds" '"images": 30'
+check "snapshot create again" 1 $Q -q -p "$tmp/demo" snapshot create monday
+expect_err "names the snapshot" "a snapshot named 'monday' exists"
+check "a bad snapshot name" 2 $Q -q -p "$tmp/demo" snapshot create "../up"
+check "untag every GT1 image" 0 $Q -p "$tmp/demo" tag remove GT1 --where "tag:GT1"
+check "snapshot diff" 0 $Q -p "$tmp/demo" snapshot diff monday
+expect_out "the tag change, counted" 'GT1 +\+0 -6$'
+check "snapshot list" 0 $Q -p "$tmp/demo" snapshot list
+expect_out "with the note" 'monday .*before the accept'
+check "restore without --yes and no terminal" 2 $Q -q -p "$tmp/demo" snapshot restore monday </dev/null
+expect_err "asks for --yes" "add --yes"
+check "restore" 0 $Q -q -p "$tmp/demo" snapshot restore monday --yes --json
+expect_out "names the safety snapshot" '"saved_before": "before-restore-'
+check "tag list after the restore" 0 $Q -p "$tmp/demo" tag list --json
+expect_out "GT1 is back" '"name": "GT1"'
+check "nothing differs from monday now" 0 $Q -p "$tmp/demo" snapshot diff monday
+expect_out "no changes" 'no changes'
+check "restore into a new folder" 0 $Q -q -p "$tmp/demo" snapshot restore monday --into "$tmp/monday-copy"
+check "the copy opens" 0 $Q -p "$tmp/monday-copy" stats --json
+expect_out "with every image" '"images": 30'
+check "snapshot delete" 0 $Q -q -p "$tmp/demo" snapshot delete monday
+check "snapshot delete again" 1 $Q -q -p "$tmp/demo" snapshot delete monday
+expect_err "says it is not there" "no snapshot 'monday'"
+check "runs list without runs" 0 $Q -p "$tmp/demo" runs list
+check "runs show of an unknown run" 1 $Q -p "$tmp/demo" runs show NOPE
+expect_err "names it" "no model run 'NOPE'"
 
 check "missing project" 1 $Q -p "$tmp/nowhere" stats
 expect_err "missing project says so" "no Quarry project here"

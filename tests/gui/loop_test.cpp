@@ -107,6 +107,10 @@ void LoopTest::theRunsViewComparesTwoRunsSideBySide() {
            qPrintable(header.join(", ")));
   QVERIFY(view->summary()->text().contains("CAL2 minus CAL1"));
   QVERIFY(view->summary()->text().contains("trained on GT1,GTX"));
+  // And the labels each was trained on (issue 16), with nothing changed since.
+  QVERIFY2(view->summary()->text().contains(QRegularExpression("Labels \\(digest [0-9a-f]{16}\\): trained on [1-9]")),
+           qPrintable(view->summary()->text()));
+  QVERIFY(view->summary()->text().contains("none changed since"));
   // Loss and VAL mAP per run; precision and recall per run.
   QCOMPARE(view->curveChart()->chart()->series().size(), 4);
   auto* bars = qobject_cast<QBarSeries*>(view->classChart()->chart()->series().value(0));

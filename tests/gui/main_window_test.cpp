@@ -8,6 +8,7 @@
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QDockWidget>
@@ -27,6 +28,7 @@
 #include "gui/filter_bar.h"
 #include "gui/image_list_model.h"
 #include "gui/main_window.h"
+#include "gui/snapshots_dialog.h"
 #include "gui/runs_view.h"
 #include "gui/tag_panel.h"
 #include "gui_test_support.h"
@@ -72,6 +74,7 @@ class MainWindowTest : public QObject {
   void theMistakesKeyVisitsDisagreementsHeaviestFirstAndMarksThem();
   void labellingTimeIsRecordedPerActionWithIdleGapsCut();
   void classGroupsFoldInThePanelAndDigitsKeepTheOrder();
+  void aSnapshotRestoredInTheWindowBringsTheBoxesBack();
 
  private:
   std::vector<Box> storedBoxes() const { return *window->project()->boxes(window->currentImage()); }
@@ -498,6 +501,40 @@ void MainWindowTest::classGroupsFoldInThePanelAndDigitsKeepTheOrder() {
   window->filterBar()->reload();  // e.g. after a class was added: the group stays chosen
   QCOMPARE(menu->currentText(), QString("group: surface"));
   QCOMPARE(window->filterBar()->query().classGroups, std::vector<std::string>{"surface"});
+}
+
+// Issue 16, item 1: Project > Snapshots. Two boxes drawn, a snapshot, one box deleted and one
+// drawn; the restore (after the question) shows the snapshot's boxes, and the state it replaced
+// is a snapshot of its own.
+void MainWindowTest::aSnapshotRestoredInTheWindowBringsTheBoxesBack() {
+  drag(window->canvas(), {20, 30}, {80, 90});
+  drag(window->canvas(), {100, 30}, {150, 90});
+  QCOMPARE(storedBoxes().size(), 2u);
+  const ImageId image = window->currentImage();
+  QStringList asked;
+  window->setConfirm([&](const QString& q) {
+    asked << q;
+    return true;
+  });
+  SnapshotsDialog* dialog = window->openSnapshotsDialog();
+  QVERIFY(dialog);
+  QVERIFY2(dialog->createSnapshot("two-boxes", "before the mistake"), qPrintable(dialog->message()));
+  QCOMPARE(dialog->table()->rowCount(), 1);
+  QCOMPARE(dialog->table()->item(0, 4)->text(), QString("2"));
+
+  QVERIFY(window->project()->removeBox(storedBoxes().at(0).id).ok());
+  QVERIFY(window->project()->removeBox(storedBoxes().at(0).id).ok());
+  QCOMPARE(storedBoxes().size(), 0u);
+  QVERIFY(dialog->compareWithCurrent("two-boxes").contains("2 removed"));
+
+  QVERIFY2(dialog->restore("two-boxes"), qPrintable(dialog->message()));
+  QCOMPARE(asked.size(), 1);
+  QVERIFY2(asked[0].contains("2 come back"), qPrintable(asked[0]));
+  QCOMPARE(window->currentImage(), image);
+  QCOMPARE(storedBoxes().size(), 2u);
+  QCOMPARE(window->canvas()->boxes().size(), 2u);
+  QCOMPARE(dialog->table()->rowCount(), 2);  // the state before the restore, kept
+  QVERIFY(dialog->message().contains("before-restore-"));
 }
 
 QTEST_MAIN(MainWindowTest)
