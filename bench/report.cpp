@@ -121,6 +121,15 @@ void storeFigures(const json& d, std::vector<Figure>* out) {
                   realTime(benchmark(d, "BM_QueryTagDifficulty"), "ms"), Goal::kNone, NAN, ""});
   out->push_back({"formats", "COCO export of the 100k-image store", "s", realTime(benchmark(d, "BM_CocoExport100k"), "s"),
                   Goal::kBelow, 5, "JSON only, images not copied"});
+  const json* one = benchmark(d, "BM_Import100kFiles/1");
+  const json* two = benchmark(d, "BM_Import100kFiles/2");
+  if (one || two) {
+    out->push_back({"formats", "import of 100,000 image files, probed and hashed on 2 threads", "s", realTime(two, "s"),
+                    Goal::kNone, NAN, number(counter(two, "images_per_s")) + " images/s"});
+    out->push_back({"formats", "import on 2 threads / on 1 (speed)", "x",
+                    counter(two, "images_per_s") / counter(one, "images_per_s"), Goal::kNone, NAN,
+                    number(counter(one, "images_per_s")) + " images/s on 1, side by side"});
+  }
 }
 
 void guiFigures(const json& d, std::vector<Figure>* out) {

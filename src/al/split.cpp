@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <random>
 
 #include "quarry/core/numbers.h"
@@ -52,6 +53,55 @@ Result<std::vector<ImageId>> stratifiedOrder(const Project& project, std::vector
   std::vector<ImageId> out;
   for (auto& [k, id] : keyed) out.push_back(id);
   return out;
+}
+
+// Puts every near-duplicate group on one side: VAL when a member is (or was already) in VAL,
+// else GT when one is in GT. Members drawn for the other side leave it, the rest of the group
+// joins, and GT is filled up again from the draw's order with images of no VAL group. A split
+// without groups is left exactly as drawn. Returns how many images moved.
+Result<std::size_t> keepDuplicatesTogether(const Project& project, const SplitOptions& options,
+                                           const std::vector<ImageId>& order, std::size_t nGt, SplitResult* result) {
+  auto groups = nearDuplicateGroups(project, options.duplicateDistance);
+  if (!groups.ok()) return groups.status();
+  if (groups->empty()) return std::size_t{0};
+  const std::set<ImageId> pool(order.begin(), order.end());
+  std::set<ImageId> val(result->val.begin(), result->val.end()), gt(result->gt.begin(), result->gt.end());
+  ImageQuery q;
+  q.anyTags = {options.valTag};
+  auto inVal = project.findImages(q);
+  if (!inVal.ok()) return inVal.status();
+  q.anyTags = {options.gtTag};
+  auto inGt = project.findImages(q);
+  if (!inGt.ok()) return inGt.status();
+  const std::set<ImageId> taggedVal(inVal->begin(), inVal->end()), taggedGt(inGt->begin(), inGt->end());
+  std::map<ImageId, int> sideOf;  // 1 VAL, 2 GT, for members of decided groups
+  std::size_t moved = 0;
+  for (const auto& g : *groups) {
+    const auto any = [&](const std::set<ImageId>& s) {
+      return std::any_of(g.begin(), g.end(), [&](ImageId id) { return s.count(id) > 0; });
+    };
+    const int side = any(taggedVal) || any(val) ? 1 : any(taggedGt) || any(gt) ? 2 : 0;
+    if (side == 0) continue;
+    for (ImageId id : g) {
+      sideOf[id] = side;
+      if (!pool.count(id)) continue;  // already tagged, or outside the pool: not the split's to move
+      std::set<ImageId>& mine = side == 1 ? val : gt;
+      std::set<ImageId>& other = side == 1 ? gt : val;
+      const bool left = other.erase(id) > 0;
+      const bool joined = mine.insert(id).second;
+      if (left || joined) ++moved;
+    }
+  }
+  // GT gave images to VAL groups: refill it in the draw's order.
+  for (ImageId id : order) {
+    if (gt.size() >= nGt) break;
+    if (val.count(id) || gt.count(id)) continue;
+    if (auto s = sideOf.find(id); s != sideOf.end() && s->second == 1) continue;
+    gt.insert(id);
+  }
+  result->val.assign(val.begin(), val.end());
+  result->gt.assign(gt.begin(), gt.end());
+  return moved;
 }
 
 }  // namespace
@@ -133,6 +183,11 @@ Result<SplitResult> splitImages(Project& project, const SplitOptions& options) {
     result.val.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(nVal));
     result.gt.assign(order.begin() + static_cast<std::ptrdiff_t>(nVal),
                      order.begin() + static_cast<std::ptrdiff_t>(nVal + nGt));
+  }
+  if (options.duplicateDistance >= 0) {
+    auto moved = keepDuplicatesTogether(project, options, order, nGt, &result);
+    if (!moved.ok()) return moved.status();
+    result.movedForDuplicates = *moved;
   }
   std::sort(result.val.begin(), result.val.end());
   std::sort(result.gt.begin(), result.gt.end());

@@ -41,6 +41,7 @@ void addFormatCommands(CLI::App& app, Context& ctx);   // import, export
 void addRootCommands(CLI::App& app, Context& ctx);     // roots, relink
 void addSnapshotCommands(CLI::App& app, Context& ctx); // snapshot create/list/diff/restore/delete
 void addRunCommands(CLI::App& app, Context& ctx);      // runs list/show
+void addDuplicateCommands(CLI::App& app, Context& ctx); // hash, duplicates
 void addTagCommands(CLI::App& app, Context& ctx);      // tag, split
 void addDetectCommands(CLI::App& app, Context& ctx);   // train, autolabel, eval (with LibTorch)
 void addSelectCommand(CLI::App& app, Context& ctx);    // select

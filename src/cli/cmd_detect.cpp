@@ -9,6 +9,7 @@
 #include "cli/cli_common.h"
 #include "cli/eval_report.h"
 #include "cli/progress_line.h"
+#include "quarry/al/external_predictions.h"
 #include "quarry/detect/detector.h"
 #include "quarry/core/figure.h"
 #include "quarry/metrics/metrics_json.h"
@@ -252,8 +253,16 @@ void runEval(Context& ctx, const EvalArgs& args) {
   auto classes = (*project)->classes();
   if (!classes.ok()) { ctx.exitCode = fail(classes.status()); return; }
   detect::EvaluateRunReport report;
-  auto result = args.run.empty() ? evaluateCocoResults(**project, args.predictions, args.valTag, args.eval)
-                                 : evaluateModelRun(ctx, **project, args, &report);
+  // An external run (imported predictions) has no model to run: its stored boxes are measured.
+  std::optional<ModelRun> external;
+  if (!args.run.empty()) {
+    auto found = (*project)->findRun(args.run);
+    if (!found.ok()) { ctx.exitCode = fail(found.status()); return; }
+    if (*found && isExternalRun(**found)) external = **found;
+  }
+  auto result = !args.run.empty() && external ? evaluateStoredRun(**project, external->id, args.valTag, args.eval)
+                : args.run.empty()           ? evaluateCocoResults(**project, args.predictions, args.valTag, args.eval)
+                                             : evaluateModelRun(ctx, **project, args, &report);
   if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
   EvalOptions shown = args.eval;
   if (report.atOperatingPoint) {
@@ -263,7 +272,10 @@ void runEval(Context& ctx, const EvalArgs& args) {
   if (ctx.json) {
     nlohmann::json j = evalJson(*result, *classes, args.eval);
     j["val_tag"] = args.valTag;
-    if (!args.run.empty()) {
+    if (external) {
+      j["run"] = args.run;
+      j["external"] = true;
+    } else if (!args.run.empty()) {
       j["run"] = args.run;
       j["tiling"] = report.tiling.describe();
       j["images_per_second"] = report.imagesPerSecond;
@@ -280,7 +292,7 @@ void runEval(Context& ctx, const EvalArgs& args) {
       j["at_default"] = {{"score_threshold", args.eval.scoreThreshold},
                          {"efficiency_boost", jsonNumber(report.atDefault.efficiencyBoost)}};
     }
-    if (!args.run.empty()) {
+    if (!args.run.empty() && !external) {
       j["effort"] = report.effort;
       j["measured_effort"] = report.measuredEffort;
       if (report.measuredEffort) j["efficiency_boost_cited"] = jsonNumber(report.citedBoost);
@@ -290,7 +302,8 @@ void runEval(Context& ctx, const EvalArgs& args) {
   }
   const std::string what = args.run.empty() ? args.predictions : "run " + args.run;
   std::printf("evaluation of %s on %s\n", what.c_str(), args.valTag.c_str());
-  if (!args.run.empty())
+  if (external) std::printf("the stored boxes of external run %s (imported predictions)\n", args.run.c_str());
+  else if (!args.run.empty())
     std::printf("tiles %s; inference %.1f images/s\n", report.tiling.describe().c_str(), report.imagesPerSecond);
   printEvalReport(*result, *classes, shown);
   if (report.atOperatingPoint) {
@@ -304,7 +317,7 @@ void runEval(Context& ctx, const EvalArgs& args) {
                 "threshold)\n", boostText(result->efficiencyBoost).c_str(),
                 boostText(report.atDefault.efficiencyBoost).c_str(), args.eval.scoreThreshold);
   }
-  if (!args.run.empty()) {
+  if (!args.run.empty() && !external) {
     std::printf("seconds per action: %s\n", report.effort.c_str());
     if (report.measuredEffort)
       std::printf("  efficiency boost %s at the cited constants instead (quarry stats --time shows the measured times)\n",
@@ -347,6 +360,8 @@ void addDetectCommands(CLI::App& app, Context& ctx) {
       ->capture_default_str()->check(CLI::Range(0.0, 0.99999));
   train->add_flag("--plan", t->plan, "say which preset, tiling and steps the training would use, and stop");
   train->add_flag("--no-aleatoric", t->noAleatoric, "do not learn a variance per box coordinate");
+  train->add_flag("--allow-near-duplicates", o.allowNearDuplicates,
+                  "train even when VAL images have near-duplicates among the training images (logged)");
   train->add_option("--threads", o.threads, "CPU threads (0: every core)")->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   train->add_option("--device", o.device, "cpu | cuda")->capture_default_str()->check(CLI::IsMember({"cpu", "cuda"}));

@@ -55,11 +55,14 @@ void runSplit(Context& ctx, SplitArgs& args) {
   if (!result.ok()) { ctx.exitCode = fail(result.status()); return; }
   if (ctx.json) {
     printJson({{"pool", result->poolSize}, {args.options.valTag, result->val.size()},
-               {args.options.gtTag, result->gt.size()}, {"seed", args.options.seed}});
+               {args.options.gtTag, result->gt.size()}, {"seed", args.options.seed},
+               {"moved_for_duplicates", result->movedForDuplicates}});
   } else {
     std::printf("split %zu images (seed %llu): %zu tagged %s, %zu tagged %s\n", result->poolSize,
                 static_cast<unsigned long long>(args.options.seed), result->val.size(), args.options.valTag.c_str(),
                 result->gt.size(), args.options.gtTag.c_str());
+    if (result->movedForDuplicates > 0)
+      std::printf("%zu images moved so that near-duplicates stay on one side\n", result->movedForDuplicates);
   }
 }
 
@@ -91,6 +94,9 @@ void addTagCommands(CLI::App& app, Context& ctx) {
   split->add_flag("--stratify", args->options.stratify, "keep each class's share alike in both sets");
   split->add_flag("--extend", args->options.extend, "add to VAL or GT tags that already hold images");
   split->add_option("-w,--where", args->where, "draw only from the images this query matches");
+  split->add_option("--duplicate-distance", args->options.duplicateDistance,
+                    "near-duplicates this many bits apart stay on one side (-1: off)")
+      ->capture_default_str();
   split->callback([&ctx, args] { runSplit(ctx, *args); });
 }
 

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   addRootCommands(app, ctx);
   addSnapshotCommands(app, ctx);
   addRunCommands(app, ctx);
+  addDuplicateCommands(app, ctx);
   addTagCommands(app, ctx);
   addSelectCommand(app, ctx);
   addMistakesCommand(app, ctx);

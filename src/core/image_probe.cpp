@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <opencv2/imgcodecs.hpp>
 #include <vector>
+
+#include "quarry/core/perceptual_hash.h"
 
 namespace fs = std::filesystem;
 
@@ -156,9 +159,21 @@ std::string hex64(std::uint64_t v) {
 }  // namespace
 
 Result<std::string> hashFile(const fs::path& file) {
-  auto bytes = readAll(file);
-  if (!bytes.ok()) return bytes.status();
-  return hex64(XXH3_64bits(bytes->data(), bytes->size()));
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return Status::NotFound(file.string() + ": no such file");
+  if (!fs::is_regular_file(file, ec)) return Status::BadInput(file.string() + ": not a regular file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError(file.string() + ": cannot be opened for reading");
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  if (!state || XXH3_64bits_reset(state.get()) != XXH_OK) return Status::Error(StatusCode::kInternal, "cannot start a hash");
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto got = in.gcount();
+    if (got > 0) (void)XXH3_64bits_update(state.get(), buffer.data(), static_cast<std::size_t>(got));
+  }
+  if (in.bad()) return Status::IoError(file.string() + ": read error");
+  return hex64(XXH3_64bits_digest(state.get()));
 }
 
 Result<ImageInfo> probeImage(const fs::path& file, const ProbeOptions& options) {
@@ -172,9 +187,17 @@ Result<ImageInfo> probeImage(const fs::path& file, const ProbeOptions& options) 
     return Status::BadInput(file.string() + ": " + std::to_string(h.width) + " x " + std::to_string(h.height) +
                             " pixels is over the limit of " + std::to_string(options.maxPixels) +
                             " (raise it with --max-pixels)");
+  std::optional<std::uint64_t> phash;
   if (options.decode) {
     // A reduced decode reads every byte of the compressed stream at a fraction of the cost.
-    const int flags = h.format == "jpeg" ? cv::IMREAD_REDUCED_GRAYSCALE_8 : cv::IMREAD_GRAYSCALE;
+    // The perceptual hash needs at least 64 pixels a side (it averages down to 32x32), so a
+    // small JPEG is reduced less.
+    const std::int64_t side = std::min(h.width, h.height);
+    const int flags = h.format != "jpeg" ? cv::IMREAD_GRAYSCALE
+                      : side >= 512      ? cv::IMREAD_REDUCED_GRAYSCALE_8
+                      : side >= 256      ? cv::IMREAD_REDUCED_GRAYSCALE_4
+                      : side >= 128      ? cv::IMREAD_REDUCED_GRAYSCALE_2
+                                         : cv::IMREAD_GRAYSCALE;
     cv::Mat img;
     try {
       img = cv::imdecode(b, flags);
@@ -182,8 +205,10 @@ Result<ImageInfo> probeImage(const fs::path& file, const ProbeOptions& options) 
       return Status::BadInput(file.string() + ": cannot be decoded: " + e.what());
     }
     if (img.empty()) return Status::BadInput(file.string() + ": cannot be decoded (corrupt " + h.format + " data)");
+    phash = perceptualHash(img.data, img.cols, img.rows, img.step);
   }
   ImageInfo info;
+  info.phash = phash;
   // Orientations 5 to 8 turn the image a quarter: the window (Qt's auto-transform) and the
   // detector (OpenCV's imread) both show it upright, so the store keeps the upright size.
   const bool quarterTurn = h.orientation >= 5;

@@ -10,6 +10,7 @@
 #include "detect/tiles.h"
 #include "quarry/core/log.h"
 #include "quarry/metrics/metrics_json.h"
+#include "quarry/store/duplicates.h"
 #include "quarry/store/provenance.h"
 
 namespace fs = std::filesystem;
@@ -138,6 +139,18 @@ Result<TrainResult> trainImpl(Project& project, const TrainOptions& o, const Tra
   }
   auto query = trainingQuery(project, o.trainTags, o.valTag);
   if (!query.ok()) return query.status();
+  if (o.duplicateDistance >= 0 && !o.valTag.empty()) {
+    auto leaks = nearDuplicateLeaks(project, o.valTag, query->anyTags, o.duplicateDistance);
+    if (!leaks.ok()) return leaks.status();
+    if (!leaks->empty()) {
+      const std::string what = std::to_string(leaks->size()) + " " + o.valTag +
+                               " images have a near-duplicate among the training images, so VAL would flatter the "
+                               "model: " + describeLeaks(*leaks);
+      if (!o.allowNearDuplicates)
+        return Status::InvalidArgument(what + " (untag one of each pair, or train anyway with --allow-near-duplicates)");
+      coreLogger()->warn("train {}: {}", o.runName, what);
+    }
+  }
   auto chosen = chooseModel(project, o, *query);
   if (!chosen.ok()) return chosen.status();
   const PresetChoice& choice = chosen->presetChoice;

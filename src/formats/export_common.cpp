@@ -227,6 +227,21 @@ Status exportDataset(const Project& project, Format format, const fs::path& outD
   if (!report) report = &local;
   detail::ExportPlan plan;
   QUARRY_RETURN_IF_ERROR(detail::planExport(project, options, format == Format::kUltralytics, &plan));
+  // A val image whose near-duplicate is in the train set flatters every figure measured on it.
+  if (plan.sets.size() == 2 && options.duplicateDistance >= 0) {
+    std::vector<ImageId> train, val;
+    for (const auto& im : plan.sets[0].images) train.push_back(im.id);
+    for (const auto& im : plan.sets[1].images) val.push_back(im.id);
+    auto pairs = nearDuplicatePairs(project, val, train, options.duplicateDistance);
+    if (!pairs.ok()) return pairs.status();
+    if (!pairs->empty()) {
+      const std::string what = std::to_string(pairs->size()) + " val images have a near-duplicate in the train set: " +
+                               describeLeaks(*pairs);
+      if (!options.allowNearDuplicates)
+        return Status::InvalidArgument(what + " (move them to one side, or export anyway with --allow-near-duplicates)");
+      report->warnings.push_back(what);
+    }
+  }
   QUARRY_RETURN_IF_ERROR(prepareTarget(project, outDir, options.overwrite));
   std::error_code ec;
   fs::create_directories(outDir, ec);
@@ -239,6 +254,8 @@ Status exportDataset(const Project& project, Format format, const fs::path& outD
     case Format::kVoc: return detail::exportVoc(project, plan, outDir, options, report, progress);
     case Format::kYolo:
     case Format::kUltralytics: return detail::exportYolo(project, plan, outDir, options, report, progress);
+    case Format::kCvat: return detail::exportCvat(project, plan, outDir, options, report, progress);
+    case Format::kLabelStudio: return detail::exportLabelStudio(project, plan, outDir, options, report, progress);
     case Format::kFolder: return Status::InvalidArgument("`folder` is an import format only");
   }
   return Status::InvalidArgument("unknown format");

@@ -44,5 +44,9 @@ Status exportVoc(const Project& project, const ExportPlan& plan, const std::file
                  const ExportOptions& options, ExportReport* report, const ProgressFn& progress);
 Status exportYolo(const Project& project, const ExportPlan& plan, const std::filesystem::path& out,
                   const ExportOptions& options, ExportReport* report, const ProgressFn& progress);
+Status exportCvat(const Project& project, const ExportPlan& plan, const std::filesystem::path& out,
+                  const ExportOptions& options, ExportReport* report, const ProgressFn& progress);
+Status exportLabelStudio(const Project& project, const ExportPlan& plan, const std::filesystem::path& out,
+                         const ExportOptions& options, ExportReport* report, const ProgressFn& progress);
 
 }  // namespace quarry::detail

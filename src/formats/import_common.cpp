@@ -1,11 +1,13 @@
 #include "formats/import_common.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "quarry/core/paths.h"
 #include "quarry/core/log.h"
@@ -27,12 +29,15 @@ const char* toString(Format f) {
     case Format::kUltralytics: return "ultralytics";
     case Format::kVoc: return "voc";
     case Format::kCoco: return "coco";
+    case Format::kCvat: return "cvat";
+    case Format::kLabelStudio: return "label-studio";
   }
   return "?";
 }
 
 std::optional<Format> parseFormat(const std::string& name) {
-  for (auto f : {Format::kFolder, Format::kYolo, Format::kUltralytics, Format::kVoc, Format::kCoco})
+  for (auto f : {Format::kFolder, Format::kYolo, Format::kUltralytics, Format::kVoc, Format::kCoco, Format::kCvat,
+                 Format::kLabelStudio})
     if (name == toString(f)) return f;
   return std::nullopt;
 }
@@ -180,92 +185,179 @@ Status ingest(Project& project, ParsedDataset& data, const ImportOptions& option
     return tags;
   };
 
-  for (std::size_t i = 0; i < total; ++i) {
-    if (!reportProgress(progress, i, total, "import")) {
-      QUARRY_RETURN_IF_ERROR(flush());
-      return Status::Cancelled();
+  const unsigned threads = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  // Chunks go through three steps: on this thread (the store's), which files are new; on
+  // `threads` workers, their probes (reading, decoding, hashing: what the disk and the cores
+  // bound); on this thread again, in order, the writes. The next chunk is probed while this one
+  // is written.
+  enum class Todo { kProbe, kSkipped, kAlreadyThere };
+  struct Chunk {
+    std::size_t begin = 0, end = 0;
+    std::vector<Todo> todo;
+    std::vector<std::string> stored;
+    std::vector<std::optional<Result<ImageInfo>>> probed;
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    void join() {
+      for (auto& t : pool) t.join();
+      pool.clear();
     }
-    ImportItem& item = data.items[i];
-    ++report->imagesSeen;
-    // The parsers keep paths inside the root by their text; a symbolic link (to the file or
-    // to a folder on its way) can still lead out of it, so the check is repeated on the
-    // resolved path.
-    if (auto outside = resolvesOutside(realRoot, item.image)) {
-      ++report->imagesSkipped;
-      report->boxesSkipped += item.boxes.size();
-      const std::string why = "is reached through a symbolic link that leads out of the import root (to " + *outside + ")";
-      if (!addIssue(report, options, item.image.string(), 0, why)) {
-        QUARRY_RETURN_IF_ERROR(flush());
-        return Status::BadInput(item.image.string() + ": " + why);
-      }
-      continue;
-    }
-    const std::string stored = project.storedPath(item.image);
-    auto existing = project.findImageByPath(stored);
-    if (!existing.ok()) return existing.status();
-    if (existing.value()) {
-      ++report->imagesAlreadyThere;
-      for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(existing.value()->id);
-      continue;
-    }
-    auto info = probeImage(item.image, options.probe);
-    if (!info.ok()) {
-      ++report->imagesSkipped;
-      report->boxesSkipped += item.boxes.size();
-      // The probe's message already starts with the path; keep only what is wrong.
-      std::string why = info.status().message();
-      const std::string prefix = item.image.string() + ": ";
-      if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
-      if (!addIssue(report, options, item.image.string(), 0, why)) {
-        QUARRY_RETURN_IF_ERROR(flush());
-        return Status::BadInput(info.status().message());
-      }
-      continue;
-    }
-    if ((item.declaredWidth && *item.declaredWidth != info->width) ||
-        (item.declaredHeight && *item.declaredHeight != info->height)) {
-      const std::string msg = "declares the image as " + std::to_string(item.declaredWidth.value_or(0)) + " x " +
-                              std::to_string(item.declaredHeight.value_or(0)) + " but it is " +
-                              std::to_string(info->width) + " x " + std::to_string(info->height) +
-                              "; using the image's own size";
-      if (!addIssue(report, options, item.declaredIn, 0, msg)) {
-        QUARRY_RETURN_IF_ERROR(flush());
-        return Status::BadInput(item.declaredIn + ": " + msg);
-      }
-    }
-    std::vector<Box> boxes;
-    for (const LabelBox& lb : item.boxes) {
-      Box box;
-      auto problem = toPixels(lb, info->width, info->height, &box);
-      if (problem) {
-        ++report->boxesSkipped;
-        if (!addIssue(report, options, lb.file, lb.line, *problem)) {
+    ~Chunk() { join(); }  // an early return never leaves a worker reading freed memory
+  };
+  auto plan = [&](std::size_t begin) -> Result<std::unique_ptr<Chunk>> {
+    auto c = std::make_unique<Chunk>();
+    c->begin = begin;
+    c->end = std::min(total, begin + chunk);
+    c->todo.assign(c->end - begin, Todo::kProbe);
+    c->stored.resize(c->end - begin);
+    c->probed.resize(c->end - begin);
+    for (std::size_t i = begin; i < c->end; ++i) {
+      ImportItem& item = data.items[i];
+      ++report->imagesSeen;
+      // The parsers keep paths inside the root by their text; a symbolic link (to the file or
+      // to a folder on its way) can still lead out of it, so the check is repeated on the
+      // resolved path.
+      if (auto outside = resolvesOutside(realRoot, item.image)) {
+        c->todo[i - begin] = Todo::kSkipped;
+        ++report->imagesSkipped;
+        report->boxesSkipped += item.boxes.size();
+        const std::string why =
+            "is reached through a symbolic link that leads out of the import root (to " + *outside + ")";
+        if (!addIssue(report, options, item.image.string(), 0, why)) {
           QUARRY_RETURN_IF_ERROR(flush());
-          return Status::BadInput(lb.file + ":" + std::to_string(lb.line) + ": " + *problem);
+          return Status::BadInput(item.image.string() + ": " + why);
         }
         continue;
       }
-      box.cls = classIds.at(lb.className);
-      box.source = BoxSource::kManual;
-      box.author = options.author;
-      boxes.push_back(box);
+      c->stored[i - begin] = project.storedPath(item.image);
+      auto existing = project.findImageByPath(c->stored[i - begin]);
+      if (!existing.ok()) return existing.status();
+      if (existing.value()) {
+        c->todo[i - begin] = Todo::kAlreadyThere;
+        ++report->imagesAlreadyThere;
+        for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(existing.value()->id);
+      }
     }
-    ImageRecord rec;
-    rec.path = stored;
-    rec.width = info->width;
-    rec.height = info->height;
-    rec.hash = info->hash;
-    auto id = project.addImage(rec);
-    if (!id.ok()) return id.status().withContext(item.image.string());
-    ++report->imagesAdded;
-    for (Box& box : boxes) {
-      box.image = *id;
-      auto boxId = project.addBox(box);
-      if (!boxId.ok()) return boxId.status().withContext(item.image.string());
-      ++report->boxesAdded;
+    c->next = begin;
+    Chunk* raw = c.get();
+    for (unsigned t = 0; t < std::min<std::size_t>(threads, c->end - begin); ++t)
+      c->pool.emplace_back([raw, &data, &options] {
+        for (std::size_t i; (i = raw->next.fetch_add(1)) < raw->end;)
+          if (raw->todo[i - raw->begin] == Todo::kProbe)
+            raw->probed[i - raw->begin] = probeImage(data.items[i].image, options.probe);
+      });
+    return c;
+  };
+  std::unique_ptr<Chunk> current;
+  if (total > 0) {
+    if (!reportProgress(progress, 0, total, "import")) return Status::Cancelled();
+    auto first = plan(0);
+    if (!first.ok()) return first.status();
+    current = std::move(first).value();
+  }
+  while (current) {
+    std::unique_ptr<Chunk> following;
+    if (current->end < total) {
+      if (!reportProgress(progress, current->end, total, "import")) {
+        QUARRY_RETURN_IF_ERROR(flush());
+        return Status::Cancelled();
+      }
+      auto made = plan(current->end);
+      if (!made.ok()) return made.status();
+      following = std::move(made).value();
     }
-    for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(*id);
-    if ((i + 1) % chunk == 0) QUARRY_RETURN_IF_ERROR(flush());
+    current->join();
+    const std::size_t begin = current->begin, end = current->end;
+    const auto& todo = current->todo;
+    const auto& stored = current->stored;
+    const auto& probed = current->probed;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (todo[i - begin] != Todo::kProbe) continue;
+      if (!reportProgress(progress, i, total, "import")) {
+        QUARRY_RETURN_IF_ERROR(flush());
+        return Status::Cancelled();
+      }
+      ImportItem& item = data.items[i];
+      const Result<ImageInfo>& info = *probed[i - begin];
+      if (!info.ok()) {
+        ++report->imagesSkipped;
+        report->boxesSkipped += item.boxes.size();
+        // The probe's message already starts with the path; keep only what is wrong.
+        std::string why = info.status().message();
+        const std::string prefix = item.image.string() + ": ";
+        if (why.rfind(prefix, 0) == 0) why = why.substr(prefix.size());
+        if (!addIssue(report, options, item.image.string(), 0, why)) {
+          QUARRY_RETURN_IF_ERROR(flush());
+          return Status::BadInput(info.status().message());
+        }
+        continue;
+      }
+      // The same bytes at another path: already there, and its labels and tags are not taken
+      // (a copy of a GT image tagged VAL by this import would leak it into VAL).
+      auto twin = project.findImageByHash(info->hash);
+      if (!twin.ok()) return twin.status();
+      if (twin.value()) {
+        ++report->imagesAlreadyThere;
+        report->boxesSkipped += item.boxes.size();
+        report->sameContent.push_back({item.image.string(), twin.value()->path});
+        continue;
+      }
+      if ((item.declaredWidth && *item.declaredWidth != info->width) ||
+          (item.declaredHeight && *item.declaredHeight != info->height)) {
+        const std::string msg = "declares the image as " + std::to_string(item.declaredWidth.value_or(0)) + " x " +
+                                std::to_string(item.declaredHeight.value_or(0)) + " but it is " +
+                                std::to_string(info->width) + " x " + std::to_string(info->height) +
+                                "; using the image's own size";
+        if (!addIssue(report, options, item.declaredIn, 0, msg)) {
+          QUARRY_RETURN_IF_ERROR(flush());
+          return Status::BadInput(item.declaredIn + ": " + msg);
+        }
+      }
+      std::vector<Box> boxes;
+      for (const LabelBox& lb : item.boxes) {
+        Box box;
+        auto problem = toPixels(lb, info->width, info->height, &box);
+        if (problem) {
+          ++report->boxesSkipped;
+          if (!addIssue(report, options, lb.file, lb.line, *problem)) {
+            QUARRY_RETURN_IF_ERROR(flush());
+            return Status::BadInput(lb.file + ":" + std::to_string(lb.line) + ": " + *problem);
+          }
+          continue;
+        }
+        box.cls = classIds.at(lb.className);
+        box.source = BoxSource::kManual;
+        box.author = options.author;
+        boxes.push_back(box);
+      }
+      ImageRecord rec;
+      rec.path = stored[i - begin];
+      rec.width = info->width;
+      rec.height = info->height;
+      rec.hash = info->hash;
+      rec.phash = info->phash;
+      auto id = project.addImage(rec);
+      if (!id.ok() && id.status().code() == StatusCode::kAlreadyExists) {
+        // The same path twice in one data set, the second planned before the first was written.
+        auto existing = project.findImageByPath(rec.path);
+        if (!existing.ok()) return existing.status();
+        ++report->imagesAlreadyThere;
+        if (existing.value())
+          for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(existing.value()->id);
+        continue;
+      }
+      if (!id.ok()) return id.status().withContext(item.image.string());
+      ++report->imagesAdded;
+      for (Box& box : boxes) {
+        box.image = *id;
+        auto boxId = project.addBox(box);
+        if (!boxId.ok()) return boxId.status().withContext(item.image.string());
+        ++report->boxesAdded;
+      }
+      for (const auto& tag : tagsOf(item)) pendingTags[tag].push_back(*id);
+    }
+    QUARRY_RETURN_IF_ERROR(flush());
+    current = std::move(following);
   }
   QUARRY_RETURN_IF_ERROR(flush());
   reportProgress(progress, total, total, "import");
@@ -288,6 +380,8 @@ Status importDataset(Project& project, Format format, const fs::path& source, co
     case Format::kUltralytics: parsed = detail::parseYolo(source, options, &data, report); break;
     case Format::kVoc: parsed = detail::parseVoc(source, options, &data, report); break;
     case Format::kCoco: parsed = detail::parseCoco(source, options, &data, report); break;
+    case Format::kCvat: parsed = detail::parseCvat(source, options, &data, report); break;
+    case Format::kLabelStudio: parsed = detail::parseLabelStudio(source, options, &data, report); break;
   }
   if (!parsed.ok()) return parsed;
   data.root = fs::is_regular_file(source, ec) ? source.parent_path() : source;
@@ -317,10 +411,30 @@ Status importImageFiles(Project& project, const std::vector<fs::path>& files, co
   return detail::ingest(project, data, options, report, progress);
 }
 
+namespace {
+
+// A JSON file whose first character is '[' is a list of tasks (Label Studio); COCO is an object.
+bool startsAList(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  for (char c; in.get(c);)
+    if (!std::isspace(static_cast<unsigned char>(c))) return c == '[';
+  return false;
+}
+
+}  // namespace
+
 Format guessFormat(const fs::path& source) {
   std::error_code ec;
-  if (fs::is_regular_file(source, ec)) return lowerExtension(source) == ".json" ? Format::kCoco : Format::kFolder;
+  if (fs::is_regular_file(source, ec)) {
+    const std::string ext = lowerExtension(source);
+    if (ext == ".json") return startsAList(source) ? Format::kLabelStudio : Format::kCoco;
+    if (ext == ".xml") return Format::kCvat;
+    return Format::kFolder;
+  }
   if (!fs::is_directory(source, ec)) return Format::kFolder;
+  if (fs::exists(source / "annotations.xml", ec)) return Format::kCvat;
+  for (const char* name : {"result.json", "tasks.json", "label_studio.json"})
+    if (fs::exists(source / name, ec) && startsAList(source / name)) return Format::kLabelStudio;
   if (fs::is_directory(source / "labels", ec) || fs::exists(source / "classes.txt", ec) ||
       fs::exists(source / "data.yaml", ec))
     return Format::kYolo;
@@ -352,6 +466,7 @@ std::string summaryLine(const ImportReport& r) {
 std::string reportText(const ImportReport& r) {
   std::string s = summaryLine(r) + "\n";
   for (const auto& issue : r.issues) s += issue.toString() + "\n";
+  for (const auto& d : r.sameContent) s += d.file + ": the same content as " + d.existing + ", already in the project\n";
   return s;
 }
 

@@ -71,6 +71,11 @@ Status parseVoc(const std::filesystem::path& root, const ImportOptions& options,
 Status parseCoco(const std::filesystem::path& source, const ImportOptions& options, ParsedDataset* out,
                  ImportReport* report);
 
+Status parseCvat(const std::filesystem::path& source, const ImportOptions& options, ParsedDataset* out,
+                 ImportReport* report);
+Status parseLabelStudio(const std::filesystem::path& source, const ImportOptions& options, ParsedDataset* out,
+                        ImportReport* report);
+
 Status ingest(Project& project, ParsedDataset& data, const ImportOptions& options, ImportReport* report,
               const ProgressFn& progress);
 

@@ -40,6 +40,8 @@ ExportDialog::ExportDialog(Project* project, QWidget* parent)
   format_->addItem(tr("YOLO (one TXT per image, classes.txt)"), static_cast<int>(Format::kYolo));
   format_->addItem(tr("Ultralytics-ready (data.yaml, images/ and labels/ train and val)"),
                    static_cast<int>(Format::kUltralytics));
+  format_->addItem(tr("CVAT for images 1.1 (annotations.xml)"), static_cast<int>(Format::kCvat));
+  format_->addItem(tr("Label Studio JSON (result.json, rectangles in percent)"), static_cast<int>(Format::kLabelStudio));
   dir_ = new QLineEdit(project ? qs((project->dir() / "exports" / "dataset").string()) : QString());
   auto* browse = new QToolButton;
   browse->setText("...");

@@ -32,6 +32,8 @@ ImportDialog::ImportDialog(Project* project, QWidget* parent)
   format_->addItem(tr("YOLO (images/ and labels/, classes.txt or data.yaml)"), static_cast<int>(Format::kYolo));
   format_->addItem(tr("Pascal VOC (one XML per image)"), static_cast<int>(Format::kVoc));
   format_->addItem(tr("COCO (a .json file, or the folder holding one)"), static_cast<int>(Format::kCoco));
+  format_->addItem(tr("CVAT for images 1.1 (annotations.xml)"), static_cast<int>(Format::kCvat));
+  format_->addItem(tr("Label Studio JSON (a list of tasks, rectangles)"), static_cast<int>(Format::kLabelStudio));
   source_ = new QLineEdit;
   source_->setObjectName("importSource");
   auto* browseFolder = new QToolButton;

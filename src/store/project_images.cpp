@@ -12,10 +12,11 @@ ImageRecord readImage(SQLite::Statement& q) {
   r.height = q.getColumn(3).getInt();
   r.hash = q.getColumn(4).getString();
   r.status = static_cast<ImageStatus>(q.getColumn(5).getInt());
+  if (!q.getColumn(6).isNull()) r.phash = static_cast<std::uint64_t>(q.getColumn(6).getInt64());
   return r;
 }
 
-constexpr const char* kImageColumns = "SELECT id, path, width, height, hash, status FROM images ";
+constexpr const char* kImageColumns = "SELECT id, path, width, height, hash, status, phash FROM images ";
 
 Result<std::optional<ImageRecord>> findOne(Project::Impl& impl, const char* where, const std::string& key) {
   std::optional<ImageRecord> out;
@@ -43,13 +44,16 @@ Result<ImageId> Project::addImage(const ImageRecord& image) {
       if (dup->executeStep())
         return Status::Error(StatusCode::kAlreadyExists, image.path + ": already in the project");
     }
-    CachedStatement q(*impl_, "INSERT INTO images(path, width, height, hash, status, added_at) VALUES (?,?,?,?,?,?)");
+    CachedStatement q(*impl_,
+                      "INSERT INTO images(path, width, height, hash, status, added_at, phash) VALUES (?,?,?,?,?,?,?)");
     q->bind(1, image.path);
     q->bind(2, image.width);
     q->bind(3, image.height);
     q->bind(4, image.hash);
     q->bind(5, static_cast<int>(image.status));
     q->bind(6, nowMillis());
+    if (image.phash) q->bind(7, static_cast<std::int64_t>(*image.phash));
+    else q->bind(7);
     q->exec();
     id = impl_->db.getLastInsertRowid();
     return Status::Ok();
@@ -87,6 +91,42 @@ Result<std::vector<ImageRecord>> Project::images(const std::vector<ImageId>& ids
   });
   if (!st.ok()) return st;
   return out;
+}
+
+Result<std::vector<std::pair<ImageId, std::uint64_t>>> Project::perceptualHashes() const {
+  std::vector<std::pair<ImageId, std::uint64_t>> out;
+  Status st = guarded("reading perceptual hashes", [&] {
+    SQLite::Statement q(impl_->db, "SELECT id, phash FROM images WHERE phash IS NOT NULL ORDER BY id");
+    while (q.executeStep())
+      out.emplace_back(q.getColumn(0).getInt64(), static_cast<std::uint64_t>(q.getColumn(1).getInt64()));
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<ImageId>> Project::imagesWithoutPerceptualHash() const {
+  std::vector<ImageId> out;
+  Status st = guarded("finding images without a perceptual hash", [&] {
+    SQLite::Statement q(impl_->db, "SELECT id FROM images WHERE phash IS NULL ORDER BY id");
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+Status Project::setPerceptualHashes(const std::vector<std::pair<ImageId, std::uint64_t>>& hashes) {
+  return inTransaction(*impl_, "storing perceptual hashes", [&] {
+    SQLite::Statement q(impl_->db, "UPDATE images SET phash = ? WHERE id = ?");
+    for (const auto& [id, hash] : hashes) {
+      q.bind(1, static_cast<std::int64_t>(hash));
+      q.bind(2, id);
+      q.exec();
+      q.reset();
+    }
+    return Status::Ok();
+  });
 }
 
 Status Project::setImageStatus(ImageId id, ImageStatus status) {

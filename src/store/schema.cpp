@@ -128,7 +128,7 @@ const std::vector<const char*>& migrations() {
       R"sql(
       ALTER TABLE classes ADD COLUMN group_name TEXT NOT NULL DEFAULT '';
       )sql",
-      // 8: what each run was trained and validated on (issue 16): its images' truth boxes as
+      // 8 (issue 16): what each run was trained and validated on, its images' truth boxes as
       // training read them, and their digest. image_id has no foreign key: an image removed
       // later still counts, as removed, in what changed since.
       R"sql(
@@ -142,6 +142,9 @@ const std::vector<const char*>& migrations() {
         role INTEGER NOT NULL CHECK(role IN (0, 1)),
         boxes TEXT NOT NULL,
         PRIMARY KEY(run_id, image_id)) WITHOUT ROWID;
+      -- The perceptual hash of each image's pixels (its 64 bits as a signed integer), for
+      -- near-duplicates; NULL until computed.
+      ALTER TABLE images ADD COLUMN phash INTEGER;
       )sql",
   };
   return steps;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "quarry/core/log.h"
+#include "quarry/store/duplicates.h"
 #include "quarry/workflow/scoring.h"
 #include "quarry/al/split.h"
 
@@ -254,7 +255,30 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
     test.assign(val.begin(), val.begin() + n);
     val.erase(val.begin(), val.begin() + n);
   }
+  // Images with a near-duplicate in VAL or TEST never train (they would flatter every figure):
+  // they leave the pool, tagged HELD_OUT so that no round picks them either.
+  std::vector<ImageId> heldOut;
+  if (o_.train.duplicateDistance >= 0) {
+    std::vector<ImageId> measured = val;
+    measured.insert(measured.end(), test.begin(), test.end());
+    auto pairs = nearDuplicatePairs(*base->project, measured, rest, o_.train.duplicateDistance);
+    if (!pairs.ok()) return pairs.status();
+    std::set<ImageId> twins;
+    for (const auto& p : *pairs) twins.insert(p.train);
+    if (!twins.empty()) {
+      coreLogger()->warn("experiment: seed {}: {} images with a near-duplicate in VAL or TEST are held out: {}", seed,
+                         twins.size(), describeLeaks(*pairs, 5));
+      rest.erase(std::remove_if(rest.begin(), rest.end(), [&](ImageId id) { return twins.count(id) > 0; }), rest.end());
+      heldOut.assign(twins.begin(), twins.end());
+    }
+  }
+  if (rest.size() < o_.gtCount)
+    return Status::InvalidArgument("too few images for GT1 after VAL, TEST and the near-duplicates held out");
   std::vector<ImageId> gt1(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(o_.gtCount));
+  if (!heldOut.empty()) {
+    auto tagged = base->project->tagImages("HELD_OUT", heldOut);
+    if (!tagged.ok()) return tagged.status();
+  }
   QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "VAL", val));
   QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "TEST", test));
   QUARRY_RETURN_IF_ERROR(tagAndReveal(*base, oracle, "GT1", gt1));
@@ -294,7 +318,7 @@ Status Runner::runSeed(std::uint64_t seed, const Oracle& oracle, const fs::path&
       std::vector<ImageId> chosen;
       if (arm == "control") {
         ImageQuery notTest;
-        notTest.noTags = {"TEST"};
+        notTest.noTags = {"TEST", "HELD_OUT"};
         auto pool = unlabeledPool(*sandbox->project, notTest, "VAL");
         if (!pool.ok()) return pool.status();
         std::vector<Candidate> candidates;

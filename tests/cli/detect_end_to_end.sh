@@ -5,12 +5,6 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 
-json_int() {  # json_int KEY FILE: the first integer value of "KEY" in FILE (or -1)
-  local v
-  v=$(grep -oE "\"$1\": [0-9]+" "$2" | head -1 | grep -oE '[0-9]+$')
-  echo "${v:--1}"
-}
-
 auto_boxes() {  # the project's auto box count, from `quarry stats --json`
   $Q -p "$P" stats --json >"$tmp/stats" 2>/dev/null
   json_int auto "$tmp/stats"
@@ -106,6 +100,16 @@ check "corrupt predictions" 1 $Q -p "$P" eval --predictions "$tmp/corrupt.json"
 expect_err "corrupt file named" "corrupt.json"
 check "missing predictions" 1 $Q -p "$P" eval --predictions "$tmp/nowhere.json"
 check "predictions on an empty VAL tag" 2 $Q -p "$P" eval --predictions "$tmp/pred.json" --val-tag NOPE
+# The same file imported as an external run's auto boxes (issue 16): eval --run measures them
+# as eval --predictions measured the file.
+check "import predictions" 0 $Q -q -p "$P" import "$tmp/pred.json" --format coco-results --run EXT --json
+expect_out "one box" '"boxes": 1'
+check "eval the external run" 0 $Q -p "$P" eval --run EXT --json
+expect_out "the same true positive" '"true_positives": 1'
+expect_out "marked external" '"external": true'
+check "predictions need --run" 2 $Q -q -p "$P" import "$tmp/pred.json" --format coco-results
+check "not under a Quarry run's name" 1 $Q -q -p "$P" import "$tmp/pred.json" --format coco-results --run T1
+expect_err "says why" "is a Quarry model run"
 
 # Score the pool with T1 (its VAL1 too, for the thresholds) and pick the next ground truth.
 check "score" 0 $Q -q -p "$P" score --run T1 --passes 4 --score-threshold 0.05 --json

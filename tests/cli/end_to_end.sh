@@ -107,9 +107,34 @@ check "here-only for a root the project lacks" 1 $Q -p "$tmp/copy" roots set nop
 expect_err "names it" "no image root 'nope'"
 check "a bad root name" 2 $Q -p "$tmp/copy" roots set "a b" "$tmp"
 
+# CVAT and Label Studio (issue 16): exported and imported back with every box.
+for fmt in cvat label-studio; do
+  check "export $fmt" 0 $Q -q -p "$tmp/demo" export "$tmp/out-$fmt" --format $fmt --json
+  expect_out "$fmt exports every image" '"images": 30'
+  check "import $fmt" 0 $Q -q init "$tmp/back-$fmt"
+  check "import $fmt back" 0 $Q -q -p "$tmp/back-$fmt" import "$tmp/out-$fmt" --format $fmt --json
+  expect_out "$fmt brings every image back" '"images_added": 30'
+  check "stats after $fmt" 0 $Q -p "$tmp/back-$fmt" stats --json
+  boxes_back=$(json_int boxes "$tmp/out")
+  $Q -p "$tmp/demo" stats --json >"$tmp/out"
+  expect "$fmt keeps the box count ($boxes_back)" "$([[ $boxes_back == $(json_int boxes "$tmp/out") ]]; echo $?)"
+done
+# Exact duplicates and near-duplicates: a copy with other bytes (a PNG with data after its end).
+first=$(ls "$tmp/demo/dataset/images" | head -1)
+mkdir -p "$tmp/twins"
+cp "$tmp/demo/dataset/images/$first" "$tmp/twins/same.png"
+{ cat "$tmp/demo/dataset/images/$first"; printf 'trailing bytes'; } >"$tmp/twins/near.png"
+check "import a copy and a near copy" 0 $Q -q -p "$tmp/demo" import "$tmp/twins" --format folder --json
+expect_out "the byte copy is already there" '"images_added": 1'
+expect_out "naming what it repeats" '"same_as": "dataset/images/'
+check "duplicates" 0 $Q -p "$tmp/demo" duplicates --json
+expect_out "the near copy groups with its original" '"bits_from_first": 0'
+check "hash" 0 $Q -q -p "$tmp/demo" hash --json
+expect_out "nothing left to hash" '"hashed": 0'
+
 # Snapshots (issue 16): made while the project is there, compared, restored with --yes only.
 check "snapshot create" 0 $Q -q -p "$tmp/demo" snapshot create monday --note "before the accept" --json
-expect_out "says what it holds" '"images": 30'
+expect_out "says what it holds (with the near copy)" '"images": 31'
 check "snapshot create again" 1 $Q -q -p "$tmp/demo" snapshot create monday
 expect_err "names the snapshot" "a snapshot named 'monday' exists"
 check "a bad snapshot name" 2 $Q -q -p "$tmp/demo" snapshot create "../up"
@@ -128,7 +153,7 @@ check "nothing differs from monday now" 0 $Q -p "$tmp/demo" snapshot diff monday
 expect_out "no changes" 'no changes'
 check "restore into a new folder" 0 $Q -q -p "$tmp/demo" snapshot restore monday --into "$tmp/monday-copy"
 check "the copy opens" 0 $Q -p "$tmp/monday-copy" stats --json
-expect_out "with every image" '"images": 30'
+expect_out "with every image" '"images": 31'
 check "snapshot delete" 0 $Q -q -p "$tmp/demo" snapshot delete monday
 check "snapshot delete again" 1 $Q -q -p "$tmp/demo" snapshot delete monday
 expect_err "says it is not there" "no snapshot 'monday'"

@@ -6,6 +6,12 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 
+json_int() {  # json_int KEY FILE: the first integer value of "KEY" in FILE (or -1)
+  local v
+  v=$(grep -oE "\"$1\": [0-9]+" "$2" | head -1 | grep -oE '[0-9]+$')
+  echo "${v:--1}"
+}
+
 check() {  # check NAME EXPECTED_EXIT COMMAND...
   local name=$1 want=$2
   shift 2

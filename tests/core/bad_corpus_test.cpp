@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 #include "core/test_support.h"
 #include "quarry/formats/formats.h"
@@ -94,7 +95,24 @@ INSTANTIATE_TEST_SUITE_P(
                     {"coco/problems.json", 0, "images[3]: absolute path '/etc/passwd' is not allowed"},
                     {"coco/problems.json", 0, "annotations[1]: duplicate annotation id 1"},
                     {"coco/problems.json", 0, "annotations[2]: refers to image id 99"},
-                    {"coco/problems.json", 0, "annotations[3]: refers to category id 42"}}}),
+                    {"coco/problems.json", 0, "annotations[3]: refers to category id 42"}}},
+        CorpusCase{"cvat", Format::kCvat, "cvat/problems.xml", 1, 3, 1, 4,
+                   {{"cvat/problems.xml", 7, "<box> label 'zzz' is not among the labels of <meta>"},
+                    {"cvat/problems.xml", 8, "<box> needs numbers xtl, ytl, xbr and ybr"},
+                    {"cvat/problems.xml", 9, "a rotated <box> is not an axis-aligned box"},
+                    {"cvat/problems.xml", 10, "<polygon> is not a box"},
+                    {"cvat/problems.xml", 12, "image 'images/a.png' is listed twice"},
+                    {"cvat/problems.xml", 13, "path '../../../etc/passwd' escapes the import root"},
+                    {"cvat/problems.xml", 14, "absolute path '/etc/passwd' is not allowed"}}},
+        CorpusCase{"label_studio", Format::kLabelStudio, "label-studio/problems.json", 1, 4, 1, 4,
+                   {{"label-studio/problems.json", 0, "task 1, result 2: not a rectangle (type polygonlabels)"},
+                    {"label-studio/problems.json", 0, "task 1, result 3 needs numbers value.x, y, width and height"},
+                    {"label-studio/problems.json", 0, "task 1, result 4: a rotated rectangle"},
+                    {"label-studio/problems.json", 0, "task 1, result 5 needs exactly one name in value.rectanglelabels"},
+                    {"label-studio/problems.json", 0, "task 2: image 'a.png' is listed twice"},
+                    {"label-studio/problems.json", 0, "task 3: path '../../../etc/passwd' escapes the import root"},
+                    {"label-studio/problems.json", 0, "task 4: image 'https://example.com/x.png' is a URL"},
+                    {"label-studio/problems.json", 0, "task 5 needs `data.image`, a string"}}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(BadCorpusFile, MalformedCocoJsonStopsTheImportWithFileAndLineAndAddsNothing) {
@@ -107,6 +125,20 @@ TEST(BadCorpusFile, MalformedCocoJsonStopsTheImportWithFileAndLineAndAddsNothing
   EXPECT_EQ(st.code(), StatusCode::kBadInput);
   EXPECT_NE(st.message().find(file.string() + ":4: malformed JSON"), std::string::npos) << st.message();
   EXPECT_EQ(project->stats()->images, 0);
+}
+
+TEST(BadCorpusFile, MalformedCvatAndLabelStudioFilesStopTheImportWithFileAndLine) {
+  for (const auto& [format, rel, where] : {std::tuple{Format::kCvat, "cvat/malformed.xml", ":4: malformed XML"},
+                                           std::tuple{Format::kLabelStudio, "label-studio/malformed.json", ":4: malformed JSON"}}) {
+    test::TempDir tmp;
+    auto project = test::newProject(tmp / "p");
+    const fs::path file = kCorpus / rel;
+    Status st = importDataset(*project, format, file, {}, nullptr);
+    ASSERT_FALSE(st.ok()) << rel;
+    EXPECT_EQ(st.code(), StatusCode::kBadInput);
+    EXPECT_NE(st.message().find(file.string() + where), std::string::npos) << st.message();
+    EXPECT_EQ(project->stats()->images, 0);
+  }
 }
 
 TEST(BadCorpusFile, ANumberTooLargeForADoubleIsMalformedJsonNotACrash) {

@@ -108,8 +108,13 @@ TEST_P(RoundTrip, KeepsEveryBoxAndTheClassOrder) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, RoundTrip,
-                         ::testing::Values(Format::kCoco, Format::kVoc, Format::kYolo, Format::kUltralytics),
-                         [](const auto& info) { return std::string(toString(info.param)); });
+                         ::testing::Values(Format::kCoco, Format::kVoc, Format::kYolo, Format::kUltralytics,
+                                           Format::kCvat, Format::kLabelStudio),
+                         [](const auto& info) {
+                           std::string name = toString(info.param);
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(Reimport, TheSameFilesAreNotAddedTwiceButGainNewTags) {
   TempDir tmp;

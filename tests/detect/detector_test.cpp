@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "core/test_support.h"
 #include "detect/net.h"
@@ -274,6 +275,33 @@ TEST(Detector, RefusesToTrainOnImagesTaggedVal) {
   EXPECT_FALSE(*p->findRun("Leak"));
 }
 
+// Issue 16: a VAL image whose near-duplicate (here a brightened copy) trains is refused by name;
+// allowed, the training runs.
+TEST(Detector, RefusesAValImageWithANearDuplicateAmongTheTrainingImages) {
+  TempDir tmp;
+  auto p = demoProject(tmp);
+  ASSERT_TRUE(p->tagImages("GT1", {}).ok());
+  ImageQuery val;
+  val.anyTags = {"VAL1"};
+  const ImageRecord original = *p->image(p->findImages(val)->front());
+  cv::Mat copy = cv::imread(p->resolve(original.path).string(), cv::IMREAD_UNCHANGED);
+  copy.convertTo(copy, -1, 1.0, 10);
+  cv::imwrite((tmp / "copy.png").string(), copy);
+  ImportOptions options;
+  options.tags = {"GT1"};
+  ASSERT_TRUE(importImageFiles(*p, {tmp / "copy.png"}, options, nullptr).ok());
+  auto refused = train(*p, test::quickTraining("Twin", 5));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("VAL image " + original.path + " is a near-duplicate of training image"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(*p->findRun("Twin"));
+  TrainOptions allowed = test::quickTraining("Twin", 5);
+  allowed.allowNearDuplicates = true;
+  EXPECT_TRUE(train(*p, allowed).ok());
+}
+
 TEST(Detector, ACancelledTrainingLeavesNoRunAndNoCheckpoint) {
   TempDir tmp;
   auto p = demoProject(tmp);
@@ -461,8 +489,11 @@ TEST_F(TrainedDetector, ARunStoresThresholdsFittedOnValAndAutoLabelsUseThem) {
   val.anyTags = {"VAL1"};
   for (const Box& b : *project->boxesOfImages(*project->findImages(val))) {
     if (b.source != BoxSource::kAuto) continue;
-    for (const auto& [id, t] : thresholds)
-      if (id == b.cls) EXPECT_GE(b.score, t - 1e-6);
+    for (const auto& [id, t] : thresholds) {
+      if (id == b.cls) {
+        EXPECT_GE(b.score, t - 1e-6);
+      }
+    }
   }
 }
 

@@ -32,11 +32,16 @@ namespace {
 
 constexpr int kImportTimeoutMs = 60000;
 
-// `count` small grey PNGs named img_000.png ... in `dir`.
+// `count` small grey PNGs named img_000.png ... in `dir`, each with content of its own (the same
+// bytes twice would be one image: the import finds exact duplicates).
 void writeImages(const QString& dir, int count) {
   std::filesystem::create_directories(dir.toStdString());
+  const int salt = static_cast<int>(qHash(dir) % 256);
   for (int i = 0; i < count; ++i) {
     cv::Mat m(48, 64, CV_8UC1, cv::Scalar(40 + i % 200));
+    m.at<std::uint8_t>(0, 0) = static_cast<std::uint8_t>(i % 256);
+    m.at<std::uint8_t>(0, 1) = static_cast<std::uint8_t>(i / 256);
+    m.at<std::uint8_t>(0, 2) = static_cast<std::uint8_t>(salt);
     cv::imwrite((dir + QString("/img_%1.png").arg(i, 3, 10, QChar('0'))).toStdString(), m);
   }
 }

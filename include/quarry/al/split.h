@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "quarry/store/duplicates.h"
 #include "quarry/store/image_query.h"
 #include "quarry/core/random.h"  // seededShuffle, which the split uses
 #include "quarry/store/project.h"
@@ -32,12 +33,18 @@ struct SplitOptions {
   std::uint64_t seed = 1;
   bool stratify = false;       // keep each class's share of images alike in both sets
   bool extend = false;         // add to a VAL or GT tag that already holds images (else refused)
+  // Near-duplicates (store/duplicates.h) at most this many bits apart stay on one side: a group
+  // goes where its first member was drawn (or where a member already is), whole. -1: off.
+  int duplicateDistance = kDefaultDuplicateDistance;
 };
 
 struct SplitResult {
   std::vector<ImageId> val;
   std::vector<ImageId> gt;
   std::size_t poolSize = 0;
+  // Images the draw moved to keep near-duplicate groups on one side (so a set may hold a few
+  // more images than asked).
+  std::size_t movedForDuplicates = 0;
 };
 
 // Draws VAL, then GT from the rest of the pool, and tags them in one transaction. Images that

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "quarry/core/status.h"
@@ -27,6 +28,8 @@ struct ImageInfo {
   int orientation = 1;  // the JPEG's EXIF orientation (1 = as stored; 1 for other formats)
   std::string hash;    // XXH3-64 of the file's bytes, 16 lowercase hex digits
   std::string format;  // "jpeg", "png", "bmp" or "tiff"
+  // The perceptual hash (core/perceptual_hash.h) of the decoded pixels; empty without decode.
+  std::optional<std::uint64_t> phash;
 };
 
 // On failure the message starts with the file's path and says what is wrong with it:
@@ -34,7 +37,7 @@ struct ImageInfo {
 // truncated, corrupt, or over the pixel limit).
 Result<ImageInfo> probeImage(const std::filesystem::path& file, const ProbeOptions& options = {});
 
-// XXH3-64 of a file's bytes as 16 hex digits.
+// XXH3-64 of a file's bytes as 16 hex digits, read in pieces (a file of any size needs 1 MiB).
 Result<std::string> hashFile(const std::filesystem::path& file);
 
 }  // namespace quarry

@@ -45,6 +45,9 @@ struct ImageRecord {
   int height = 0;
   std::string hash;  // XXH3-64 of the file's bytes, 16 hex digits
   ImageStatus status = ImageStatus::kUnlabeled;
+  // The perceptual hash of its pixels (core/perceptual_hash.h): near-duplicates are a few bits
+  // apart. Empty for images added before it existed, until `quarry hash`.
+  std::optional<std::uint64_t> phash;
 };
 
 // A box in pixel coordinates of its image: (x, y) is the top-left corner.

@@ -23,6 +23,7 @@
 #include "quarry/store/image_query.h"
 #include "quarry/metrics/metrics.h"
 #include "quarry/core/progress.h"
+#include "quarry/store/duplicates.h"
 #include "quarry/store/project.h"
 #include "quarry/report/run_figures.h"
 #include "quarry/detect/scoring.h"
@@ -125,6 +126,10 @@ struct TrainOptions {
   double emaDecay = 0.998;                 // 0: no average, the raw weights are the model
   double emaRampSteps = 200;
   std::string tiles = "auto";              // auto | on | off: chooseTiling(); stored with the checkpoint
+  // VAL images with a near-duplicate (store/duplicates.h, this many bits apart; -1: not checked)
+  // among the training images are refused, naming the pairs; allowed, they are logged.
+  int duplicateDistance = kDefaultDuplicateDistance;
+  bool allowNearDuplicates = false;
 };
 
 // How many steps and epochs a training plans for a training set of `stepsPerEpoch` batches,

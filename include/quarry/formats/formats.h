@@ -22,14 +22,15 @@
 #include "quarry/core/image_probe.h"
 #include "quarry/store/image_query.h"
 #include "quarry/core/progress.h"
+#include "quarry/store/duplicates.h"
 #include "quarry/store/project.h"
 #include "quarry/core/status.h"
 
 namespace quarry {
 
-enum class Format { kFolder, kYolo, kUltralytics, kVoc, kCoco };
+enum class Format { kFolder, kYolo, kUltralytics, kVoc, kCoco, kCvat, kLabelStudio };
 const char* toString(Format f);
-std::optional<Format> parseFormat(const std::string& name);  // "folder", "yolo", ...
+std::optional<Format> parseFormat(const std::string& name);  // "folder", "yolo", ..., "cvat", "label-studio"
 
 struct ImportOptions {
   bool strict = false;              // stop at the first problem, keeping what was committed
@@ -38,6 +39,7 @@ struct ImportOptions {
   bool folderTags = false;          // also tag each image with its first sub-folder (train, val...)
   std::string author = "import";    // recorded on the imported boxes
   std::size_t chunkImages = 256;    // images per committed transaction
+  unsigned threads = 0;             // files read, decoded and hashed at once (0: every core)
 };
 
 struct ImportIssue {
@@ -50,12 +52,18 @@ struct ImportIssue {
 struct ImportReport {
   std::size_t imagesSeen = 0;
   std::size_t imagesAdded = 0;
-  std::size_t imagesAlreadyThere = 0;  // same stored path: left as it was, boxes not re-added
+  std::size_t imagesAlreadyThere = 0;  // same stored path or same content: left as it was, boxes not re-added
   std::size_t imagesSkipped = 0;       // unreadable, not an image, over the pixel limit...
   std::size_t boxesAdded = 0;
   std::size_t boxesSkipped = 0;        // malformed lines, unknown classes, bad geometry
   std::vector<std::string> classesAdded;
   std::vector<ImportIssue> issues;
+  // Files whose bytes an image of the project already has (counted as already there): the
+  // file, and the stored path of the image it repeats.
+  struct SameContent {
+    std::string file, existing;
+  };
+  std::vector<SameContent> sameContent;
   // The image root the images are stored under (empty: inside the project folder, or files
   // chosen one by one), and whether this import made it.
   std::string imageRoot;
@@ -98,6 +106,10 @@ struct ExportOptions {
   // A folder that is not empty is refused unless this is set, and even then only a folder an
   // earlier Quarry export made (it holds kExportMarker) is emptied and written again.
   bool overwrite = false;
+  // A val image with a near-duplicate (store/duplicates.h) in the train set is refused, naming
+  // the pairs; with this set it is a warning in the report instead. -1 distance: not checked.
+  bool allowNearDuplicates = false;
+  int duplicateDistance = kDefaultDuplicateDistance;
 };
 
 // The file every export leaves in its folder, so that --overwrite knows what it may replace.
@@ -108,6 +120,7 @@ struct ExportReport {
   std::size_t boxes = 0;
   std::vector<std::string> files;  // the label files written (not the copied images)
   std::vector<std::string> missingImages;  // referenced images not found on disk (labels still written)
+  std::vector<std::string> warnings;       // e.g. near-duplicates across train and val, when allowed
 };
 
 // Writes the chosen images of `project` to `outDir` in `format`. Refuses (kInvalidArgument,

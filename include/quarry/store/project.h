@@ -13,9 +13,11 @@
 // process loses at most the chunk in flight and never corrupts the file.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quarry/store/image_list.h"
@@ -125,7 +127,13 @@ class Project {
   Result<ImageRecord> image(ImageId id) const;
   // The image with this stored path, or an empty optional.
   Result<std::optional<ImageRecord>> findImageByPath(const std::string& storedPath) const;
+  // The first image (by id) whose file has these bytes (ImageRecord::hash).
   Result<std::optional<ImageRecord>> findImageByHash(const std::string& hash) const;
+  // Perceptual hashes (near-duplicates): every image's that has one, by id; the images still
+  // without one, by id; and setting them (one transaction; unknown ids are skipped).
+  Result<std::vector<std::pair<ImageId, std::uint64_t>>> perceptualHashes() const;
+  Result<std::vector<ImageId>> imagesWithoutPerceptualHash() const;
+  Status setPerceptualHashes(const std::vector<std::pair<ImageId, std::uint64_t>>& hashes);
   // Images in the order of `ids` (missing ids are skipped).
   Result<std::vector<ImageRecord>> images(const std::vector<ImageId>& ids) const;
   Status setImageStatus(ImageId id, ImageStatus status);
