@@ -92,8 +92,15 @@ Status parseCvat(const fs::path& source, const ImportOptions& options, ParsedDat
     ImportItem item;
     item.image = imagePath;
     item.declaredIn = file;
-    if (auto w = number(im, "width")) item.declaredWidth = static_cast<int>(*w);
-    if (auto h = number(im, "height")) item.declaredHeight = static_cast<int>(*h);
+    // A declared size is a check against the image's own; one that is no pixel count is ignored
+    // (found by scripts/fuzz: width="6e9" does not fit an int).
+    const auto size = [&](const char* name) -> std::optional<int> {
+      const auto v = number(im, name);
+      if (!v || *v < 1 || *v > 1e9 || std::floor(*v) != *v) return std::nullopt;
+      return static_cast<int>(*v);
+    };
+    item.declaredWidth = size("width");
+    item.declaredHeight = size("height");
     if (options.folderTags && im.attribute("subset")) item.tags.push_back(im.attribute("subset").value());
     for (pugi::xml_node shape : im.children()) {
       const int at = lineOf(*text, shape);

@@ -42,6 +42,14 @@ std::string withoutServerPrefix(std::string ref) {
 
 bool finite(const json& j) { return j.is_number() && std::isfinite(j.get<double>()); }
 
+// The string at `key`, or "" when there is none or it is not a string (json::value throws on a
+// field of another type: found by scripts/fuzz).
+std::string stringAt(const json& o, const char* key) {
+  if (!o.is_object()) return {};
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace
 
 Status parseLabelStudio(const fs::path& source, const ImportOptions& options, ParsedDataset* out, ImportReport* report) {
@@ -111,7 +119,8 @@ Status parseLabelStudio(const fs::path& source, const ImportOptions& options, Pa
     const json* results = nullptr;
     if (task.contains("annotations") && task["annotations"].is_array())
       for (const json& a : task["annotations"])
-        if (a.is_object() && !a.value("was_cancelled", false) && a.contains("result") && a["result"].is_array()) {
+        if (a.is_object() && !(a.contains("was_cancelled") && a["was_cancelled"].is_boolean() && a["was_cancelled"].get<bool>()) &&
+            a.contains("result") && a["result"].is_array()) {
           results = &a["result"];
           break;
         }
@@ -119,17 +128,18 @@ Status parseLabelStudio(const fs::path& source, const ImportOptions& options, Pa
       for (std::size_t r = 0; r < results->size(); ++r) {
         const json& res = (*results)[r];
         const std::string at = where + ", result " + std::to_string(r + 1);
-        if (!res.is_object() || res.value("type", "") != "rectanglelabels") {
+        if (stringAt(res, "type") != "rectanglelabels") {
           ++report->boxesSkipped;
-          const std::string skip = at + ": not a rectangle (type " +
-                                   (res.is_object() ? res.value("type", std::string("?")) : std::string("?")) + "); skipped";
+          const std::string type = stringAt(res, "type");
+          const std::string skip = at + ": not a rectangle (type " + (type.empty() ? "?" : type) + "); skipped";
           if (!issue(skip)) return stop(skip);
           continue;
         }
-        const json v = res.value("value", json::object());
+        const json v = res.contains("value") ? res["value"] : json::object();
         std::string bad;
-        if (!v.is_object() || !finite(v.value("x", json())) || !finite(v.value("y", json())) ||
-            !finite(v.value("width", json())) || !finite(v.value("height", json())))
+        const auto field = [&](const char* key) { return v.is_object() && v.contains(key) ? v[key] : json(); };
+        if (!v.is_object() || !finite(field("x")) || !finite(field("y")) || !finite(field("width")) ||
+            !finite(field("height")))
           bad = at + " needs numbers value.x, y, width and height";
         else if (!v.contains("rectanglelabels") || !v["rectanglelabels"].is_array() || v["rectanglelabels"].size() != 1 ||
                  !v["rectanglelabels"][0].is_string())
@@ -141,10 +151,12 @@ Status parseLabelStudio(const fs::path& source, const ImportOptions& options, Pa
           if (!issue(bad)) return stop(bad);
           continue;
         }
-        if (res.contains("original_width") && res["original_width"].is_number_integer())
-          item.declaredWidth = res["original_width"].get<int>();
-        if (res.contains("original_height") && res["original_height"].is_number_integer())
-          item.declaredHeight = res["original_height"].get<int>();
+        // A declared size is a check against the image's own; one that is no pixel count is ignored.
+        for (const auto& [key, field] : {std::pair{"original_width", &item.declaredWidth},
+                                          std::pair{"original_height", &item.declaredHeight}})
+          if (res.contains(key) && res[key].is_number_integer() && res[key].get<std::int64_t>() >= 1 &&
+              res[key].get<std::int64_t>() <= 1'000'000'000)
+            *field = static_cast<int>(res[key].get<std::int64_t>());
         const std::string label = v["rectanglelabels"][0].get<std::string>();
         if (known.insert(label).second) out->classNames.push_back(label);
         LabelBox box;

@@ -112,7 +112,11 @@ INSTANTIATE_TEST_SUITE_P(
                     {"label-studio/problems.json", 0, "task 2: image 'a.png' is listed twice"},
                     {"label-studio/problems.json", 0, "task 3: path '../../../etc/passwd' escapes the import root"},
                     {"label-studio/problems.json", 0, "task 4: image 'https://example.com/x.png' is a URL"},
-                    {"label-studio/problems.json", 0, "task 5 needs `data.image`, a string"}}}),
+                    {"label-studio/problems.json", 0, "task 5 needs `data.image`, a string"}}},
+        // Found by scripts/fuzz: a width no int holds, a `type` that is an object.
+        CorpusCase{"cvat_huge_width", Format::kCvat, "cvat/huge_width.xml", 1, 0, 1, 0, {}},
+        CorpusCase{"label_studio_object_type", Format::kLabelStudio, "label-studio/object_type.json", 1, 0, 1, 1,
+                   {{"label-studio/object_type.json", 0, "task 1, result 1: not a rectangle (type ?)"}}}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(BadCorpusFile, MalformedCocoJsonStopsTheImportWithFileAndLineAndAddsNothing) {
