@@ -6,6 +6,8 @@
 #include "cli/progress_line.h"
 #include "quarry/detect/backend.h"
 #include "quarry/workflow/scoring.h"
+#include "quarry/workflow/stored_scores.h"
+#include "quarry/al/external_predictions.h"
 #include "quarry/core/figure.h"
 #include "quarry/al/calibration_json.h"
 #include "quarry/metrics/metrics_json.h"
@@ -17,6 +19,7 @@ struct ScoreArgs {
   detect::ScoreOptions options;
   std::string where, combine = "sum", aggregate = "max";
   bool naive = false;
+  bool fromScores = false;
 };
 
 nlohmann::json reportJson(const detect::ScoreOptions& o, const detect::ScoreReport& r) {
@@ -58,16 +61,31 @@ void runScore(Context& ctx, ScoreArgs& args) {
     ctx.exitCode = fail(st);
     return;
   }
+  // An external run (imported predictions) is scored from its stored boxes' scores.
+  auto run = (*project)->findRun(o.runName);
+  if (!run.ok()) { ctx.exitCode = fail(run.status()); return; }
+  const bool external = *run && isExternalRun(**run);
+  if (external && !args.fromScores) {
+    ctx.exitCode = fail(Status::InvalidArgument("run " + o.runName + " is external (imported predictions): it has no "
+                                                "model to run; score it with --from-scores"));
+    return;
+  }
+  if (args.fromScores) o.mc.passes = 1;
   detect::ScoreReport report;
   ProgressLine progress(!ctx.quiet);
-  Status st = detect::scoreImages(**project, o, detect::linkedDetector(), &report, progress.callback());
+  Status st = detect::scoreImages(**project, o, args.fromScores ? detect::storedScoresBackend() : detect::linkedDetector(),
+                                  &report, progress.callback());
   progress.finish();
   if (!st.ok()) { ctx.exitCode = fail(st); return; }
   if (ctx.json) { printJson(reportJson(o, report)); return; }
   const auto& d = report.perDifficulty;
-  std::printf("scored %zu pool and %zu VAL images with run %s (T = %d, %s, %.1f images/s)\n", report.poolImages,
-              report.valImages, o.runName.c_str(), o.mc.passes, o.mc.batched ? "batched" : "naive",
-              report.imagesPerSecond);
+  if (args.fromScores)
+    std::printf("scored %zu pool and %zu VAL images with run %s from its stored boxes' scores\n", report.poolImages,
+                report.valImages, o.runName.c_str());
+  else
+    std::printf("scored %zu pool and %zu VAL images with run %s (T = %d, %s, %.1f images/s)\n", report.poolImages,
+                report.valImages, o.runName.c_str(), o.mc.passes, o.mc.batched ? "batched" : "naive",
+                report.imagesPerSecond);
   std::printf("  pool: %zu easy, %zu medium, %zu hard (%zu without detections); %zu files missing\n", d[0], d[1], d[2],
               report.withoutDetections, report.missingImages);
   if (report.thresholds.easyRule == "none")
@@ -109,6 +127,9 @@ void addScoreCommand(CLI::App& app, Context& ctx) {
       ->check(CLI::Range(1, 1000));
   score->add_option("--seed", o.mc.seed, "seed of the dropout masks")->capture_default_str();
   score->add_flag("--flip", o.mc.flip, "also run the image mirrored: the flip components (off: they stay 0)");
+  score->add_flag("--from-scores", a->fromScores,
+                  "score from the run's stored auto boxes and their scores (least confidence, margin, entropy) "
+                  "instead of Monte-Carlo passes: for an external run (imported predictions)");
   score->add_flag("--naive", a->naive, "run T full passes instead of the head T times (slow; for comparison)");
   o.mc.scoreThreshold = -1;  // the run's fitted global threshold unless given
   score->add_option("--score-threshold", o.mc.scoreThreshold,

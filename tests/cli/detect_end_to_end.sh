@@ -107,6 +107,10 @@ expect_out "one box" '"boxes": 1'
 check "eval the external run" 0 $Q -p "$P" eval --run EXT --json
 expect_out "the same true positive" '"true_positives": 1'
 expect_out "marked external" '"external": true'
+check "score an external run needs --from-scores" 2 $Q -q -p "$P" score --run EXT
+expect_err "says so" "score it with --from-scores"
+check "score from its stored scores" 0 $Q -q -p "$P" score --run EXT --from-scores --json
+expect_out "bars for the pool" '"pool_images": [1-9]'
 check "predictions need --run" 2 $Q -q -p "$P" import "$tmp/pred.json" --format coco-results
 check "not under a Quarry run's name" 1 $Q -q -p "$P" import "$tmp/pred.json" --format coco-results --run T1
 expect_err "says why" "is a Quarry model run"

@@ -5,11 +5,15 @@
 
 #include <nlohmann/json.hpp>
 #include <cstdio>
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "core/test_support.h"
+#include "quarry/al/accept.h"
 #include "quarry/al/external_predictions.h"
+#include "quarry/workflow/scoring.h"
+#include "quarry/workflow/stored_scores.h"
 #include "quarry/al/split.h"
 #include "quarry/demo/demo.h"
 
@@ -27,7 +31,9 @@ struct Fixture {
   std::size_t detections = 0;
 };
 
-Fixture make(const TempDir& tmp) {
+// `clean`: a detector that is sure and right on two images in three, unsure (0.5) and off on the
+// third, with its false boxes under the threshold: what makes some images safe to accept.
+Fixture make(const TempDir& tmp, bool clean = false) {
   Fixture f;
   DemoOptions demo;
   demo.images = 24;
@@ -43,15 +49,18 @@ Fixture make(const TempDir& tmp) {
   std::map<ClassId, int> position;
   for (std::size_t i = 0; i < classes.size(); ++i) position[classes[i].id] = static_cast<int>(i);
   nlohmann::json out = nlohmann::json::array();
-  int k = 0;
+  int k = 0, n = 0;
   for (ImageId id : *f.project->findImages({})) {
+    const bool sure = n++ % 3 != 0;
     for (const Box& b : *f.project->boxes(id)) {
-      const double shift = (k % 5 == 0) ? b.w : 1.5;  // one in five misses
+      const double shift = clean ? (sure ? 0.0 : b.w) : (k % 5 == 0) ? b.w : 1.5;  // misses
+      const double score = clean ? (sure ? 0.97 : 0.5) : 0.05 + 0.9 * ((k * 37) % 100) / 100.0;
       out.push_back({{"image_id", id}, {"category_id", position[b.cls] + 1},
-                     {"bbox", {b.x + shift, b.y, b.w, b.h}}, {"score", 0.05 + 0.9 * ((k * 37) % 100) / 100.0}});
+                     {"bbox", {b.x + shift, b.y, b.w, b.h}}, {"score", score}});
       ++k;
     }
-    out.push_back({{"image_id", id}, {"category_id", 1}, {"bbox", {2, 2, 9, 7}}, {"score", 0.01 * (k % 50)}});
+    out.push_back({{"image_id", id}, {"category_id", 1}, {"bbox", {2, 2, 9, 7}},
+                   {"score", clean ? 0.05 : 0.01 * (k % 50)}});
     ++k;
   }
   f.detections = out.size();
@@ -162,6 +171,53 @@ TEST(ExternalPredictions, YoloLabelFilesWithAConfidenceColumnAreTheSameDetection
     for (std::size_t c = 0; c < a->perClass.size(); ++c)
       EXPECT_EQ(a->perClass[c].truePositives, b->perClass[c].truePositives);
   }
+}
+
+// quarry score --from-scores: the bars of an external run from its boxes' scores, fitted on VAL,
+// and the easy ones can be accepted.
+TEST(ExternalPredictions, ItsScoresGiveDifficultyBarsFittedOnValAndEasyImagesCanBeAccepted) {
+  TempDir tmp;
+  Fixture f = make(tmp, true);
+  // Six images that no one labelled yet: the pool (their truth stays in the results file only).
+  ImageQuery untagged;
+  untagged.noTags = {"VAL1", "GT1"};
+  const auto poolIds = *f.project->findImages(untagged);
+  ASSERT_EQ(poolIds.size(), 0u) << "the split took every image";
+  ImageQuery gt;
+  gt.anyTags = {"GT1"};
+  const auto gtIds = *f.project->findImages(gt);
+  const std::vector<ImageId> pool(gtIds.begin(), gtIds.begin() + 6);
+  ASSERT_TRUE(f.project->untagImages("GT1", pool).ok());
+  for (const Box& b : *f.project->boxesOfImages(pool)) ASSERT_TRUE(f.project->removeBox(b.id).ok());
+  for (ImageId id : pool) ASSERT_TRUE(f.project->setImageStatus(id, ImageStatus::kUnlabeled).ok());
+  auto made = importPredictions(*f.project, f.results, "YOLO8");
+  ASSERT_TRUE(made.ok());
+
+  detect::ScoreOptions o;
+  o.runName = "YOLO8";
+  o.mc.passes = 1;
+  detect::ScoreReport report;
+  ASSERT_TRUE(detect::scoreImages(*f.project, o, detect::storedScoresBackend(), &report).ok());
+  EXPECT_EQ(report.poolImages, 6u);
+  EXPECT_EQ(report.valImages, 12u);
+  EXPECT_TRUE(report.calibration.has_value()) << "fitted on VAL's true errors";
+  EXPECT_FALSE(report.easyWhy.empty());
+  ImageQuery scored;
+  scored.scoreRun = made->run;
+  scored.difficulties = {Difficulty::kEasy, Difficulty::kMedium, Difficulty::kHard};
+  EXPECT_EQ(f.project->findImages(scored)->size(), 18u) << "every pool and VAL image has its bar";
+
+  auto plan = planAcceptEasy(*f.project, {}, made->run);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  scored.difficulties = {Difficulty::kEasy};
+  const auto easy = *f.project->findImages(scored);
+  for (ImageId id : plan->images) EXPECT_NE(std::find(easy.begin(), easy.end(), id), easy.end());
+  EXPECT_FALSE(plan->images.empty()) << report.easyWhy;
+  ASSERT_TRUE(acceptImages(*f.project, *plan).ok());
+  for (ImageId id : plan->images) EXPECT_EQ(f.project->image(id)->status, ImageStatus::kReviewed);
+
+  // A Monte-Carlo scoring of it is refused by the backend: there is no model.
+  EXPECT_EQ(detect::storedScoresBackend().train(*f.project, {}, {}).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ExternalPredictions, AQuarryRunsNameAndABadFileAreRefusedAndNothingChanges) {
