@@ -48,5 +48,6 @@ void addSelectCommand(CLI::App& app, Context& ctx);    // select
 void addMistakesCommand(CLI::App& app, Context& ctx);  // mistakes
 void addScoreCommand(CLI::App& app, Context& ctx);     // score (with LibTorch)
 void addExperimentCommand(CLI::App& app, Context& ctx);  // experiment (with LibTorch)
+void addWatchCommand(CLI::App& app, Context& ctx);       // watch (stream-based sampling)
 
 }  // namespace quarry::cli

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
   addDetectCommands(app, ctx);
   addScoreCommand(app, ctx);
   addExperimentCommand(app, ctx);
+  addWatchCommand(app, ctx);
 #endif
 
   // The library logs through "quarry"; the executable decides where it goes.

@@ -146,6 +146,21 @@ const std::vector<const char*>& migrations() {
       -- near-duplicates; NULL until computed.
       ALTER TABLE images ADD COLUMN phash INTEGER;
       )sql",
+      // 9 (issue 17): the watched folder's images: when each arrived whole, how it was routed
+      // and by which run, when it joined the annotators' queue. A restart picks up the imported
+      // images that were never routed.
+      R"sql(
+      CREATE TABLE stream_images(
+        image_id INTEGER PRIMARY KEY REFERENCES images(id) ON DELETE CASCADE,
+        file TEXT NOT NULL,
+        arrived_at INTEGER NOT NULL,
+        routed_at INTEGER,
+        run TEXT,
+        route TEXT,
+        score REAL,
+        queued_at INTEGER);
+      CREATE INDEX stream_images_routed ON stream_images(routed_at);
+      )sql",
   };
   return steps;
 }

@@ -259,6 +259,19 @@ Status scoreImages(Project& project, const ScoreOptions& options, DetectorBacken
                                    {"easy_rule", thresholds->easyRule}}},
                    {"easy", report->easyWhy},
                    {"combination", combinationJson(combination, norm)},
+                   // What scoreArrivals needs to score a later image the same way.
+                   {"normalization", {{"mean", norm.mean}, {"sd", norm.sd}}},
+                   {"combine", {{"mode", o.combine.mode == CombineOptions::Mode::kMax ? "max" : "sum"},
+                                {"aggregate", o.combine.aggregate == CombineOptions::Aggregate::kMean  ? "mean"
+                                              : o.combine.aggregate == CombineOptions::Aggregate::kSum ? "sum"
+                                                                                                      : "max"},
+                                {"weights", o.combine.weights}}},
+                   {"top_score", [&] {
+                      double top = 0;
+                      for (const auto& [id, sc] : score)
+                        if (sc) top = std::max(top, *sc);
+                      return top;
+                    }()},
                    {"images_per_second", report->imagesPerSecond}};
   for (int b = 0; b < 3; ++b) s["pool_per_difficulty"][toString(static_cast<Difficulty>(b))] = report->perDifficulty[b];
   if (report->calibration) s["calibration"] = calibrationJson(*report->calibration);
@@ -268,6 +281,97 @@ Status scoreImages(Project& project, const ScoreOptions& options, DetectorBacken
   }
   metrics["scoring"] = s;
   return project.setRunMetrics((*run)->id, metrics.dump());
+}
+
+Result<StoredScoring> storedScoring(const ModelRun& run) {
+  const auto metrics = nlohmann::json::parse(run.metricsJson, nullptr, false);
+  const auto none = Status::InvalidArgument("run " + run.name + " has not scored a pool yet (quarry score --run " +
+                                            run.name + "), so there are no bars to judge new images by");
+  if (metrics.is_discarded() || !metrics.is_object() || !metrics.contains("scoring")) return none;
+  const auto& s = metrics["scoring"];
+  if (!s.contains("normalization") || !s.contains("thresholds")) return none;
+  try {
+    StoredScoring out;
+    for (int c = 0; c < kComponentCount; ++c) {
+      out.normalization.mean[static_cast<std::size_t>(c)] = s["normalization"]["mean"].at(static_cast<std::size_t>(c));
+      out.normalization.sd[static_cast<std::size_t>(c)] = s["normalization"]["sd"].at(static_cast<std::size_t>(c));
+    }
+    out.thresholds.medium = s["thresholds"].value("medium", 0.0);
+    out.thresholds.hard = s["thresholds"].value("hard", 0.0);
+    out.thresholds.source = s["thresholds"].value("source", std::string());
+    out.thresholds.easyRule = s["thresholds"].value("easy_rule", std::string());
+    if (s.contains("combine")) {
+      const auto& c = s["combine"];
+      out.combine.mode = c.value("mode", std::string("sum")) == "max" ? CombineOptions::Mode::kMax
+                                                                      : CombineOptions::Mode::kWeightedSum;
+      const std::string a = c.value("aggregate", std::string("max"));
+      out.combine.aggregate = a == "mean"  ? CombineOptions::Aggregate::kMean
+                              : a == "sum" ? CombineOptions::Aggregate::kSum
+                                           : CombineOptions::Aggregate::kMax;
+      if (c.contains("weights") && c["weights"].is_array() && c["weights"].size() == out.combine.weights.size())
+        for (std::size_t k = 0; k < out.combine.weights.size(); ++k) out.combine.weights[k] = c["weights"][k];
+    }
+    out.scoreThreshold = s.value("score_threshold", 0.25);
+    out.topScore = s.value("top_score", 0.0);
+    if (s.contains("combination") && s["combination"].value("mode", std::string()) == "learned" &&
+        s["combination"].contains("model")) {
+      const auto& m = s["combination"]["model"];
+      DifficultyModel model;
+      model.mean = m["mean"].get<std::vector<double>>();
+      model.sd = m["sd"].get<std::vector<double>>();
+      model.weights = m["weights"].get<std::vector<double>>();
+      model.bias = m["bias"].get<double>();
+      model.lambda = m.value("lambda", 0.0);
+      out.learned = std::move(model);
+      // The learned model's features are z-scored by the normalisation it was fitted with.
+      if (s["combination"].contains("normalization"))
+        for (int c = 0; c < kComponentCount; ++c) {
+          out.normalization.mean[static_cast<std::size_t>(c)] =
+              s["combination"]["normalization"]["mean"].at(static_cast<std::size_t>(c));
+          out.normalization.sd[static_cast<std::size_t>(c)] =
+              s["combination"]["normalization"]["sd"].at(static_cast<std::size_t>(c));
+        }
+    }
+    return out;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::BadInput("run " + run.name + ": its stored scoring cannot be read: " + e.what());
+  }
+}
+
+Result<std::vector<ImageScore>> scoreArrivals(Project& project, const std::string& runName,
+                                              const std::vector<ImageId>& ids, DetectorBackend& detector,
+                                              const ProgressFn& progress) {
+  auto run = project.findRun(runName);
+  if (!run.ok()) return run.status();
+  if (!*run) return Status::NotFound("no model run '" + runName + "'");
+  auto stored = storedScoring(**run);
+  if (!stored.ok()) return stored.status();
+  const auto params = nlohmann::json::parse((*run)->metricsJson, nullptr, false);
+  ScoreOptions o;
+  o.runName = runName;
+  o.mc.scoreThreshold = stored->scoreThreshold;
+  if (params.is_object() && params.contains("scoring")) {
+    o.mc.passes = params["scoring"].value("passes", o.mc.passes);
+    o.mc.flip = params["scoring"].value("flip", false);
+  }
+  auto scan = detector.scanUncertainty(project, o, ids, progress);
+  if (!scan.ok()) return scan.status();
+  std::vector<ImageScore> rows;
+  for (const auto& [id, u] : scan->images) {
+    std::optional<double> score = stored->learned && !u.detections.empty()
+                                      ? std::optional<double>(stored->learned->predict(difficultyFeatures(u, stored->normalization)))
+                                      : imageScore(u, stored->normalization, stored->combine);
+    ImageScore row;
+    row.run = scan->run;
+    row.image = id;
+    row.score = score.value_or(std::max(stored->topScore, 0.0));
+    row.difficulty = difficultyOf(score, stored->thresholds);
+    row.detections = static_cast<int>(u.detections.size());
+    row.componentsJson = componentsJson(u, stored->normalization, stored->combine);
+    rows.push_back(std::move(row));
+  }
+  QUARRY_RETURN_IF_ERROR(project.putScores(rows));
+  return rows;
 }
 
 }  // namespace quarry::detect

@@ -120,6 +120,23 @@ check "score" 0 $Q -q -p "$P" score --run T1 --passes 4 --score-threshold 0.05 -
 expect_out "score counts the pool" '"pool_images": [1-9]'
 expect_out "score scored VAL1" '"val_images": 15'
 expect_out "score gives thresholds" '"thresholds": \{'
+# The watched folder (issue 17): images a line writes are imported, labelled, scored and routed
+# with T1's stored bars; a second look imports nothing again; a truncated file is skipped.
+check "line images" 0 $Q -q demo "$tmp/line-src" --images 6 --size 128 --seed 21 --unlabeled
+mkdir -p "$tmp/line"
+cp "$tmp/line-src/dataset/images/"img_0000[0-4].png "$tmp/line/"
+head -c 60 "$tmp/line-src/dataset/images/img_00005.png" >"$tmp/line/half.png"
+check "watch" 0 $Q -q -p "$P" watch "$tmp/line" --run T1 --once --settle 0.2 --budget 1000/day --json
+expect_out "watch sees every file" '"seen": 6'
+expect_out "the whole ones are imported" '"imported": 5'
+expect_out "the half one skipped" '"skipped": 1'
+routed=$(( $(json_int easy "$tmp/out") + $(json_int candidates "$tmp/out") + $(json_int failed "$tmp/out") ))
+expect "every imported image routed ($routed)" "$([[ $routed == 5 ]]; echo $?)"
+check "watch again" 0 $Q -q -p "$P" watch "$tmp/line" --run T1 --once --settle 0.2 --json
+expect_out "nothing imported twice" '"imported": 0'
+check "tags of the stream" 0 $Q -p "$P" tag list --json
+expect_out "INCOMING holds the five" '"name": "INCOMING"'
+check "a bad budget" 2 $Q -q -p "$P" watch "$tmp/line" --run T1 --once --budget lots
 check "score text" 0 $Q -q -p "$P" score --run T1 --passes 2 --score-threshold 0.05
 expect_out "text names the bars" "easy, [0-9]+ medium, [0-9]+ hard"
 check "score naive" 0 $Q -q -p "$P" score --run T1 --passes 2 --naive --json

@@ -11,6 +11,7 @@
 
 #include "quarry/detect/backend.h"
 #include "quarry/detect/scoring.h"
+#include "quarry/al/difficulty_model.h"
 
 namespace quarry::detect {
 
@@ -26,5 +27,25 @@ namespace quarry::detect {
 // leaves the earlier scores. kNotFound for an unknown run or an empty pool.
 Status scoreImages(Project& project, const ScoreOptions& options, DetectorBackend& detector, ScoreReport* report,
                    const ProgressFn& progress = {});
+
+// What a scoring stored with its run, enough to judge a later image the same way: the pool's
+// normalisation, the combination (and the learned model when it won), the thresholds.
+struct StoredScoring {
+  Normalization normalization;
+  CombineOptions combine;
+  std::optional<DifficultyModel> learned;
+  DifficultyThresholds thresholds;
+  double scoreThreshold = 0.25;
+  double topScore = 0;  // what an image without detections is stored with
+};
+// kInvalidArgument for a run that never scored a pool (or scored before Quarry stored this).
+Result<StoredScoring> storedScoring(const ModelRun& run);
+
+// Scores images that arrived after the run scored its pool (the watched folder, issue 17) with
+// what that scoring stored: nothing is refitted, so a stream of single images gets the same bars
+// the pool did. Stores and returns the rows. Errors as storedScoring and scanUncertainty.
+Result<std::vector<ImageScore>> scoreArrivals(Project& project, const std::string& runName,
+                                              const std::vector<ImageId>& ids, DetectorBackend& detector,
+                                              const ProgressFn& progress = {});
 
 }  // namespace quarry::detect
