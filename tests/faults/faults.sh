@@ -92,6 +92,33 @@ expect "re-run: the same auto boxes as an uninterrupted run" \
 expect "re-run: the same boxes per image" \
   "$([[ $(auto_per_image "$M") == "$ref_per_image" ]]; echo $?)"
 
+# --- kill -9 of quarry watch in the middle of a stream (issue 17) -----------------------------
+# A line writes 300 images while the watch routes them with T1; the watch is killed, restarted,
+# and every file must be imported exactly once and routed, none lost.
+check "score T1 for the stream" 0 $Q -q -p "$M" score --run T1 --passes 2 --score-threshold 0.05
+check "line demo" 0 $Q -q demo "$tmp/linesrc" --images 300 --size 96 --seed 13 --unlabeled
+mkdir -p "$tmp/line"
+stream_rows() { sql "$M" "SELECT COUNT(*) FROM stream_images" 2>/dev/null || echo 0; }
+check "slow demo" 0 $Q -q demo "$tmp/slowsrc" --images 1 --size 96 --seed 77 --unlabeled
+start $Q -q -p "$M" watch "$tmp/line" --run T1 --poll 0.2 --settle 0.3 --budget 100000/day
+# A file written slowly while the watch looks, in two halves with a pause shorter than the
+# settle time: a half read would be a truncated PNG, skipped.
+head -c 300 "$tmp/slowsrc/dataset/images/img_00000.png" >"$tmp/line/slow.png"
+sleep 0.2
+tail -c +301 "$tmp/slowsrc/dataset/images/img_00000.png" >>"$tmp/line/slow.png"
+files=("$tmp/linesrc/dataset/images/"*.png)
+for ((k = 0; k < ${#files[@]}; k += 50)); do cp "${files[@]:k:50}" "$tmp/line/"; sleep 0.3; done
+wait_for 60 at_least "$M" "SELECT COUNT(*) FROM stream_images" 50
+crash
+echo "watch: killed with $(stream_rows) of ${#files[@]} files recorded"
+intact "after kill -9 of watch" "$M"
+check "watch restarted" 0 $Q -q -p "$M" watch "$tmp/line" --run T1 --once --settle 1 --json
+expect "every file imported once" "$([[ $(sql "$M" "SELECT COUNT(*) FROM images WHERE path LIKE '%/line/%'") == 301 ]]; echo $?)"
+expect "every stream image routed" "$([[ $(sql "$M" "SELECT COUNT(*) FROM stream_images WHERE routed_at IS NOT NULL") == 301 ]]; echo $?)"
+expect "no stream image lost" "$([[ $(stream_rows) == 301 ]]; echo $?)"
+expect "the slow file imported whole" \
+  "$([[ $(sql "$M" "SELECT COUNT(*) FROM images WHERE path LIKE '%/line/slow.png'") == 1 ]]; echo $?)"
+
 # --- kill -9 of the GUI while an annotation script edits boxes ---------------------------------
 G=$tmp/gui
 check "gui demo" 0 $Q -q demo "$G" --images 30 --size 200 --seed 4 --unlabeled
