@@ -4,9 +4,11 @@
 // medium, hard and failed ones wait as candidates, and the most uncertain of the day's candidates
 // join the annotators' queue as the daily budget allows. A status line on stderr; Ctrl+C stops
 // after the images in hand. Restartable: the stream's state is in the project (store/stream.h).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -44,6 +46,16 @@ std::int64_t nowMs() {
       .count();
 }
 
+// When the camera last wrote `file`, in milliseconds since the epoch (now when it cannot be read).
+// C++17 has no file_clock::to_sys: the two clocks' distance now shifts it.
+std::int64_t writtenAt(const fs::path& file) {
+  std::error_code ec;
+  const auto t = fs::last_write_time(file, ec);
+  if (ec) return nowMs();
+  const auto age = fs::file_time_type::clock::now() - t;
+  return nowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+}
+
 // Local midnight of the day holding `ms`, in milliseconds since the epoch.
 std::int64_t dayStart(std::int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -67,8 +79,19 @@ std::optional<std::size_t> parseBudget(std::string text) {
 
 struct Counters {
   std::size_t seen = 0, imported = 0, easy = 0, candidates = 0, failed = 0, queued = 0, skipped = 0;
-  double latencySum = 0;
-  std::size_t latencyN = 0;
+  // Seconds from the camera's last write to the routing tag, of the latest images (bounded, so a
+  // day-long watch keeps a flat memory).
+  std::deque<double> latencies;
+  void addLatency(double s) {
+    latencies.push_back(s);
+    if (latencies.size() > 10000) latencies.pop_front();
+  }
+  double medianLatency() const {
+    if (latencies.empty()) return 0;
+    std::vector<double> v(latencies.begin(), latencies.end());
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  }
 };
 
 class Watch {
@@ -103,7 +126,8 @@ class Watch {
     if (ctx_.json)
       printJson({{"seen", c_.seen}, {"imported", c_.imported}, {"easy", c_.easy}, {"candidates", c_.candidates},
                  {"failed", c_.failed}, {"queued", c_.queued}, {"skipped", c_.skipped},
-                 {"mean_latency_s", c_.latencyN ? c_.latencySum / static_cast<double>(c_.latencyN) : 0.0}});
+                 {"median_latency_s", c_.medianLatency()},
+                 {"images_per_s", imagesPerSecond(start)}});
     else
       std::printf("watched %s with run %s: %zu imported, %zu easy, %zu candidates, %zu failed, %zu queued, %zu skipped\n",
                   a_.folder.c_str(), a_.run.c_str(), c_.imported, c_.easy, c_.candidates, c_.failed, c_.queued,
@@ -132,14 +156,14 @@ class Watch {
     for (const auto& d : report.sameContent)
       std::fprintf(stderr, "\nquarry: watch: %s: the same content as %s, already in the project\n", d.file.c_str(),
                    d.existing.c_str());
-    std::vector<std::pair<ImageId, std::string>> arrived;
+    std::vector<Arrival> arrived;
     for (const fs::path& f : files) {
       auto rec = project_.findImageByPath(project_.storedPath(f));
       if (!rec.ok()) return rec.status();
-      if (*rec) arrived.emplace_back((*rec)->id, f.string());
+      if (*rec) arrived.push_back({(*rec)->id, f.string(), writtenAt(f)});
     }
     c_.imported += report.imagesAdded;
-    return recordArrivals(project_, arrived, nowMs());
+    return recordArrivals(project_, arrived);
   }
 
   // Auto-labels and scores every arrived image not yet routed (after a crash too), then tags it.
@@ -191,10 +215,7 @@ class Watch {
     if (!stream.ok()) return stream.status();
     const std::set<ImageId> done(todo->begin(), todo->end());
     for (const StreamImage& s : *stream)
-      if (done.count(s.image)) {
-        c_.latencySum += static_cast<double>(now - s.arrivedAt) / 1000.0;
-        ++c_.latencyN;
-      }
+      if (done.count(s.image)) c_.addLatency(static_cast<double>(now - s.arrivedAt) / 1000.0);
     return Status::Ok();
   }
 
@@ -219,15 +240,18 @@ class Watch {
     return recordQueued(project_, chosen, now);
   }
 
+  double imagesPerSecond(std::chrono::steady_clock::time_point start) const {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return seconds > 0 ? static_cast<double>(c_.imported) / seconds : 0.0;
+  }
+
   void status(std::chrono::steady_clock::time_point start) {
     if (ctx_.quiet || ctx_.json) return;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr,
                  "\r[watch] seen %zu, imported %zu, easy %zu, queued %zu, candidates %zu, failed %zu, skipped %zu; "
-                 "%.2f images/s; latency %.1f s  ",
+                 "%.2f images/s; median latency %.1f s  ",
                  c_.seen, c_.imported, c_.easy, c_.queued, c_.candidates, c_.failed, c_.skipped,
-                 seconds > 0 ? static_cast<double>(c_.imported) / seconds : 0.0,
-                 c_.latencyN ? c_.latencySum / static_cast<double>(c_.latencyN) : 0.0);
+                 imagesPerSecond(start), c_.medianLatency());
     std::fflush(stderr);
   }
 

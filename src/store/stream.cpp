@@ -42,15 +42,14 @@ const char* toString(StreamRoute r) {
   return "?";
 }
 
-Status recordArrivals(const Project& project, const std::vector<std::pair<ImageId, std::string>>& images,
-                      std::int64_t at) {
+Status recordArrivals(const Project& project, const std::vector<Arrival>& images) {
   return withStore(project, "recording arrivals", true, [&](SQLite::Database& db) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement q(db, "INSERT OR IGNORE INTO stream_images(image_id, file, arrived_at) VALUES (?, ?, ?)");
-    for (const auto& [id, file] : images) {
-      q.bind(1, id);
-      q.bind(2, file);
-      q.bind(3, at);
+    for (const Arrival& a : images) {
+      q.bind(1, a.image);
+      q.bind(2, a.file);
+      q.bind(3, a.at);
       q.exec();
       q.reset();
     }

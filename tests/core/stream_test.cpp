@@ -37,8 +37,8 @@ TEST(StreamStore, ArrivalsAreRecordedOnceRoutedAndQueuedMostUncertainFirst) {
     r.hash = std::to_string(i);
     ids.push_back(*p->addImage(r));
   }
-  ASSERT_TRUE(recordArrivals(*p, {{ids[0], "0.png"}, {ids[1], "1.png"}, {ids[2], "2.png"}}, 1000).ok());
-  ASSERT_TRUE(recordArrivals(*p, {{ids[0], "0.png"}, {ids[3], "3.png"}}, 2000).ok()) << "again: no harm";
+  ASSERT_TRUE(recordArrivals(*p, {{ids[0], "0.png", 1000}, {ids[1], "1.png", 1000}, {ids[2], "2.png", 1000}}).ok());
+  ASSERT_TRUE(recordArrivals(*p, {{ids[0], "0.png", 2000}, {ids[3], "3.png", 2000}}).ok()) << "again: no harm";
   EXPECT_EQ(*unroutedArrivals(*p), ids);
   EXPECT_EQ((*streamImages(*p))[0].arrivedAt, 1000) << "the first record stays";
 

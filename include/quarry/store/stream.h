@@ -29,10 +29,15 @@ struct StreamImage {
   std::optional<std::int64_t> queuedAt;
 };
 
-// Records that these images arrived (image, file) at `at`; an image already recorded keeps its
-// first record.
-Status recordArrivals(const Project& project, const std::vector<std::pair<ImageId, std::string>>& images,
-                      std::int64_t at);
+// Records that these images arrived: each its file and when the file was complete (the camera's
+// last write, so latency counts from the line, not from the watch); an image already recorded
+// keeps its first record.
+struct Arrival {
+  ImageId image = 0;
+  std::string file;
+  std::int64_t at = 0;
+};
+Status recordArrivals(const Project& project, const std::vector<Arrival>& images);
 // Arrived images not routed yet, by id.
 Result<std::vector<ImageId>> unroutedArrivals(const Project& project);
 
