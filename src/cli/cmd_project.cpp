@@ -1,7 +1,9 @@
 // quarry init | stats | demo
 #include <cstdio>
+#include <ctime>
 
 #include "cli/cli_common.h"
+#include "quarry/al/stream_routing.h"
 #include "quarry/core/active_time.h"
 #include "quarry/metrics/measured_effort.h"
 #include "cli/progress_line.h"
@@ -61,10 +63,44 @@ void runTimeStats(Context& ctx, Project& project, const std::string& user) {
   std::printf("effort model for the efficiency boost: %s\n", effort.describe().c_str());
 }
 
-void runStats(Context& ctx, bool time, const std::string& user) {
+// quarry stats --stream: what the watched folder brought, hour by hour, and how it was routed.
+void runStreamStats(Context& ctx, Project& project) {
+  auto images = streamImages(project);
+  if (!images.ok()) { ctx.exitCode = fail(images.status()); return; }
+  const auto hours = streamHistory(*images);
+  auto label = [](std::int64_t hour) {
+    const std::time_t t = static_cast<std::time_t>(hour * 3600);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:00", &tm);
+    return std::string(buf);
+  };
+  if (ctx.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const StreamHour& h : hours)
+      out.push_back({{"hour", label(h.hour)}, {"images", h.images}, {"easy", h.easy}, {"candidates", h.candidates},
+                     {"failed", h.failed}, {"unrouted", h.unrouted}, {"queued", h.queued}});
+    printJson({{"hours", out}, {"images", images->size()}});
+    return;
+  }
+  if (hours.empty()) {
+    std::printf("no stream images (quarry watch brings them)\n");
+    return;
+  }
+  std::printf("%-16s %7s %6s %10s %6s %8s %7s\n", "hour", "images", "easy", "candidates", "failed", "unrouted", "queued");
+  for (const StreamHour& h : hours) {
+    const auto pct = [&](std::size_t n) { return 100.0 * static_cast<double>(n) / static_cast<double>(h.images); };
+    std::printf("%-16s %7zu %5.0f%% %9.0f%% %5.0f%% %8zu %7zu\n", label(h.hour).c_str(), h.images, pct(h.easy),
+                pct(h.candidates), pct(h.failed), h.unrouted, h.queued);
+  }
+}
+
+void runStats(Context& ctx, bool time, bool stream, const std::string& user) {
   auto project = openProject(ctx);
   if (!project.ok()) { ctx.exitCode = fail(project.status()); return; }
   if (time) return runTimeStats(ctx, **project, user);
+  if (stream) return runStreamStats(ctx, **project);
   auto s = (*project)->stats();
   if (!s.ok()) { ctx.exitCode = fail(s.status()); return; }
   if (ctx.json) { printJson(statsJson(*s)); return; }
@@ -140,7 +176,9 @@ void addProjectCommands(CLI::App& app, Context& ctx) {
   auto user = std::make_shared<std::string>();
   stats->add_flag("--time", *time, "the labelling time the window measured, per action, and the effort model it gives");
   stats->add_option("--user", *user, "with --time: one annotator's times only");
-  stats->callback([&ctx, time, user] { runStats(ctx, *time, *user); });
+  auto stream = std::make_shared<bool>(false);
+  stats->add_flag("--stream", *stream, "what quarry watch brought, hour by hour: images, how they were routed, queued");
+  stats->callback([&ctx, time, stream, user] { runStats(ctx, *time, *stream, *user); });
 
   auto* classes = app.add_subcommand("classes", "the classes in their frozen export order, with their groups");
   classes->callback([&ctx, classes] {

@@ -136,6 +136,8 @@ check "watch again" 0 $Q -q -p "$P" watch "$tmp/line" --run T1 --once --settle 0
 expect_out "nothing imported twice" '"imported": 0'
 check "tags of the stream" 0 $Q -p "$P" tag list --json
 expect_out "INCOMING holds the five" '"name": "INCOMING"'
+check "stats --stream" 0 $Q -p "$P" stats --stream --json
+expect_out "the stream's five images" '"images": 5'
 check "a bad budget" 2 $Q -q -p "$P" watch "$tmp/line" --run T1 --once --budget lots
 check "score text" 0 $Q -q -p "$P" score --run T1 --passes 2 --score-threshold 0.05
 expect_out "text names the bars" "easy, [0-9]+ medium, [0-9]+ hard"

@@ -57,6 +57,16 @@ TEST(StreamStore, ArrivalsAreRecordedOnceRoutedAndQueuedMostUncertainFirst) {
   EXPECT_EQ(*queuedSince(*p, 3500), 1);
   EXPECT_EQ(*queuedSince(*p, 4500), 0);
   EXPECT_EQ(waitingCandidates(*p, 0)->size(), 1u);
+
+  // The history by hour: all four arrived in the first hour of 1970 (1 and 2 s after midnight).
+  const auto hours = streamHistory(*streamImages(*p));
+  ASSERT_EQ(hours.size(), 1u);
+  EXPECT_EQ(hours[0].images, 4u);
+  EXPECT_EQ(hours[0].easy, 1u);
+  EXPECT_EQ(hours[0].candidates, 1u);
+  EXPECT_EQ(hours[0].failed, 1u);
+  EXPECT_EQ(hours[0].unrouted, 1u);
+  EXPECT_EQ(hours[0].queued, 1u);
 }
 
 }  // namespace

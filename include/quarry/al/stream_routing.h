@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "quarry/core/types.h"
 #include "quarry/store/stream.h"
@@ -22,5 +23,13 @@ inline constexpr std::int64_t kMillisPerDay = 24LL * 3600 * 1000;
 // kMillisPerDay) when `queuedToday` already did: ceil(budget x the day's share gone) minus them,
 // never below 0. The whole budget is there by the end of the day.
 std::size_t queueAllowance(std::size_t budgetPerDay, std::int64_t msIntoDay, std::int64_t queuedToday);
+
+// The stream's history by the hour its images arrived (UTC hours since the epoch): how many came,
+// how they were routed, how many joined the queue. Hours without arrivals are left out.
+struct StreamHour {
+  std::int64_t hour = 0;  // arrivedAt / 3,600,000
+  std::size_t images = 0, easy = 0, candidates = 0, failed = 0, unrouted = 0, queued = 0;
+};
+std::vector<StreamHour> streamHistory(const std::vector<StreamImage>& images);
 
 }  // namespace quarry
