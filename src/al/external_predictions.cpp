@@ -160,27 +160,36 @@ Result<PredictionImport> importYoloPredictions(Project& project, const std::file
   return storePredictions(project, detections, *all, folder, runName, progress);
 }
 
-Result<EvalResult> evaluateStoredRun(const Project& project, RunId run, const std::string& valTag,
-                                     const EvalOptions& options) {
+Result<ValTruth> valTruth(const Project& project, const std::string& valTag) {
+  ValTruth out;
   auto classes = project.classes();
   if (!classes.ok()) return classes.status();
-  std::vector<ClassId> classIds;
-  for (const auto& c : *classes) classIds.push_back(c.id);
+  out.classes = classOrder(*classes);
   ImageQuery val;
   val.anyTags = {valTag};
   auto images = project.findImages(val);
   if (!images.ok()) return images.status();
   if (images->empty())
     return Status::InvalidArgument("no image is tagged " + valTag + " (run `quarry split` or pass --val-tag)");
-  auto boxes = project.boxesOfImages(*images);
+  out.images = std::move(*images);
+  auto boxes = project.boxesOfImages(out.images);
   if (!boxes.ok()) return boxes.status();
-  std::vector<GroundTruth> truth;
+  out.boxes = std::move(*boxes);
+  // What a person drew or corrected is the truth; proposals of any run are not.
+  for (const Box& b : out.boxes)
+    if (b.source != BoxSource::kAuto) out.truth.push_back({b.image, b.cls, b.x, b.y, b.w, b.h});
+  return out;
+}
+
+Result<EvalResult> evaluateStoredRun(const Project& project, RunId run, const std::string& valTag,
+                                     const EvalOptions& options) {
+  auto val = valTruth(project, valTag);
+  if (!val.ok()) return val.status();
   std::vector<Detection> detections;
-  for (const Box& b : *boxes) {
-    if (b.source != BoxSource::kAuto) truth.push_back({b.image, b.cls, b.x, b.y, b.w, b.h});
-    else if (b.run && *b.run == run) detections.push_back({b.image, b.cls, b.x, b.y, b.w, b.h, b.score.value_or(0)});
-  }
-  return evaluate(*images, classIds, truth, detections, options);
+  for (const Box& b : val->boxes)
+    if (b.source == BoxSource::kAuto && b.run && *b.run == run)
+      detections.push_back({b.image, b.cls, b.x, b.y, b.w, b.h, b.score.value_or(0)});
+  return evaluate(val->images, val->classes, val->truth, detections, options);
 }
 
 }  // namespace quarry

@@ -168,11 +168,13 @@ class Watch {
 
   // Auto-labels and scores every arrived image not yet routed (after a crash too), then tags it.
   Status routeUnrouted() {
-    auto todo = unroutedArrivals(project_);
-    if (!todo.ok()) return todo.status();
-    if (todo->empty()) return Status::Ok();
+    auto unrouted = unroutedStreamImages(project_);
+    if (!unrouted.ok()) return unrouted.status();
+    if (unrouted->empty()) return Status::Ok();
+    std::vector<ImageId> todo;
+    for (const StreamImage& s : *unrouted) todo.push_back(s.image);
     detect::DetectorBackend& backend = detect::linkedDetector();
-    auto tagged = project_.tagImages(kBatchTag, *todo);
+    auto tagged = project_.tagImages(kBatchTag, todo);
     if (!tagged.ok()) return tagged.status();
     detect::AutoLabelOptions al;
     al.runName = a_.run;
@@ -180,9 +182,9 @@ class Watch {
     al.useDefaultQuery = false;
     detect::AutoLabelReport alReport;
     Status labelled = backend.autoLabel(project_, al, &alReport, {});
-    (void)project_.untagImages(kBatchTag, *todo);
+    (void)project_.untagImages(kBatchTag, todo);
     QUARRY_RETURN_IF_ERROR(labelled);
-    auto scores = detect::scoreArrivals(project_, a_.run, *todo, backend);
+    auto scores = detect::scoreArrivals(project_, a_.run, todo, backend);
     if (!scores.ok()) return scores.status();
     std::vector<RouteRecord> routes;
     std::vector<ImageId> easy, waiting;
@@ -195,7 +197,7 @@ class Watch {
       ++(r == StreamRoute::kEasy ? c_.easy : r == StreamRoute::kFailed ? c_.failed : c_.candidates);
     }
     // An image whose file could not be read again is failed: a person must look at it.
-    for (ImageId id : *todo)
+    for (ImageId id : todo)
       if (!scored.count(id)) {
         routes.push_back({id, StreamRoute::kFailed, 0});
         waiting.push_back(id);
@@ -211,11 +213,7 @@ class Watch {
     }
     const std::int64_t now = nowMs();
     QUARRY_RETURN_IF_ERROR(recordRoutes(project_, a_.run, routes, now));
-    auto stream = streamImages(project_);
-    if (!stream.ok()) return stream.status();
-    const std::set<ImageId> done(todo->begin(), todo->end());
-    for (const StreamImage& s : *stream)
-      if (done.count(s.image)) c_.addLatency(static_cast<double>(now - s.arrivedAt) / 1000.0);
+    for (const StreamImage& s : *unrouted) c_.addLatency(static_cast<double>(now - s.arrivedAt) / 1000.0);
     return Status::Ok();
   }
 

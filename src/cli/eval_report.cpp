@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "quarry/al/external_predictions.h"
 #include "quarry/core/figure.h"
 #include "quarry/metrics/metrics_json.h"
 
@@ -58,29 +59,12 @@ void printConfusion(const EvalResult& r, const std::vector<ClassInfo>& classes, 
 
 Result<EvalResult> evaluateCocoResults(const Project& project, const std::string& file, const std::string& valTag,
                                        const EvalOptions& options) {
-  auto classes = project.classes();
-  if (!classes.ok()) return classes.status();
-  std::vector<ClassId> classIds;
-  for (const auto& c : *classes) classIds.push_back(c.id);
-
-  ImageQuery val;
-  val.anyTags = {valTag};
-  auto images = project.findImages(val);
-  if (!images.ok()) return images.status();
-  if (images->empty())
-    return Status::InvalidArgument("no image is tagged " + valTag + " (run `quarry split` or pass --val-tag)");
-  const std::set<ImageId> known(images->begin(), images->end());
-
-  auto detections = readCocoResults(file, classIds, &known);
+  auto val = valTruth(project, valTag);
+  if (!val.ok()) return val.status();
+  const std::set<ImageId> known(val->images.begin(), val->images.end());
+  auto detections = readCocoResults(file, val->classes, &known);
   if (!detections.ok()) return detections.status();
-
-  auto boxes = project.boxesOfImages(*images);
-  if (!boxes.ok()) return boxes.status();
-  // What a person drew or corrected is the truth; proposals of any run are not.
-  std::vector<GroundTruth> truth;
-  for (const Box& b : *boxes)
-    if (b.source != BoxSource::kAuto) truth.push_back({b.image, b.cls, b.x, b.y, b.w, b.h});
-  return evaluate(*images, classIds, truth, *detections, options);
+  return evaluate(val->images, val->classes, val->truth, *detections, options);
 }
 
 nlohmann::json evalJson(const EvalResult& r, const std::vector<ClassInfo>& classes, const EvalOptions& options) {

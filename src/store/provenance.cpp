@@ -10,13 +10,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "store/project_impl.h"
+
 namespace quarry {
 namespace {
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool isTruth(const Box& b) { return b.source != BoxSource::kAuto; }
 
@@ -70,7 +67,7 @@ Status guard(const std::string& what, Body body) {
 Result<LabelState> captureLabelState(const Project& project, const std::vector<ImageId>& train,
                                      const std::vector<ImageId>& validation) {
   LabelState state;
-  state.capturedAt = nowMs();
+  state.capturedAt = nowMillis();
   for (const auto* ids : {&train, &validation}) {
     std::vector<ImageId> sorted = *ids;
     std::sort(sorted.begin(), sorted.end());

@@ -12,6 +12,7 @@
 
 #include "quarry/core/log.h"
 #include "quarry/store/project.h"
+#include "store/project_impl.h"
 #include "store/schema.h"
 
 namespace fs = std::filesystem;
@@ -23,11 +24,6 @@ constexpr const char* kFolder = "snapshots";
 constexpr const char* kSuffix = ".quarry";
 // Pages copied per backup step: small enough for progress to move on a large store.
 constexpr int kPagesPerStep = 256;
-
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string utcStamp(std::int64_t ms) {
   const std::time_t t = static_cast<std::time_t>(ms / 1000);
@@ -108,7 +104,7 @@ Result<SnapshotInfo> readInfo(const fs::path& file) {
     const auto t = fs::last_write_time(file, ec);
     if (!ec) {  // C++17 has no file_clock::to_sys: shift by the two clocks' distance now
       const auto age = fs::file_time_type::clock::now() - t;
-      info.createdAt = nowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
+      info.createdAt = nowMillis() - std::chrono::duration_cast<std::chrono::milliseconds>(age).count();
     }
   }
   return info;
@@ -158,7 +154,7 @@ Status validSnapshotName(const std::string& name) {
 Result<SnapshotInfo> createSnapshot(const fs::path& projectDir, const std::string& nameIn, const std::string& note,
                                     const ProgressFn& progress) {
   QUARRY_RETURN_IF_ERROR(storeExists(projectDir));
-  const std::int64_t at = nowMs();
+  const std::int64_t at = nowMillis();
   std::string name = nameIn.empty() ? utcStamp(at) : nameIn;
   QUARRY_RETURN_IF_ERROR(validSnapshotName(name));
   std::error_code ec;
@@ -324,7 +320,7 @@ Result<SnapshotInfo> restoreSnapshot(const fs::path& projectDir, const std::stri
   if (found->schemaVersion > schema::latestVersion())
     return Status::Error(StatusCode::kIncompatible, found->file.string() + ": written by a newer Quarry (schema " +
                                                         std::to_string(found->schemaVersion) + ")");
-  auto safety = createSnapshot(projectDir, "before-restore-" + utcStamp(nowMs()), "before restoring " + name);
+  auto safety = createSnapshot(projectDir, "before-restore-" + utcStamp(nowMillis()), "before restoring " + name);
   if (!safety.ok() && safety.status().code() == StatusCode::kAlreadyExists)  // a second restore in one second
     safety = createSnapshot(projectDir, "", "before restoring " + name);
   if (!safety.ok()) return safety.status();

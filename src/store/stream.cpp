@@ -58,14 +58,22 @@ Status recordArrivals(const Project& project, const std::vector<Arrival>& images
   });
 }
 
-Result<std::vector<ImageId>> unroutedArrivals(const Project& project) {
-  std::vector<ImageId> out;
+Result<std::vector<StreamImage>> unroutedStreamImages(const Project& project) {
+  std::vector<StreamImage> out;
   Status st = withStore(project, "reading arrivals", false, [&](SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT image_id FROM stream_images WHERE routed_at IS NULL ORDER BY image_id");
-    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    SQLite::Statement q(db, std::string(kColumns) + "WHERE routed_at IS NULL ORDER BY image_id");
+    while (q.executeStep()) out.push_back(readRow(q));
     return Status::Ok();
   });
   if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<ImageId>> unroutedArrivals(const Project& project) {
+  auto rows = unroutedStreamImages(project);
+  if (!rows.ok()) return rows.status();
+  std::vector<ImageId> out;
+  for (const StreamImage& r : *rows) out.push_back(r.image);
   return out;
 }
 

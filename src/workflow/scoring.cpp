@@ -266,12 +266,7 @@ Status scoreImages(Project& project, const ScoreOptions& options, DetectorBacken
                                               : o.combine.aggregate == CombineOptions::Aggregate::kSum ? "sum"
                                                                                                       : "max"},
                                 {"weights", o.combine.weights}}},
-                   {"top_score", [&] {
-                      double top = 0;
-                      for (const auto& [id, sc] : score)
-                        if (sc) top = std::max(top, *sc);
-                      return top;
-                    }()},
+                   {"top_score", top},
                    {"images_per_second", report->imagesPerSecond}};
   for (int b = 0; b < 3; ++b) s["pool_per_difficulty"][toString(static_cast<Difficulty>(b))] = report->perDifficulty[b];
   if (report->calibration) s["calibration"] = calibrationJson(*report->calibration);
@@ -312,6 +307,8 @@ Result<StoredScoring> storedScoring(const ModelRun& run) {
         for (std::size_t k = 0; k < out.combine.weights.size(); ++k) out.combine.weights[k] = c["weights"][k];
     }
     out.scoreThreshold = s.value("score_threshold", 0.25);
+    out.passes = s.value("passes", out.passes);
+    out.flip = s.value("flip", false);
     out.topScore = s.value("top_score", 0.0);
     if (s.contains("combination") && s["combination"].value("mode", std::string()) == "learned" &&
         s["combination"].contains("model")) {
@@ -322,15 +319,7 @@ Result<StoredScoring> storedScoring(const ModelRun& run) {
       model.weights = m["weights"].get<std::vector<double>>();
       model.bias = m["bias"].get<double>();
       model.lambda = m.value("lambda", 0.0);
-      out.learned = std::move(model);
-      // The learned model's features are z-scored by the normalisation it was fitted with.
-      if (s["combination"].contains("normalization"))
-        for (int c = 0; c < kComponentCount; ++c) {
-          out.normalization.mean[static_cast<std::size_t>(c)] =
-              s["combination"]["normalization"]["mean"].at(static_cast<std::size_t>(c));
-          out.normalization.sd[static_cast<std::size_t>(c)] =
-              s["combination"]["normalization"]["sd"].at(static_cast<std::size_t>(c));
-        }
+      out.learned = std::move(model);  // fitted on features z-scored by the same normalisation
     }
     return out;
   } catch (const nlohmann::json::exception& e) {
@@ -346,14 +335,11 @@ Result<std::vector<ImageScore>> scoreArrivals(Project& project, const std::strin
   if (!*run) return Status::NotFound("no model run '" + runName + "'");
   auto stored = storedScoring(**run);
   if (!stored.ok()) return stored.status();
-  const auto params = nlohmann::json::parse((*run)->metricsJson, nullptr, false);
   ScoreOptions o;
   o.runName = runName;
   o.mc.scoreThreshold = stored->scoreThreshold;
-  if (params.is_object() && params.contains("scoring")) {
-    o.mc.passes = params["scoring"].value("passes", o.mc.passes);
-    o.mc.flip = params["scoring"].value("flip", false);
-  }
+  o.mc.passes = stored->passes;
+  o.mc.flip = stored->flip;
   auto scan = detector.scanUncertainty(project, o, ids, progress);
   if (!scan.ok()) return scan.status();
   std::vector<ImageScore> rows;

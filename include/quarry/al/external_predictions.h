@@ -46,6 +46,16 @@ Result<PredictionImport> importYoloPredictions(Project& project, const std::file
                                                const std::string& runName, std::vector<std::string>* problems,
                                                const ProgressFn& progress = {});
 
+// What any evaluation on VAL measures against: the images tagged `valTag`, the frozen class order
+// and the images' manual and corrected boxes. kInvalidArgument when no image carries the tag.
+struct ValTruth {
+  std::vector<ImageId> images;
+  std::vector<ClassId> classes;
+  std::vector<GroundTruth> truth;
+  std::vector<Box> boxes;  // every box of those images (auto ones too)
+};
+Result<ValTruth> valTruth(const Project& project, const std::string& valTag);
+
 // Measures a run's stored auto boxes against the manual and corrected boxes of the images tagged
 // `valTag`, as `quarry eval --predictions` measures a results file.
 Result<EvalResult> evaluateStoredRun(const Project& project, RunId run, const std::string& valTag,

@@ -38,7 +38,8 @@ struct Arrival {
   std::int64_t at = 0;
 };
 Status recordArrivals(const Project& project, const std::vector<Arrival>& images);
-// Arrived images not routed yet, by id.
+// Arrived images not routed yet, by id: their records, and only their ids.
+Result<std::vector<StreamImage>> unroutedStreamImages(const Project& project);
 Result<std::vector<ImageId>> unroutedArrivals(const Project& project);
 
 struct RouteRecord {

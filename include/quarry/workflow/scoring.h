@@ -37,6 +37,8 @@ struct StoredScoring {
   DifficultyThresholds thresholds;
   double scoreThreshold = 0.25;
   double topScore = 0;  // what an image without detections is stored with
+  int passes = McOptions{}.passes;  // the Monte-Carlo passes it scored with
+  bool flip = false;
 };
 // kInvalidArgument for a run that never scored a pool (or scored before Quarry stored this).
 Result<StoredScoring> storedScoring(const ModelRun& run);
